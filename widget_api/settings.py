@@ -1,0 +1,80 @@
+"""The one settings object, read from ``COMPTOIR_*`` environment variables, a ``.env`` file and flags.
+
+Groups are plain models so that ``COMPTOIR_DB__PATH`` style nested variables work (pydantic-settings
+issue #279: nested ``BaseSettings`` miss prefixed ``.env`` values).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DbSettings(BaseModel):
+    path: Path = Field(Path("var/comptoir.duckdb"), description="DuckDB database file.")
+    write_batch: int = Field(
+        64, ge=1, description="Most write jobs committed together in one transaction."
+    )
+
+
+class ApiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the server listens on.")
+    port: int = Field(8700, ge=0, le=65535, description="Port the server listens on.")
+    public_base_url: str = Field(
+        "http://127.0.0.1:8700", description="Public URL of the server, used in links and widget."
+    )
+    widget_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8701", "http://localhost:8701"],
+        description="Store origins allowed to call the public API from a browser (CORS).",
+    )
+    public_rate_limit: int = Field(
+        30, ge=0, description="Public requests per minute per client address; 0 turns it off."
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest accepted request body, in bytes (413 above)."
+    )
+    max_message_chars: int = Field(
+        20_000, ge=1, description="Longest accepted message text, in characters."
+    )
+
+
+class SecuritySettings(BaseModel):
+    secret_key: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        description="Server secret for signed values; set it so restarts keep signatures valid.",
+    )
+    session_hours: int = Field(12, ge=1, description="Lifetime of an agent sign-in token, hours.")
+
+
+class DashboardSettings(BaseModel):
+    port: int = Field(8501, ge=0, le=65535, description="Port of the Streamlit dashboard.")
+    api_url: str = Field(
+        "http://127.0.0.1:8700", description="Agent API base URL the dashboard talks to."
+    )
+
+
+class StoreSettings(BaseModel):
+    name: str = Field("Comptoir", description="Store name shown to customers.")
+    default_language: str = Field("fr", pattern="^(fr|en)$", description="Store default language.")
+    timezone: str = Field("America/Toronto", description="Store time zone.")
+
+
+class Settings(BaseSettings):
+    """Everything Comptoir can be told, with defaults that run the demo on one machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COMPTOIR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    db: DbSettings = Field(default_factory=DbSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def redacted(self) -> dict:
+        """The resolved values with secrets hidden, for ``comptoir config``."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,212 @@
+"""The DuckDB file, owned by one process: one writer thread, one read cursor per thread.
+
+DuckDB lets one process write and uses optimistic concurrency, so every write goes through a
+single writer thread (the pattern of datasette's ``database.py``). The writer drains its queue and
+commits up to ``write_batch`` jobs in one transaction (group commit): under a burst of intake
+requests that costs one WAL flush instead of one per ticket. A job is acknowledged only after its
+transaction committed, so a 2xx answered from it means the row is in the WAL on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from widget_api.storage.migrate import apply_migrations
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Cursor = duckdb.DuckDBPyConnection
+WriteFn = Callable[["Writer"], T]
+
+_CONFLICT_RETRIES = 5
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process holds the database file (usually a running ``comptoir serve``)."""
+
+
+@dataclass
+class Writer:
+    """What a write job receives: the writer's cursor and the id allocator."""
+
+    cur: Cursor
+    _next_ids: dict[str, int] = field(default_factory=dict)
+
+    def next_id(self, table: str) -> int:
+        """The next free id of ``table``; only the writer thread allocates, so no race exists."""
+        if table not in self._next_ids:
+            (top,) = self.cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+            self._next_ids[table] = int(top)
+        self._next_ids[table] += 1
+        return self._next_ids[table]
+
+    def forget_ids(self) -> None:
+        """Drop cached counters (after a rollback, or after a bulk load changed the tables)."""
+        self._next_ids.clear()
+
+
+@dataclass
+class _Job:
+    fn: WriteFn[Any]
+    future: Future[Any]
+
+
+class Database:
+    """The open database. ``read`` runs on the caller's thread, ``write`` on the writer thread."""
+
+    def __init__(self, path: str | Path, *, write_batch: int = 64, read_only: bool = False):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._root = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseLocked(
+                    f"{self.path} is in use by another process (is `comptoir serve` running?)"
+                ) from exc
+            raise
+        self._write_batch = write_batch
+        self._local = threading.local()
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._writer = Writer(self._root.cursor())
+        self._closed = False
+        if not read_only:
+            apply_migrations(self._writer.cur)
+        self._thread = threading.Thread(target=self._write_loop, name="comptoir-writer", daemon=True)
+        self._thread.start()
+
+    # -- reads -------------------------------------------------------------------------------
+    def cursor(self) -> Cursor:
+        """This thread's read cursor (DuckDB connections are not shared between threads)."""
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self._root.cursor()
+            self._local.cur = cur
+        return cur
+
+    def read(self, fn: Callable[[Cursor], T]) -> T:
+        return fn(self.cursor())
+
+    # -- writes ------------------------------------------------------------------------------
+    def submit(self, fn: WriteFn[T]) -> Future[T]:
+        if self._closed:
+            raise RuntimeError("database is closed")
+        fut: Future[T] = Future()
+        self._queue.put(_Job(fn, fut))
+        return fut
+
+    def write(self, fn: WriteFn[T]) -> T:
+        """Run ``fn`` in a committed transaction on the writer thread and return its result."""
+        return self.submit(fn).result()
+
+    async def awrite(self, fn: WriteFn[T]) -> T:
+        return await asyncio.wrap_future(self.submit(fn))
+
+    def _write_loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            batch = [job]
+            stop = False
+            while len(batch) < self._write_batch:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            self._run_batch(batch)
+            if stop:
+                return
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        if len(batch) > 1 and self._try_together(batch):
+            return
+        for job in batch:
+            self._run_alone(job)
+
+    def _try_together(self, batch: list[_Job]) -> bool:
+        cur = self._writer.cur
+        results = []
+        try:
+            cur.begin()
+            for job in batch:
+                results.append(job.fn(self._writer))
+            cur.commit()
+        except Exception:
+            # One job failed: undo all, then run each alone so only the faulty one fails.
+            self._rollback()
+            return False
+        for job, result in zip(batch, results, strict=True):
+            job.future.set_result(result)
+        return True
+
+    def _run_alone(self, job: _Job) -> None:
+        cur = self._writer.cur
+        for attempt in range(_CONFLICT_RETRIES):
+            try:
+                cur.begin()
+                result = job.fn(self._writer)
+                cur.commit()
+            except duckdb.TransactionException as exc:
+                self._rollback()
+                if "conflict" in str(exc).lower() and attempt + 1 < _CONFLICT_RETRIES:
+                    time.sleep(0.01 * 2**attempt)
+                    continue
+                job.future.set_exception(exc)
+                return
+            except BaseException as exc:  # the caller gets every error, the writer lives on
+                self._rollback()
+                job.future.set_exception(exc)
+                return
+            job.future.set_result(result)
+            return
+
+    def _rollback(self) -> None:
+        try:
+            self._writer.cur.rollback()
+        except duckdb.Error:
+            pass  # no transaction was open
+        self._writer.forget_ids()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def run_unqueued(self, fn: Callable[[Cursor], T]) -> T:
+        """Run ``fn`` directly on the root connection: for bulk loads while nothing else runs."""
+        result = fn(self._root)
+        self._writer.forget_ids()
+        return result
+
+    def close(self) -> None:
+        """Finish queued writes, checkpoint the WAL into the file and close."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+        try:
+            self._root.execute("CHECKPOINT")
+        except duckdb.Error as exc:  # read-only or already failing: closing still matters more
+            log.warning("checkpoint on close failed: %s", exc)
+        self._root.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
