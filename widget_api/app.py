@@ -1,0 +1,68 @@
+"""The one assembly point: ``create_app(settings)`` builds the Litestar app and owns the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+
+from widget_api import __version__
+from widget_api.domain.ratelimit import RateLimiter
+from widget_api.errors import HANDLERS
+from widget_api.routes import agent_auth, agent_tickets, health
+from widget_api.settings import Settings
+from widget_api.storage import Database
+
+log = logging.getLogger("comptoir")
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
+    """The server. It opens (and at shutdown checkpoints and closes) the database unless given one."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = db is None
+        app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.db.close()
+
+    return Litestar(
+        route_handlers=[
+            health.health,
+            agent_auth.login,
+            agent_auth.logout,
+            agent_auth.me,
+            agent_tickets.TicketController,
+        ],
+        lifespan=[lifespan],
+        state=_initial_state(settings),
+        exception_handlers=HANDLERS,
+        cors_config=CORSConfig(
+            allow_origins=settings.api.widget_origins,
+            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+            allow_headers=["Content-Type", "Authorization", "Accept-Language"],
+            max_age=600,
+        ),
+        openapi_config=OpenAPIConfig(title="Comptoir API", version=__version__, path="/schema"),
+        request_max_body_size=settings.api.max_body_bytes,
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings):
+    from litestar.datastructures import State
+
+    return State(
+        {
+            "settings": settings,
+            "public_limiter": RateLimiter(settings.api.public_rate_limit),
+        }
+    )

@@ -1,0 +1,298 @@
+"""The ``comptoir`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import httpx
+
+from widget_api import __version__
+from widget_api.settings import Settings
+
+DEMO_ADMIN_EMAIL = "admin@nordet.example"
+DEMO_ADMIN_PASSWORD = "comptoir-demo"
+DEMO_DB = Path("var/demo.duckdb")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB database file [env COMPTOIR_DB__PATH; default var/comptoir.duckdb].",
+)
+
+
+def _settings(db_path: Path | None = None) -> Settings:
+    settings = Settings()
+    if db_path is not None:
+        settings.db.path = db_path
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="comptoir")
+def cli() -> None:
+    """Comptoir: a self-hosted bilingual helpdesk for e-commerce merchants.
+
+    Start with `comptoir demo` for a ready demo store, or `comptoir init` then `comptoir serve`
+    for your own. Settings come from COMPTOIR_* environment variables (see `comptoir config`)
+    and from flags, flags winning.
+    """
+
+
+@cli.command()
+@db_option
+@click.option("--host", default=None, help="Listen address [env COMPTOIR_API__HOST].")
+@click.option("--port", type=int, default=None, help="Listen port [env COMPTOIR_API__PORT].")
+@click.option(
+    "--public-rate-limit",
+    type=int,
+    default=None,
+    help="Public requests per minute per client address; 0 turns it off "
+    "[env COMPTOIR_API__PUBLIC_RATE_LIMIT].",
+)
+@click.option("--public-base-url", default=None, help="URL customers reach this server at.")
+@click.option(
+    "--widget-origin",
+    "widget_origins",
+    multiple=True,
+    help="Store origin allowed to embed the widget (repeatable).",
+)
+@click.option("--log-level", default="info", show_default=True, help="Server log level.")
+def serve(
+    db_path: Path | None,
+    host: str | None,
+    port: int | None,
+    public_rate_limit: int | None,
+    public_base_url: str | None,
+    widget_origins: tuple[str, ...],
+    log_level: str,
+) -> None:
+    """Run the server (API, widget, help center) on the database. Stop with Ctrl-C."""
+    import uvicorn
+
+    from widget_api.app import create_app
+
+    settings = _settings(db_path)
+    if host:
+        settings.api.host = host
+    if port is not None:
+        settings.api.port = port
+    if public_rate_limit is not None:
+        settings.api.public_rate_limit = public_rate_limit
+    if public_base_url:
+        settings.api.public_base_url = public_base_url
+    if widget_origins:
+        settings.api.widget_origins = list(widget_origins)
+    click.echo(f"Comptoir {__version__} on http://{settings.api.host}:{settings.api.port}")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.api.host,
+        port=settings.api.port,
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+@cli.command()
+@db_option
+@click.option("--admin-email", required=True, help="E-mail of the first administrator.")
+@click.option(
+    "--admin-password",
+    required=True,
+    help="Password of the first administrator (at least 8 characters).",
+)
+@click.option("--admin-name", default="Admin", show_default=True, help="Display name.")
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def init(
+    db_path: Path | None, admin_email: str, admin_password: str, admin_name: str, language: str
+) -> None:
+    """Create the database (applying migrations) and its first administrator."""
+    from widget_api.domain.setup import AlreadyThere, create_admin
+    from widget_api.storage import Database, DatabaseLocked
+
+    settings = _settings(db_path)
+    if len(admin_password) < 8:
+        raise click.BadParameter("at least 8 characters", param_hint="--admin-password")
+    try:
+        with Database(settings.db.path) as db:
+            create_admin(db, admin_email, admin_password, admin_name, language)
+    except (DatabaseLocked, AlreadyThere) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Database ready at {settings.db.path}; administrator {admin_email} created.")
+
+
+@cli.command("seed-demo")
+@db_option
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option("--days", type=int, default=90, show_default=True, help="Days of history.")
+@click.option("--tickets", type=int, default=3000, show_default=True, help="Number of tickets.")
+def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
+    """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
+    from data.demo_store import seed_demo
+    from widget_api.storage import Database, DatabaseLocked
+
+    settings = _settings(db_path)
+    started = time.monotonic()
+    try:
+        with Database(settings.db.path) as db:
+            summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
+    except (DatabaseLocked, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary.model_dump_json(indent=2) if hasattr(summary, "model_dump_json") else summary)
+    click.echo(f"Seeded in {time.monotonic() - started:.1f} s.")
+
+
+@cli.command()
+@db_option
+@click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_path: Path | None, out_file: Path) -> None:
+    """Write a backup of the database to OUT_FILE (.tar.gz). The server must be stopped."""
+    from widget_api.storage import DatabaseLocked
+    from widget_api.storage.backup import backup as do_backup
+
+    settings = _settings(db_path)
+    try:
+        counts = do_backup(settings.db.path, out_file)
+    except (DatabaseLocked, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {out_file}: {json.dumps(counts)}")
+
+
+@cli.command()
+@db_option
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing database file.")
+def restore(db_path: Path | None, backup_file: Path, force: bool) -> None:
+    """Recreate the database from BACKUP_FILE, checking every table's row count."""
+    from widget_api.storage.backup import restore as do_restore
+
+    settings = _settings(db_path)
+    try:
+        counts = do_restore(backup_file, settings.db.path, force=force)
+    except (FileExistsError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {settings.db.path}: {json.dumps(counts)}")
+
+
+@cli.command()
+@click.option("--api-url", default=None, help="Agent API URL [env COMPTOIR_DASHBOARD__API_URL].")
+@click.option("--port", type=int, default=None, help="Dashboard port [env COMPTOIR_DASHBOARD__PORT].")
+def dashboard(api_url: str | None, port: int | None) -> None:
+    """Run the Streamlit dashboard (a client of the agent API; it never opens the database)."""
+    settings = Settings()
+    os.execvpe(sys.executable, _dashboard_argv(settings, api_url, port), _dashboard_env(api_url))
+
+
+def _dashboard_argv(settings: Settings, api_url: str | None, port: int | None) -> list[str]:
+    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_file),
+        "--server.port",
+        str(port or settings.dashboard.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def _dashboard_env(api_url: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if api_url:
+        env["COMPTOIR_DASHBOARD__API_URL"] = api_url
+    return env
+
+
+@cli.command()
+@db_option
+@click.option("--port", type=int, default=8700, show_default=True, help="Server port.")
+@click.option("--dashboard-port", type=int, default=8501, show_default=True)
+@click.option("--tickets", type=int, default=3000, show_default=True, help="Demo tickets.")
+@click.option("--fresh", is_flag=True, help="Delete the demo database and seed it again.")
+def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fresh: bool) -> None:
+    """Create (or reuse) the Nordet demo database, start server and dashboard, stop on Ctrl-C."""
+    from widget_api.domain.setup import prepare_demo
+
+    path = db_path or DEMO_DB
+    if fresh:
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    if not path.exists():
+        click.echo(f"Creating the demo store in {path} ({tickets} tickets)…")
+    prepare_demo(path, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, tickets=tickets)
+
+    api_url = f"http://127.0.0.1:{port}"
+    me = [sys.executable, "-m", "widget_api.cli"]
+    server = subprocess.Popen(
+        [*me, "serve", "--db", str(path), "--port", str(port), "--log-level", "warning"]
+    )
+    children = [server]
+    try:
+        _wait_healthy(api_url, server)
+        settings = Settings()
+        dash = subprocess.Popen(
+            _dashboard_argv(settings, api_url, dashboard_port), env=_dashboard_env(api_url)
+        )
+        children.append(dash)
+        click.echo(
+            "\n".join(
+                [
+                    "",
+                    "Comptoir demo — Nordet, vêtements d'hiver",
+                    f"  Dashboard : http://127.0.0.1:{dashboard_port}",
+                    f"  API       : {api_url}  (OpenAPI: {api_url}/schema)",
+                    f"  Login     : {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}",
+                    "  Agents    : emilie.tremblay@nordet.example … / demo-agent",
+                    "Ctrl-C stops both.",
+                ]
+            )
+        )
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("\nStopping…")
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise click.ClickException("the server stopped while starting (see above)")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise click.ClickException(f"the server did not answer at {url} within {timeout:.0f} s")
+
+
+@cli.command()
+def config() -> None:
+    """Print the resolved settings (secrets hidden)."""
+    click.echo(json.dumps(Settings().redacted(), indent=2))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,29 @@
+"""Agent sign-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from widget_api.contracts.common import Language, Role
+
+
+class LoginRequest(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Agent(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: Role
+    language: Language
+    active: bool
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    agent: Agent

@@ -1,0 +1,42 @@
+"""Vocabulary shared by every contract: languages, channels, statuses, priorities, pages."""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+Language = Literal["fr", "en"]
+Channel = Literal[
+    "web", "chat", "email", "amazon", "ebay", "etsy", "walmart", "sms", "instagram", "facebook"
+]
+Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+Priority = Literal["low", "normal", "high", "urgent"]
+MessageKind = Literal["inbound", "outbound", "note"]
+AuthorType = Literal["customer", "agent", "system"]
+Role = Literal["admin", "agent"]
+
+STATUS_CATEGORY: dict[str, str] = {
+    "new": "open",
+    "open": "open",
+    "pending": "paused",
+    "on_hold": "paused",
+    "solved": "resolved",
+    "closed": "resolved",
+}
+PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next one."""
+
+    items: list[T]
+    total: int = Field(description="How many items match the filters, all pages together.")
+    next_cursor: str | None = None
+
+
+class ErrorBody(BaseModel):
+    status_code: int
+    detail: str

@@ -1,0 +1,208 @@
+"""Tickets, messages, customers and orders as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from widget_api.contracts.common import (
+    AuthorType,
+    Channel,
+    Language,
+    MessageKind,
+    Priority,
+    Status,
+)
+
+MAX_BODY_CHARS = 20_000
+MAX_SUBJECT_CHARS = 200
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+class TicketCreate(BaseModel):
+    """What a customer sends through the public contact form or widget."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_BODY_CHARS)
+
+    email: EmailStr
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    name: str | None = Field(None, max_length=120)
+    subject: str | None = Field(None, max_length=MAX_SUBJECT_CHARS)
+    order_number: str | None = Field(None, max_length=64)
+    language: Language | None = None
+
+    _body = field_validator("body")(_not_blank)
+
+
+class TicketCreated(BaseModel):
+    ticket_ref: str
+    conversation_token: str = Field(
+        description="Secret: the only way for the customer to read or continue this conversation."
+    )
+
+
+class CustomerBrief(BaseModel):
+    id: int
+    email: str
+    name: str | None
+
+
+class TicketSummary(BaseModel):
+    ref: str
+    subject: str
+    status: Status
+    priority: Priority
+    channel: Channel
+    language: Language
+    customer: CustomerBrief
+    assignee_id: int | None
+    assignee_name: str | None
+    problem_type: str | None
+    problem_confidence: float | None
+    tags: list[str]
+    order_number: str | None
+    message_count: int
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    last_customer_message_at: datetime | None
+    snoozed_until: datetime | None
+    solved_at: datetime | None
+
+
+class Message(BaseModel):
+    id: int
+    kind: MessageKind
+    author_type: AuthorType
+    author_id: int | None
+    author_name: str | None
+    channel: str
+    body_text: str
+    body_html: str | None
+    meta: dict | None
+    delivery: str
+    created_at: datetime
+
+
+class Customer(BaseModel):
+    id: int
+    email: str
+    name: str | None
+    phone: str | None
+    language: Language
+    created_at: datetime
+
+
+class OrderLine(BaseModel):
+    sku: str
+    title: str
+    size: str | None
+    color: str | None
+    quantity: int
+    unit_price_cents: int
+
+
+class Order(BaseModel):
+    id: int
+    number: str
+    customer_id: int
+    placed_at: datetime
+    currency: str
+    subtotal_cents: int
+    shipping_cents: int
+    discount_cents: int
+    gst_cents: int
+    qst_cents: int
+    total_cents: int
+    financial_status: str
+    fulfillment_status: str
+    warehouse: str | None
+    carrier: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    ship_name: str | None
+    ship_address1: str | None
+    ship_address2: str | None
+    ship_city: str | None
+    ship_province: str | None
+    ship_postal_code: str | None
+    ship_country: str
+    ship_phone: str | None
+    lines: list[OrderLine]
+
+
+class TicketDetail(TicketSummary):
+    source: dict | None
+    customer_detail: Customer
+    order: Order | None
+    messages: list[Message]
+
+
+class MessageCreate(BaseModel):
+    """An agent's reply to the customer or internal note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["reply", "note"] = "reply"
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    body_html: str | None = Field(None, max_length=4 * MAX_BODY_CHARS)
+    status: Status | None = Field(None, description="Set the ticket's status in the same step.")
+
+    _body = field_validator("body")(_not_blank)
+
+
+class TicketUpdate(BaseModel):
+    """Fields to change; absent fields stay, ``assignee_id: null`` unassigns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = None
+    tags: list[str] | None = Field(None, max_length=50)
+    add_tags: list[str] | None = Field(None, max_length=50)
+    remove_tags: list[str] | None = Field(None, max_length=50)
+    problem_type: str | None = Field(None, max_length=64)
+    snoozed_until: datetime | None = None
+
+    @field_validator("tags", "add_tags", "remove_tags")
+    @classmethod
+    def _clean_tags(cls, tags: list[str] | None) -> list[str] | None:
+        if tags is None:
+            return None
+        cleaned = []
+        for tag in tags:
+            tag = tag.strip().lower()
+            if not tag or len(tag) > 64:
+                raise ValueError("tags are 1 to 64 characters")
+            if tag not in cleaned:
+                cleaned.append(tag)
+        return cleaned
+
+
+SortKey = Literal["newest", "oldest", "updated", "waiting", "priority"]
+
+
+class TicketQuery(BaseModel):
+    """Filters of the ticket list; every one optional."""
+
+    status: list[Status] | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    channel: list[Channel] | None = None
+    tag: str | None = None
+    problem_type: str | None = None
+    customer_id: int | None = None
+    q: str | None = Field(None, max_length=200)
+    sort: SortKey = "updated"
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = None

@@ -1,0 +1,71 @@
+"""Public intake: a customer's message becomes a ticket they alone can follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from widget_api.contracts.tickets import TicketCreate, TicketCreated
+from widget_api.domain import language, secrets
+from widget_api.i18n import t
+from widget_api.storage import Database, customers, orders, tickets
+from widget_api.storage.events import Actor
+from widget_api.storage.rows import utcnow
+
+_SUBJECT_CHARS = 80
+
+
+def subject_for(data: TicketCreate, lang: str) -> str:
+    """The customer's subject, else the first line of the message, else a generic one."""
+    if data.subject and data.subject.strip():
+        return data.subject.strip()
+    first_line = data.body.strip().splitlines()[0].strip()
+    if first_line:
+        return first_line if len(first_line) <= _SUBJECT_CHARS else first_line[:77] + "…"
+    return t("ticket.default_subject", lang, name=data.name or data.email)
+
+
+async def open_ticket(
+    db: Database,
+    data: TicketCreate,
+    *,
+    channel: str,
+    default_language: str,
+    source: dict[str, Any] | None = None,
+) -> TicketCreated:
+    lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
+    order = db.read(lambda cur: orders.find_by_number(cur, data.order_number)) if (
+        data.order_number
+    ) else None
+    token = secrets.new_token()
+    email = str(data.email).lower()
+    name = data.name.strip() if data.name and data.name.strip() else None
+    subject = subject_for(data, lang)
+
+    def write(w):
+        at = utcnow()
+        customer_id, _ = customers.find_or_create(w, email=email, name=name, language=lang, at=at)
+        tags: tuple[str, ...] = ()
+        if order and order["customer_id"] != customer_id:
+            tags = ("order-email-mismatch",)
+        return tickets.create(
+            w,
+            tickets.NewTicket(
+                subject=subject,
+                body_text=data.body,
+                channel=channel,
+                language=lang,
+                customer_id=customer_id,
+                customer_email=email,
+                customer_name=name,
+                order_id=order["id"] if order else None,
+                order_number=data.order_number.strip() if data.order_number else None,
+                token_hash=secrets.token_hash(token),
+                source=source,
+                at=at,
+                tags=tags,
+            ),
+            Actor("customer", customer_id),
+        )
+
+    _, ref = await db.awrite(write)
+    return TicketCreated(ticket_ref=ref, conversation_token=token)

@@ -1,0 +1,45 @@
+"""First-run set-up: the first administrator, and the demo store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from widget_api.domain.secrets import hash_password
+from widget_api.storage import Database, agents
+from widget_api.storage.events import SYSTEM
+from widget_api.storage.rows import utcnow
+
+
+class AlreadyThere(RuntimeError):
+    """The administrator to create already exists."""
+
+
+def create_admin(db: Database, email: str, password: str, name: str, language: str) -> int:
+    email = email.strip().lower()
+    if db.read(lambda cur: agents.by_email_with_hash(cur, email)):
+        raise AlreadyThere(f"an agent with e-mail {email} already exists")
+    password_hash = hash_password(password)
+    return db.write(
+        lambda w: agents.create(
+            w,
+            email=email,
+            name=name,
+            role="admin",
+            password_hash=password_hash,
+            language=language,
+            at=utcnow(),
+            actor=SYSTEM,
+        )
+    )
+
+
+def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: int) -> None:
+    """Create the demo database with its admin and seeded store, unless it already exists."""
+    from data.demo_store import seed_demo
+
+    with Database(path) as db:
+        if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
+            create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
+        has_tickets = db.read(lambda cur: cur.execute("SELECT count(*) FROM tickets").fetchone())
+        if not has_tickets[0]:
+            seed_demo(db, tickets=tickets)

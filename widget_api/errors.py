@@ -1,0 +1,75 @@
+"""One mapping from every error to a JSON answer ``{status_code, detail}`` in the caller's
+language. Nothing a client sends may produce a 500 with a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from widget_api.domain.errors import ComptoirError
+from widget_api.i18n import negotiate, t
+
+log = logging.getLogger("comptoir")
+
+
+def _lang(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"), default="fr")
+
+
+def _answer(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        {"status_code": status, "detail": detail},
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def comptoir_error(request: Request, exc: ComptoirError) -> Response:
+    return _answer(exc.status_code, t(exc.key, _lang(request), **exc.params), exc.headers)
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    parts = []
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            key = item.get("key") or item.get("source") or ""
+            parts.append(f"{key}: {item.get('message', '')}".strip(": "))
+    detail = "; ".join(parts) or str(exc.detail)
+    return _answer(400, t("error.validation", _lang(request), detail=detail))
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    lang = _lang(request)
+    status = exc.status_code
+    if status == 413:
+        limit = request.app.state.settings.api.max_body_bytes
+        detail = t("error.too_large", lang, limit=limit)
+    elif status == 404:
+        detail = t("error.not_found", lang)
+    elif status < 500:
+        detail = t("error.bad_request", lang, detail=exc.detail)
+    else:
+        log.exception("server error on %s %s", request.method, request.url.path, exc_info=exc)
+        detail = t("error.internal", lang)
+    return _answer(status, detail, dict(exc.headers or {}))
+
+
+def bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
+    return _answer(400, t("error.bad_request", _lang(request), detail="body is not valid UTF-8"))
+
+
+def unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _answer(500, t("error.internal", _lang(request)))
+
+
+HANDLERS = {
+    ComptoirError: comptoir_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    UnicodeDecodeError: bad_encoding,
+    Exception: unexpected_error,
+}

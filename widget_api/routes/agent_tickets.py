@@ -1,0 +1,121 @@
+"""The agent API over tickets: list, read, reply or note, change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from pydantic import ValidationError
+
+from widget_api.contracts.common import Page
+from widget_api.contracts.tickets import (
+    Message,
+    MessageCreate,
+    TicketDetail,
+    TicketQuery,
+    TicketSummary,
+    TicketCreate,
+    TicketCreated,
+    TicketUpdate,
+)
+from widget_api.domain import intake, tickets
+from widget_api.domain.errors import Invalid
+from widget_api.routes.guards import agent_required, json_body, public_rate_limit
+
+
+class TicketController(Controller):
+    """Tickets. Creation is public (customers); everything else needs a signed-in agent."""
+
+    path = "/api/v1/tickets"
+    tags = ["tickets"]  # noqa: RUF012 (Litestar reads class attributes)
+
+    @post(
+        "/",
+        operation_id="CreateTicket",
+        status_code=201,
+        guards=[public_rate_limit, json_body],
+        opt={"rate_bucket": "intake"},
+    )
+    async def create_ticket(
+        self, data: TicketCreate, state: State, request: Request
+    ) -> TicketCreated:
+        """Open a ticket (public). The answer's conversation token is the customer's only key."""
+        return await intake.open_ticket(
+            state.db,
+            data,
+            channel="web",
+            default_language=state.settings.store.default_language,
+            source={"user_agent": request.headers.get("user-agent", "")[:300]},
+        )
+
+    @get("/", operation_id="ListTickets", guards=[agent_required], sync_to_thread=True)
+    def list_tickets(
+        self,
+        state: State,
+        status: Annotated[list[str] | None, Parameter(description="One or more statuses.")] = None,
+        assignee_id: int | None = None,
+        unassigned: bool = False,
+        channel: list[str] | None = None,
+        tag: str | None = None,
+        problem_type: str | None = None,
+        customer_id: int | None = None,
+        q: Annotated[
+            str | None,
+            Parameter(description="Words in subject, messages, customer, order number, ref."),
+        ] = None,
+        sort: Annotated[
+            str, Parameter(description="newest, oldest, updated, waiting or priority.")
+        ] = "updated",
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[TicketSummary]:
+        """Tickets matching every given filter, one page at a time (keyset cursor)."""
+        try:
+            query = TicketQuery(
+                status=status,
+                assignee_id=assignee_id,
+                unassigned=unassigned,
+                channel=channel,
+                tag=tag,
+                problem_type=problem_type,
+                customer_id=customer_id,
+                q=q,
+                sort=sort,
+                limit=limit,
+                cursor=cursor,
+            )
+        except ValidationError as exc:
+            raise Invalid("error.validation", detail=_first_error(exc)) from exc
+        return tickets.list_tickets(state.db, query)
+
+    @get("/{ref:str}", operation_id="GetTicket", guards=[agent_required], sync_to_thread=True)
+    def get_ticket(self, state: State, ref: str) -> TicketDetail:
+        """A ticket with its customer, linked order and lines, and whole thread."""
+        return tickets.get_ticket(state.db, ref)
+
+    @post(
+        "/{ref:str}/messages",
+        operation_id="AddTicketMessage",
+        status_code=201,
+        guards=[agent_required, json_body],
+    )
+    async def add_message(
+        self, state: State, request: Request, ref: str, data: MessageCreate
+    ) -> Message:
+        """A reply to the customer or an internal note."""
+        return await tickets.add_agent_message(state.db, ref, request.state.agent, data)
+
+    @patch("/{ref:str}", operation_id="UpdateTicket", guards=[agent_required, json_body])
+    async def update_ticket(
+        self, state: State, request: Request, ref: str, data: TicketUpdate
+    ) -> TicketDetail:
+        """Change status, assignee, priority, tags, problem type or snooze."""
+        return await tickets.update_ticket(state.db, ref, request.state.agent, data)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}" if where else err["msg"]

@@ -1,0 +1,33 @@
+"""Liveness and database status."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.datastructures import State
+from pydantic import BaseModel
+
+from widget_api import __version__
+from widget_api.storage.migrate import current_version
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+    schema_version: int
+
+
+@get("/health", operation_id="Health", tags=["system"])
+async def health(state: State) -> Health:
+    """Whether the server and its database answer."""
+    try:
+        version = state.db.read(current_version)
+        database = "ok"
+    except Exception:  # the point of a health check is to report, not to crash
+        version, database = 0, "unavailable"
+    return Health(
+        status="ok" if database == "ok" else "degraded",
+        version=__version__,
+        database=database,
+        schema_version=version,
+    )

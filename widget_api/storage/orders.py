@@ -1,0 +1,56 @@
+"""Orders and their lines, as the store's commerce backend knows them."""
+
+from __future__ import annotations
+
+import re
+
+from widget_api.storage.db import Cursor
+from widget_api.storage.rows import dicts, one
+
+_ORDER_COLUMNS = (
+    "id, number, customer_id, placed_at, currency, subtotal_cents, shipping_cents,"
+    " discount_cents, gst_cents, qst_cents, total_cents, financial_status, fulfillment_status,"
+    " warehouse, carrier, tracking_number, tracking_url, shipped_at, delivered_at, ship_name,"
+    " ship_address1, ship_address2, ship_city, ship_province, ship_postal_code, ship_country,"
+    " ship_phone"
+)
+
+
+def normalise_number(raw: str) -> str:
+    """What customers type ("#nd 104233", "ND104233") to the stored form's characters."""
+    return re.sub(r"[^0-9A-Z]", "", raw.upper())
+
+
+def find_by_number(cur: Cursor, raw: str) -> dict | None:
+    """The order whose number matches what the customer typed ("#nd 104233", "104233")."""
+    wanted = normalise_number(raw)
+    if not wanted:
+        return None
+    match = re.fullmatch(r"([A-Z]*)(\d+)", wanted)
+    if match and not match[1]:
+        cur.execute(
+            "SELECT id, number, customer_id FROM orders"
+            " WHERE number = ? OR number LIKE ? ORDER BY id LIMIT 1",
+            [wanted, f"%-{wanted}"],
+        )
+    else:
+        dashed = f"{match[1]}-{match[2]}" if match else wanted
+        cur.execute(
+            "SELECT id, number, customer_id FROM orders WHERE upper(number) IN (?, ?) LIMIT 1",
+            [dashed, wanted],
+        )
+    return one(cur)
+
+
+def with_lines(cur: Cursor, order_id: int) -> dict | None:
+    cur.execute(f"SELECT {_ORDER_COLUMNS} FROM orders WHERE id = ?", [order_id])
+    order = one(cur)
+    if order is None:
+        return None
+    cur.execute(
+        "SELECT sku, title, size, color, quantity, unit_price_cents FROM order_lines"
+        " WHERE order_id = ? ORDER BY id",
+        [order_id],
+    )
+    order["lines"] = dicts(cur)
+    return order

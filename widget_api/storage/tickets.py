@@ -1,0 +1,409 @@
+"""Tickets and their messages: creation, the filtered list, the full thread, changes.
+
+Every change writes its event in the same transaction (see ``events.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from widget_api.contracts.tickets import TicketQuery
+from widget_api.domain.refs import ticket_ref
+from widget_api.domain.text import fold, search_terms
+from widget_api.storage.db import Cursor, Writer
+from widget_api.storage.events import Actor, append
+from widget_api.storage.rows import dicts, one
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that this server did not hand out."""
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    subject: str
+    body_text: str
+    channel: str
+    language: str
+    customer_id: int
+    customer_email: str
+    customer_name: str | None
+    order_id: int | None
+    order_number: str | None
+    token_hash: str
+    source: dict[str, Any] | None
+    at: datetime
+    tags: tuple[str, ...] = ()
+    status: str = "new"
+    priority: str = "normal"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    ticket_id: int
+    kind: str  # inbound | outbound | note
+    author_type: str
+    author_id: int | None
+    author_name: str | None
+    channel: str
+    body_text: str
+    body_html: str | None
+    meta: dict[str, Any] | None
+    at: datetime
+    delivery: str = "none"
+
+
+# -- writes -----------------------------------------------------------------------------------
+def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
+    """Insert the ticket and its first message; return (id, public reference)."""
+    ticket_id = w.next_id("tickets")
+    ref = ticket_ref(ticket_id)
+    search = fold(
+        " ".join(
+            filter(
+                None,
+                [ref, new.subject, new.customer_email, new.customer_name, new.order_number],
+            )
+        )
+    )
+    w.cur.execute(
+        "INSERT INTO tickets (id, ref, subject, status, priority, channel, language, customer_id,"
+        " order_id, order_number, conversation_token_hash, source, tags, created_at, updated_at,"
+        " search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ticket_id,
+            ref,
+            new.subject,
+            new.status,
+            new.priority,
+            new.channel,
+            new.language,
+            new.customer_id,
+            new.order_id,
+            new.order_number,
+            new.token_hash,
+            json.dumps(new.source) if new.source else None,
+            list(new.tags),
+            new.at,
+            new.at,
+            search,
+        ],
+    )
+    append(
+        w,
+        name="ticket.created",
+        actor=actor,
+        entity_type="ticket",
+        entity_id=ticket_id,
+        ticket_id=ticket_id,
+        at=new.at,
+        after={
+            "status": new.status,
+            "priority": new.priority,
+            "channel": new.channel,
+            "language": new.language,
+            "subject": new.subject,
+            "customer_id": new.customer_id,
+            "order_id": new.order_id,
+            "problem_type": None,
+        },
+    )
+    add_message(
+        w,
+        NewMessage(
+            ticket_id=ticket_id,
+            kind="inbound",
+            author_type="customer",
+            author_id=new.customer_id,
+            author_name=new.customer_name,
+            channel=new.channel,
+            body_text=new.body_text,
+            body_html=None,
+            meta=new.source,
+            at=new.at,
+        ),
+        actor,
+    )
+    return ticket_id, ref
+
+
+def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
+    """Append a message and keep the ticket's counters, timestamps and search text in step."""
+    message_id = w.next_id("messages")
+    w.cur.execute(
+        "INSERT INTO messages (id, ticket_id, kind, author_type, author_id, author_name, channel,"
+        " body_text, body_html, meta, delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?)",
+        [
+            message_id,
+            msg.ticket_id,
+            msg.kind,
+            msg.author_type,
+            msg.author_id,
+            msg.author_name,
+            msg.channel,
+            msg.body_text,
+            msg.body_html,
+            json.dumps(msg.meta) if msg.meta else None,
+            msg.delivery,
+            msg.at,
+        ],
+    )
+    is_customer = msg.kind == "inbound"
+    is_public_reply = msg.kind == "outbound" and msg.author_type == "agent"
+    w.cur.execute(
+        "UPDATE tickets SET message_count = message_count + 1, updated_at = ?,"
+        " search_text = search_text || ' ' || ?,"
+        " last_customer_message_at = CASE WHEN ? THEN ? ELSE last_customer_message_at END,"
+        " last_agent_message_at = CASE WHEN ? THEN ? ELSE last_agent_message_at END,"
+        " first_response_at = CASE WHEN ? AND first_response_at IS NULL THEN ?"
+        "                     ELSE first_response_at END"
+        " WHERE id = ?",
+        [
+            msg.at,
+            fold(msg.body_text)[:4000],
+            is_customer,
+            msg.at,
+            is_public_reply,
+            msg.at,
+            is_public_reply,
+            msg.at,
+            msg.ticket_id,
+        ],
+    )
+    append(
+        w,
+        name="message.created",
+        actor=actor,
+        entity_type="message",
+        entity_id=message_id,
+        ticket_id=msg.ticket_id,
+        at=msg.at,
+        after={
+            "kind": msg.kind,
+            "author_type": msg.author_type,
+            "author_id": msg.author_id,
+            "channel": msg.channel,
+        },
+    )
+    return message_id
+
+
+_EVENT_FOR_FIELD = {
+    "status": "ticket.status_changed",
+    "priority": "ticket.priority_changed",
+    "assignee_id": "ticket.assigned",
+    "tags": "ticket.tags_changed",
+    "problem_type": "ticket.problem_type_changed",
+    "snoozed_until": "ticket.snoozed",
+}
+
+
+def update(
+    w: Writer, ticket_id: int, changes: dict[str, Any], actor: Actor, at: datetime
+) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changes`` (column → new value); return what really changed as (before, after)."""
+    columns = list(changes)
+    current = w.cur.execute(
+        f"SELECT {', '.join(columns)} FROM tickets WHERE id = ?", [ticket_id]
+    ).fetchone()
+    if current is None:
+        raise LookupError(ticket_id)
+    changed = {
+        col: (old, new)
+        for col, old, new in zip(columns, current, changes.values(), strict=True)
+        if old != new
+    }
+    if not changed:
+        return {}
+    sets = [f"{col} = ?" for col in changed]
+    values = [new for _, new in changed.values()]
+    if "status" in changed:
+        new_status = changed["status"][1]
+        sets.append("solved_at = CASE WHEN ? THEN ? ELSE solved_at END")
+        values += [new_status == "solved", at]
+        sets.append("closed_at = CASE WHEN ? THEN ? ELSE closed_at END")
+        values += [new_status == "closed", at]
+    w.cur.execute(
+        f"UPDATE tickets SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
+        [*values, at, ticket_id],
+    )
+    for col, (old, new) in changed.items():
+        append(
+            w,
+            name=_EVENT_FOR_FIELD[col],
+            actor=actor,
+            entity_type="ticket",
+            entity_id=ticket_id,
+            ticket_id=ticket_id,
+            at=at,
+            before={col: old},
+            after={col: new},
+        )
+    return changed
+
+
+# -- reads ------------------------------------------------------------------------------------
+_SUMMARY_COLUMNS = (
+    "t.id, t.ref, t.subject, t.status, t.priority, t.channel, t.language, t.customer_id,"
+    " t.assignee_id, t.problem_type, t.problem_confidence, t.tags, t.order_id, t.order_number,"
+    " t.message_count, t.created_at, t.updated_at, t.first_response_at,"
+    " t.last_customer_message_at, t.snoozed_until, t.solved_at"
+)
+
+# Sort keys: (SQL expression, direction, how to read a cursor value back).
+_PRIORITY_RANK = (
+    "CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END"
+)
+_SORTS: dict[str, list[tuple[str, str]]] = {
+    "newest": [("created_at", "DESC"), ("id", "DESC")],
+    "oldest": [("created_at", "ASC"), ("id", "ASC")],
+    "updated": [("updated_at", "DESC"), ("id", "DESC")],
+    "waiting": [("coalesce(last_customer_message_at, created_at)", "ASC"), ("id", "ASC")],
+    "priority": [(_PRIORITY_RANK, "DESC"), ("created_at", "ASC"), ("id", "ASC")],
+}
+
+
+def ref_to_id(cur: Cursor, ref: str) -> int | None:
+    row = cur.execute("SELECT id FROM tickets WHERE ref = ?", [ref.strip().upper()]).fetchone()
+    return row[0] if row else None
+
+
+def id_for_token(cur: Cursor, token_hash: str) -> int | None:
+    row = cur.execute(
+        "SELECT id FROM tickets WHERE conversation_token_hash = ?", [token_hash]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _where(query: TicketQuery) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.status:
+        clauses.append(f"status IN ({', '.join('?' for _ in query.status)})")
+        params += query.status
+    if query.unassigned:
+        clauses.append("assignee_id IS NULL")
+    elif query.assignee_id is not None:
+        clauses.append("assignee_id = ?")
+        params.append(query.assignee_id)
+    if query.channel:
+        clauses.append(f"channel IN ({', '.join('?' for _ in query.channel)})")
+        params += query.channel
+    if query.tag:
+        clauses.append("list_contains(tags, ?)")
+        params.append(query.tag.strip().lower())
+    if query.problem_type:
+        clauses.append("problem_type = ?")
+        params.append(query.problem_type)
+    if query.customer_id is not None:
+        clauses.append("customer_id = ?")
+        params.append(query.customer_id)
+    for term in search_terms(query.q or ""):
+        clauses.append("contains(search_text, ?)")
+        params.append(term)
+    return clauses, params
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor("invalid cursor") from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise BadCursor("invalid cursor")
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value).replace(tzinfo=None)
+            except ValueError as exc:
+                raise BadCursor("invalid cursor") from exc
+        elif value is not None and not isinstance(value, int | float):
+            raise BadCursor("invalid cursor")
+        out.append(value)
+    return out
+
+
+def _after_cursor(keys: list[tuple[str, str]], values: list[Any]) -> tuple[str, list[Any]]:
+    """Keyset predicate: rows strictly after ``values`` in the order ``keys`` define."""
+    ors, params = [], []
+    for i, (expr, direction) in enumerate(keys):
+        ands = [f"{keys[j][0]} = ?" for j in range(i)]
+        params += values[:i]
+        ands.append(f"{expr} {'<' if direction == 'DESC' else '>'} ?")
+        params.append(values[i])
+        ors.append("(" + " AND ".join(ands) + ")")
+    return "(" + " OR ".join(ors) + ")", params
+
+
+def list_page(cur: Cursor, query: TicketQuery) -> tuple[list[dict], int, str | None]:
+    """One page of ticket summaries, the total matching, and the cursor of the next page."""
+    clauses, params = _where(query)
+    where = " AND ".join(clauses) or "TRUE"
+    (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()
+
+    keys = _SORTS[query.sort]
+    page_clauses, page_params = list(clauses), list(params)
+    if query.cursor:
+        predicate, cursor_params = _after_cursor(keys, _decode_cursor(query.cursor, len(keys)))
+        page_clauses.append(predicate)
+        page_params += cursor_params
+    order = ", ".join(f"{expr} {direction}" for expr, direction in keys)
+    key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _) in enumerate(keys))
+    cur.execute(
+        f"WITH page AS (SELECT {_SUMMARY_COLUMNS.replace('t.', '')}, {key_select} FROM tickets"
+        f" WHERE {' AND '.join(page_clauses) or 'TRUE'} ORDER BY {order} LIMIT ?)"
+        f" SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
+        " c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name"
+        " FROM page t JOIN customers c ON c.id = t.customer_id"
+        " LEFT JOIN agents a ON a.id = t.assignee_id"
+        f" ORDER BY {', '.join(f'_k{i} {d}' for i, (_, d) in enumerate(keys))}",
+        [*page_params, query.limit + 1],
+    )
+    rows = dicts(cur)
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        last = rows[-1]
+        next_cursor = _encode_cursor(
+            [
+                last[f"_k{i}"].replace(tzinfo=None)
+                if isinstance(last[f"_k{i}"], datetime)
+                else last[f"_k{i}"]
+                for i in range(len(keys))
+            ]
+        )
+    return rows, total, next_cursor
+
+
+def summary(cur: Cursor, ticket_id: int) -> dict | None:
+    cur.execute(
+        f"SELECT {_SUMMARY_COLUMNS}, t.source, c.email AS customer_email,"
+        " c.name AS customer_name, a.name AS assignee_name"
+        " FROM tickets t JOIN customers c ON c.id = t.customer_id"
+        " LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.id = ?",
+        [ticket_id],
+    )
+    return one(cur, ("source",))
+
+
+def messages(cur: Cursor, ticket_id: int, *, public_only: bool = False) -> list[dict]:
+    kinds = "AND kind <> 'note'" if public_only else ""
+    cur.execute(
+        "SELECT id, kind, author_type, author_id, author_name, channel, body_text, body_html,"
+        f" meta, delivery, created_at FROM messages WHERE ticket_id = ? {kinds}"
+        " ORDER BY created_at, id",
+        [ticket_id],
+    )
+    return dicts(cur, ("meta",))
