@@ -13,7 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from widget_api import __version__
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.errors import HANDLERS
-from widget_api.routes import agent_auth, agent_tickets, health
+from widget_api.routes import agent_auth, agent_tickets, agents, health
 from widget_api.settings import Settings
 from widget_api.storage import Database
 
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             agent_auth.logout,
             agent_auth.me,
             agent_tickets.TicketController,
+            agents.list_agents,
+            agents.create_agent,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

@@ -27,3 +27,11 @@ class LoginResponse(BaseModel):
     token: str
     expires_at: datetime
     agent: Agent
+
+
+class AgentCreate(BaseModel):
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=120)
+    role: Role = "agent"
+    language: Language = "fr"
+    password: str = Field(min_length=8, max_length=1024)

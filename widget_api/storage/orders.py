@@ -54,3 +54,21 @@ def with_lines(cur: Cursor, order_id: int) -> dict | None:
     )
     order["lines"] = dicts(cur)
     return order
+
+
+def insert(w, order: dict, lines: list[dict]) -> int:
+    """Store an order and its lines as the commerce backend reports them; return its id."""
+    order_id = w.next_id("orders")
+    row = {"id": order_id, **order}
+    w.cur.execute(
+        f"INSERT INTO orders ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        list(row.values()),
+    )
+    for line in lines:
+        line_row = {"id": w.next_id("order_lines"), "order_id": order_id, **line}
+        w.cur.execute(
+            f"INSERT INTO order_lines ({', '.join(line_row)})"
+            f" VALUES ({', '.join('?' for _ in line_row)})",
+            list(line_row.values()),
+        )
+    return order_id

@@ -259,12 +259,19 @@ _SUMMARY_COLUMNS = (
 _PRIORITY_RANK = (
     "CASE priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END"
 )
-_SORTS: dict[str, list[tuple[str, str]]] = {
-    "newest": [("created_at", "DESC"), ("id", "DESC")],
-    "oldest": [("created_at", "ASC"), ("id", "ASC")],
-    "updated": [("updated_at", "DESC"), ("id", "DESC")],
-    "waiting": [("coalesce(last_customer_message_at, created_at)", "ASC"), ("id", "ASC")],
-    "priority": [(_PRIORITY_RANK, "DESC"), ("created_at", "ASC"), ("id", "ASC")],
+_SORTS: dict[str, list[tuple[str, str, type]]] = {
+    "newest": [("created_at", "DESC", datetime), ("id", "DESC", int)],
+    "oldest": [("created_at", "ASC", datetime), ("id", "ASC", int)],
+    "updated": [("updated_at", "DESC", datetime), ("id", "DESC", int)],
+    "waiting": [
+        ("coalesce(last_customer_message_at, created_at)", "ASC", datetime),
+        ("id", "ASC", int),
+    ],
+    "priority": [
+        (_PRIORITY_RANK, "DESC", int),
+        ("created_at", "ASC", datetime),
+        ("id", "ASC", int),
+    ],
 }
 
 
@@ -314,31 +321,32 @@ def _encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, width: int) -> list[Any]:
+def _decode_cursor(cursor: str, kinds: list[type]) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadCursor("invalid cursor") from exc
-    if not isinstance(values, list) or len(values) != width:
+    if not isinstance(values, list) or len(values) != len(kinds):
         raise BadCursor("invalid cursor")
-    out = []
-    for value in values:
-        if isinstance(value, str):
+    out: list[Any] = []
+    for value, kind in zip(values, kinds, strict=True):
+        if kind is datetime and isinstance(value, str):
             try:
-                value = datetime.fromisoformat(value).replace(tzinfo=None)
+                out.append(datetime.fromisoformat(value).replace(tzinfo=None))
             except ValueError as exc:
                 raise BadCursor("invalid cursor") from exc
-        elif value is not None and not isinstance(value, int | float):
+        elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+            out.append(value)
+        else:
             raise BadCursor("invalid cursor")
-        out.append(value)
     return out
 
 
-def _after_cursor(keys: list[tuple[str, str]], values: list[Any]) -> tuple[str, list[Any]]:
+def _after_cursor(keys: list[tuple[str, str, type]], values: list[Any]) -> tuple[str, list[Any]]:
     """Keyset predicate: rows strictly after ``values`` in the order ``keys`` define."""
     ors, params = [], []
-    for i, (expr, direction) in enumerate(keys):
+    for i, (expr, direction, _) in enumerate(keys):
         ands = [f"{keys[j][0]} = ?" for j in range(i)]
         params += values[:i]
         ands.append(f"{expr} {'<' if direction == 'DESC' else '>'} ?")
@@ -356,11 +364,12 @@ def list_page(cur: Cursor, query: TicketQuery) -> tuple[list[dict], int, str | N
     keys = _SORTS[query.sort]
     page_clauses, page_params = list(clauses), list(params)
     if query.cursor:
-        predicate, cursor_params = _after_cursor(keys, _decode_cursor(query.cursor, len(keys)))
+        values = _decode_cursor(query.cursor, [kind for _, _, kind in keys])
+        predicate, cursor_params = _after_cursor(keys, values)
         page_clauses.append(predicate)
         page_params += cursor_params
-    order = ", ".join(f"{expr} {direction}" for expr, direction in keys)
-    key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _) in enumerate(keys))
+    order = ", ".join(f"{expr} {direction}" for expr, direction, _ in keys)
+    key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _, _) in enumerate(keys))
     cur.execute(
         f"WITH page AS (SELECT {_SUMMARY_COLUMNS.replace('t.', '')}, {key_select} FROM tickets"
         f" WHERE {' AND '.join(page_clauses) or 'TRUE'} ORDER BY {order} LIMIT ?)"
@@ -368,7 +377,7 @@ def list_page(cur: Cursor, query: TicketQuery) -> tuple[list[dict], int, str | N
         " c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name"
         " FROM page t JOIN customers c ON c.id = t.customer_id"
         " LEFT JOIN agents a ON a.id = t.assignee_id"
-        f" ORDER BY {', '.join(f'_k{i} {d}' for i, (_, d) in enumerate(keys))}",
+        f" ORDER BY {', '.join(f'_k{i} {d}' for i, (_, d, _) in enumerate(keys))}",
         [*page_params, query.limit + 1],
     )
     rows = dicts(cur)

@@ -1,0 +1,138 @@
+"""Shared fixtures: a real Comptoir server in its own process on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from widget_api.domain.setup import create_admin
+from widget_api.storage import Database, customers, orders
+
+ADMIN_EMAIL = "admin@shop.test"
+ADMIN_PASSWORD = "correct horse battery"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    url: str
+    db_path: Path
+    process: subprocess.Popen
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(db_path: Path, *, rate_limit: int = 0, log_dir: Path | None = None) -> RunningServer:
+    """Run `comptoir serve` as a separate process and wait until /health answers."""
+    port = free_port()
+    log_path = (log_dir or db_path.parent) / f"server-{port}.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "widget_api.cli", "serve", "--db", str(db_path),
+            "--port", str(port), "--public-rate-limit", str(rate_limit), "--log-level", "warning",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env={**os.environ, "COMPTOIR_SECURITY__SECRET_KEY": "test-secret"},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return RunningServer(url, db_path, process, log_path)
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {log_path.read_text()}")
+
+
+ORDER_NUMBER = "ND-200001"
+ORDER_EMAIL = "marie.tremblay@videotron.ca"
+
+
+def _add_order(w) -> int:
+    at = datetime(2026, 11, 2, 15, 0)
+    customer_id, _ = customers.find_or_create(
+        w, email=ORDER_EMAIL, name="Marie Tremblay", language="fr", at=at
+    )
+    return orders.insert(
+        w,
+        {
+            "number": ORDER_NUMBER, "customer_id": customer_id, "placed_at": at,
+            "subtotal_cents": 28999, "shipping_cents": 0, "gst_cents": 1450, "qst_cents": 2893,
+            "total_cents": 33342, "fulfillment_status": "in_transit", "carrier": "Postes Canada",
+            "tracking_number": "7023210039414604", "warehouse": "Entrepôt Saint-Hyacinthe",
+            "ship_name": "Marie Tremblay", "ship_address1": "4520 rue Saint-Denis",
+            "ship_city": "Montréal", "ship_province": "QC", "ship_postal_code": "H2J 2L3",
+        },
+        [{"sku": "PK-ALIZE-M-NOIR", "title": "Parka Alizé", "size": "M", "color": "Noir",
+          "quantity": 1, "unit_price_cents": 28999}],
+    )  # fmt: skip
+
+
+def make_database(db_path: Path) -> None:
+    """A migrated database with one administrator and one order, closed for a server to open."""
+    with Database(db_path) as db:
+        create_admin(db, ADMIN_EMAIL, ADMIN_PASSWORD, "Alice Admin", "fr")
+        db.write(_add_order)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server with rate limiting off, on a fresh database with one admin; shared by a module."""
+    db_path = tmp_path_factory.mktemp("server") / "comptoir.duckdb"
+    make_database(db_path)
+    running = start_server(db_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def api(server: RunningServer) -> Iterator[httpx.Client]:
+    """An anonymous client of the server, as a customer's browser or a store would be."""
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+def login(client: httpx.Client, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> str:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+@pytest.fixture
+def admin_api(server: RunningServer) -> Iterator[httpx.Client]:
+    """A client signed in as the administrator."""
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        client.headers["Authorization"] = f"Bearer {login(client)}"
+        yield client
