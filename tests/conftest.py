@@ -47,7 +47,9 @@ class RunningServer:
                 self.process.wait()
 
 
-def start_server(db_path: Path, *, rate_limit: int = 0, log_dir: Path | None = None) -> RunningServer:
+def start_server(
+    db_path: Path, *, rate_limit: int = 0, log_dir: Path | None = None
+) -> RunningServer:
     """Run `comptoir serve` as a separate process and wait until /health answers."""
     port = free_port()
     log_path = (log_dir or db_path.parent) / f"server-{port}.log"

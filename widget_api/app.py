@@ -1,4 +1,4 @@
-"""The one assembly point: ``create_app(settings)`` builds the Litestar app and owns the database."""
+"""The one assembly point: ``create_app(settings)`` builds the app, which owns the database."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ log = logging.getLogger("comptoir")
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
-    """The server. It opens (and at shutdown checkpoints and closes) the database unless given one."""
+    """The server; it opens, and at shutdown checkpoints and closes, the database if not given."""
     settings = settings or Settings()
 
     @asynccontextmanager

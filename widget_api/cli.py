@@ -137,6 +137,7 @@ def init(
 def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
+
     from widget_api.storage import Database, DatabaseLocked
 
     settings = _settings(db_path)
@@ -146,7 +147,9 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
             summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
     except (DatabaseLocked, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(summary.model_dump_json(indent=2) if hasattr(summary, "model_dump_json") else summary)
+    click.echo(
+        summary.model_dump_json(indent=2) if hasattr(summary, "model_dump_json") else summary
+    )
     click.echo(f"Seeded in {time.monotonic() - started:.1f} s.")
 
 
@@ -184,7 +187,9 @@ def restore(db_path: Path | None, backup_file: Path, force: bool) -> None:
 
 @cli.command()
 @click.option("--api-url", default=None, help="Agent API URL [env COMPTOIR_DASHBOARD__API_URL].")
-@click.option("--port", type=int, default=None, help="Dashboard port [env COMPTOIR_DASHBOARD__PORT].")
+@click.option(
+    "--port", type=int, default=None, help="Dashboard port [env COMPTOIR_DASHBOARD__PORT]."
+)
 def dashboard(api_url: str | None, port: int | None) -> None:
     """Run the Streamlit dashboard (a client of the agent API; it never opens the database)."""
     settings = Settings()

@@ -1,4 +1,4 @@
-"""The one settings object, read from ``COMPTOIR_*`` environment variables, a ``.env`` file and flags.
+"""The one settings object, from ``COMPTOIR_*`` environment variables, a ``.env`` file, flags.
 
 Groups are plain models so that ``COMPTOIR_DB__PATH`` style nested variables work (pydantic-settings
 issue #279: nested ``BaseSettings`` miss prefixed ``.env`` values).

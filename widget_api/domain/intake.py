@@ -33,9 +33,11 @@ async def open_ticket(
     source: dict[str, Any] | None = None,
 ) -> TicketCreated:
     lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
-    order = db.read(lambda cur: orders.find_by_number(cur, data.order_number)) if (
-        data.order_number
-    ) else None
+    order = (
+        db.read(lambda cur: orders.find_by_number(cur, data.order_number))
+        if (data.order_number)
+        else None
+    )
     token = secrets.new_token()
     email = str(data.email).lower()
     name = data.name.strip() if data.name and data.name.strip() else None

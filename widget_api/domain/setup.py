@@ -40,6 +40,5 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
     with Database(path) as db:
         if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
             create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
-        has_tickets = db.read(lambda cur: cur.execute("SELECT count(*) FROM tickets").fetchone())
-        if not has_tickets[0]:
+        if not db.read(tickets.count):
             seed_demo(db, tickets=tickets)

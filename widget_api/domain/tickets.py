@@ -87,9 +87,7 @@ async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageC
 
     def write(w):
         at = utcnow()
-        (channel, status) = w.cur.execute(
-            "SELECT channel, status FROM tickets WHERE id = ?", [ticket_id]
-        ).fetchone()
+        channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
         message_id = tickets.add_message(
             w,
             tickets.NewMessage(
@@ -142,9 +140,7 @@ async def update_ticket(db: Database, ref: str, agent: Agent, data: TicketUpdate
                 to_db_time(data.snoozed_until) if data.snoozed_until else None
             )
         if data.tags is not None or data.add_tags or data.remove_tags:
-            (current,) = w.cur.execute(
-                "SELECT tags FROM tickets WHERE id = ?", [ticket_id]
-            ).fetchone()
+            (current,) = tickets.fields(w.cur, ticket_id, "tags")
             tags = list(data.tags) if data.tags is not None else list(current)
             tags += [tag for tag in data.add_tags or [] if tag not in tags]
             tags = [tag for tag in tags if tag not in (data.remove_tags or [])]

@@ -13,11 +13,11 @@ from widget_api.contracts.common import Page
 from widget_api.contracts.tickets import (
     Message,
     MessageCreate,
+    TicketCreate,
+    TicketCreated,
     TicketDetail,
     TicketQuery,
     TicketSummary,
-    TicketCreate,
-    TicketCreated,
     TicketUpdate,
 )
 from widget_api.domain import intake, tickets

@@ -10,6 +10,7 @@ transaction committed, so a 2xx answered from it means the row is in the WAL on 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -85,7 +86,9 @@ class Database:
         self._closed = False
         if not read_only:
             apply_migrations(self._writer.cur)
-        self._thread = threading.Thread(target=self._write_loop, name="comptoir-writer", daemon=True)
+        self._thread = threading.Thread(
+            target=self._write_loop, name="comptoir-writer", daemon=True
+        )
         self._thread.start()
 
     # -- reads -------------------------------------------------------------------------------
@@ -179,10 +182,8 @@ class Database:
             return
 
     def _rollback(self) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction was open
             self._writer.cur.rollback()
-        except duckdb.Error:
-            pass  # no transaction was open
         self._writer.forget_ids()
 
     # -- lifecycle ---------------------------------------------------------------------------

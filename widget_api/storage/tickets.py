@@ -416,3 +416,20 @@ def messages(cur: Cursor, ticket_id: int, *, public_only: bool = False) -> list[
         [ticket_id],
     )
     return dicts(cur, ("meta",))
+
+
+def count(cur: Cursor) -> int:
+    return cur.execute("SELECT count(*) FROM tickets").fetchone()[0]
+
+
+def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
+    """Current values of a few columns of one ticket (inside a write, before changing them)."""
+    allowed = {"channel", "status", "tags", "assignee_id", "priority", "language", "customer_id"}
+    if not set(names) <= allowed:
+        raise ValueError(f"not a readable field: {set(names) - allowed}")
+    row = cur.execute(
+        f"SELECT {', '.join(names)} FROM tickets WHERE id = ?", [ticket_id]
+    ).fetchone()
+    if row is None:
+        raise LookupError(ticket_id)
+    return row
