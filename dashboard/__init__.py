@@ -1,0 +1,1 @@
+"""The merchant dashboard: a Streamlit client of the agent API (it never opens the database)."""
