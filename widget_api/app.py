@@ -16,6 +16,7 @@ from widget_api.errors import HANDLERS
 from widget_api.routes import agent_auth, agent_tickets, agents, health
 from widget_api.settings import Settings
 from widget_api.storage import Database
+from widget_api.timing import server_timing
 
 log = logging.getLogger("comptoir")
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ),
         openapi_config=OpenAPIConfig(title="Comptoir API", version=__version__, path="/schema"),
         request_max_body_size=settings.api.max_body_bytes,
+        middleware=[server_timing],
         debug=False,
     )
 

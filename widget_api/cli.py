@@ -299,5 +299,13 @@ def config() -> None:
     click.echo(json.dumps(Settings().redacted(), indent=2))
 
 
+def _register_optional_commands() -> None:
+    from widget_api.bench import bench_command
+
+    cli.add_command(bench_command)
+
+
+_register_optional_commands()
+
 if __name__ == "__main__":
     cli()
