@@ -137,7 +137,6 @@ def init(
 def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
-
     from widget_api.storage import Database, DatabaseLocked
 
     settings = _settings(db_path)

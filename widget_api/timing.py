@@ -1,4 +1,4 @@
-"""``Server-Timing`` on every answer: the time spent in the app, as benchmarks and browsers read it."""
+"""``Server-Timing`` on every answer: time spent in the app, for benchmarks and browsers."""
 
 from __future__ import annotations
 
