@@ -1,0 +1,46 @@
+"""Project contracts that no single feature test would notice breaking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pydantic
+
+from widget_api.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_names(model: type[pydantic.BaseModel], prefix: str) -> list[str]:
+    names = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            names += _env_names(annotation, f"{prefix}{name.upper()}__")
+        else:
+            names.append(f"{prefix}{name.upper()}")
+    return names
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [n for n in _env_names(Settings, "COMPTOIR_") if f"`{n}`" not in readme]
+    assert missing == []
+
+
+def test_every_ui_string_exists_in_french_and_english():
+    folder = ROOT / "widget_api" / "i18n"
+    fr = json.loads((folder / "fr.json").read_text(encoding="utf-8"))
+    en = json.loads((folder / "en.json").read_text(encoding="utf-8"))
+    assert sorted(fr) == sorted(en)
+    assert all(fr[k].strip() and en[k].strip() for k in fr)
+
+
+def test_readme_opens_with_the_two_commands():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    block = lines[lines.index("```bash") + 1 : lines.index("```bash") + 3]
+    assert "comptoir demo" in block[0]
+    assert "'.[test]'" in block[1] and "pytest" in block[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert block[1] in ci
