@@ -36,9 +36,6 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(
         1_000_000, ge=1024, description="Largest accepted request body, in bytes (413 above)."
     )
-    max_message_chars: int = Field(
-        20_000, ge=1, description="Longest accepted message text, in characters."
-    )
 
 
 class SecuritySettings(BaseModel):
