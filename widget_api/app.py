@@ -11,9 +11,10 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
 from widget_api import __version__
+from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.errors import HANDLERS
-from widget_api.routes import agent_auth, agent_tickets, agents, health
+from widget_api.routes import agent_auth, agent_tickets, agents, health, workspace
 from widget_api.settings import Settings
 from widget_api.storage import Database
 from widget_api.timing import server_timing
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             agent_tickets.TicketController,
             agents.list_agents,
             agents.create_agent,
+            *workspace.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
@@ -68,5 +70,6 @@ def _initial_state(settings: Settings):
         {
             "settings": settings,
             "public_limiter": RateLimiter(settings.api.public_rate_limit),
+            "presence": Presence(),
         }
     )

@@ -75,6 +75,8 @@ class TicketSummary(BaseModel):
     last_customer_message_at: datetime | None
     snoozed_until: datetime | None
     solved_at: datetime | None
+    sla_state: str | None = None
+    sla_due_at: datetime | None = None
 
 
 class Message(BaseModel):
@@ -89,6 +91,7 @@ class Message(BaseModel):
     meta: dict | None
     delivery: str
     created_at: datetime
+    mentions: list[int] = []
 
 
 class Customer(BaseModel):
@@ -144,6 +147,10 @@ class TicketDetail(TicketSummary):
     source: dict | None
     customer_detail: Customer
     order: Order | None
+    address_warnings: list[str] = Field(
+        default_factory=list, description="Why the shipping address looks wrong, if it does."
+    )
+    merged_into: str | None = None
     messages: list[Message]
 
 
@@ -156,6 +163,12 @@ class MessageCreate(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
     body_html: str | None = Field(None, max_length=4 * MAX_BODY_CHARS)
     status: Status | None = Field(None, description="Set the ticket's status in the same step.")
+    seen_message_id: int | None = Field(
+        None,
+        description="Newest message the agent had loaded; if a newer one arrived since, the "
+        "reply is refused with 409 unless `force` is true (collision detection).",
+    )
+    force: bool = False
 
     _body = field_validator("body")(_not_blank)
 
@@ -190,6 +203,10 @@ class TicketUpdate(BaseModel):
 
 
 SortKey = Literal["newest", "oldest", "updated", "waiting", "priority"]
+View = Literal[
+    "unassigned", "mine", "all_open", "pending", "snoozed", "solved", "mentions", "sla_at_risk",
+    "exceptions", "all",
+]  # fmt: skip
 
 
 class TicketQuery(BaseModel):
@@ -202,6 +219,7 @@ class TicketQuery(BaseModel):
     tag: str | None = None
     problem_type: str | None = None
     customer_id: int | None = None
+    view: View | None = None
     q: str | None = Field(None, max_length=200)
     sort: SortKey = "updated"
     limit: int = Field(50, ge=1, le=200)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from widget_api.contracts.auth import Agent, AgentCreate
-from widget_api.domain.errors import Invalid
+from widget_api.contracts.inbox import AgentUpdate
+from widget_api.domain.errors import Forbidden, Invalid, NotFound
 from widget_api.domain.secrets import hash_password
 from widget_api.storage import Database, agents
 from widget_api.storage.events import Actor
@@ -31,4 +32,22 @@ def create_agent(db: Database, by: Agent, data: AgentCreate) -> Agent:
             actor=Actor("agent", by.id),
         )
     )
+    return Agent.model_validate(db.read(lambda cur: agents.by_id(cur, agent_id)))
+
+
+def update_agent(db: Database, by: Agent, agent_id: int, data: AgentUpdate) -> Agent:
+    """Administrators change anyone; agents only their own name, language and password."""
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if by.role != "admin" and (agent_id != by.id or {"role", "active"} & set(changes)):
+        raise Forbidden("error.forbidden")
+    if "password" in changes:
+        changes["password_hash"] = hash_password(changes.pop("password"))
+    if changes.get("role") == "agent" or changes.get("active") is False:
+        others = [a for a in list_agents(db) if a.role == "admin" and a.active and a.id != agent_id]
+        if not others:
+            raise Invalid("error.last_admin")
+    if db.read(lambda cur: agents.by_id(cur, agent_id)) is None:
+        raise NotFound("error.not_found")
+    if changes:
+        db.write(lambda w: agents.update(w, agent_id, changes, Actor("agent", by.id), utcnow()))
     return Agent.model_validate(db.read(lambda cur: agents.by_id(cur, agent_id)))

@@ -1,4 +1,4 @@
-"""What agents do with tickets: read the list and the thread, reply, note, change fields."""
+"""What agents do with tickets: views, the thread, replies and notes, changes, bulk, merges."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
+from widget_api.contracts.inbox import BulkResult, CustomerProfile, ViewCounts
 from widget_api.contracts.tickets import (
     CustomerBrief,
     Message,
@@ -15,11 +16,21 @@ from widget_api.contracts.tickets import (
     TicketSummary,
     TicketUpdate,
 )
-from widget_api.domain.errors import Invalid, NotFound
+from widget_api.domain import address
+from widget_api.domain.errors import ComptoirError, Invalid, NotFound
+from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.sanitize import clean_html
+from widget_api.i18n import t
 from widget_api.storage import Database, agents, customers, orders, tickets
-from widget_api.storage.events import Actor
+from widget_api.storage.db import Writer
+from widget_api.storage.events import SYSTEM, Actor, append
 from widget_api.storage.rows import to_db_time, utcnow
+
+
+class Collision(ComptoirError):
+    """Someone else wrote in the thread since the agent loaded it."""
+
+    status_code = 409
 
 
 def _summary(row: dict) -> TicketSummary:
@@ -40,9 +51,14 @@ def _ticket_id(db: Database, ref: str) -> int:
     return ticket_id
 
 
-def list_tickets(db: Database, query: TicketQuery) -> Page[TicketSummary]:
+def list_tickets(
+    db: Database, query: TicketQuery, agent: Agent | None = None
+) -> Page[TicketSummary]:
+    agent_id = agent.id if agent else None
     try:
-        rows, total, next_cursor = db.read(lambda cur: tickets.list_page(cur, query))
+        rows, total, next_cursor = db.read(
+            lambda cur: tickets.list_page(cur, query, agent_id, utcnow())
+        )
     except tickets.BadCursor as exc:
         raise Invalid("error.bad_cursor") from exc
     return Page[TicketSummary](
@@ -50,42 +66,68 @@ def list_tickets(db: Database, query: TicketQuery) -> Page[TicketSummary]:
     )
 
 
-def detail_by_id(db: Database, ticket_id: int) -> TicketDetail:
+def view_counts(db: Database, agent: Agent) -> ViewCounts:
+    return ViewCounts.model_validate(db.read(lambda c: tickets.view_counts(c, agent.id, utcnow())))
+
+
+def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail:
     def read(cur):
         row = tickets.summary(cur, ticket_id)
         if row is None:
             return None
+        order = orders.with_lines(cur, row["order_id"]) if row["order_id"] else None
+        units = (
+            orders.previous_units(cur, order["customer_id"], order["ship_address1"], order["id"])
+            if order and order["ship_address1"]
+            else []
+        )
+        merged_into = tickets.ref_of(cur, row["merged_into_id"]) if row["merged_into_id"] else None
         return (
             row,
             customers.by_id(cur, row["customer_id"]),
-            orders.with_lines(cur, row["order_id"]) if row["order_id"] else None,
+            order,
+            units,
+            merged_into,
             tickets.messages(cur, ticket_id),
         )
 
     found = db.read(read)
     if found is None:
         raise NotFound("error.not_found")
-    row, customer, order, messages = found
+    row, customer, order, units, merged_into, messages = found
     return TicketDetail.model_validate(
         {
             **_summary(row).model_dump(),
             "source": row["source"],
             "customer_detail": customer,
             "order": order,
+            "address_warnings": address.warnings(order, units, lang) if order else [],
+            "merged_into": merged_into,
             "messages": messages,
         }
     )
 
 
-def get_ticket(db: Database, ref: str) -> TicketDetail:
-    return detail_by_id(db, _ticket_id(db, ref))
+def get_ticket(db: Database, ref: str, lang: str = "fr") -> TicketDetail:
+    return detail_by_id(db, _ticket_id(db, ref), lang)
 
 
 async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageCreate) -> Message:
     ticket_id = _ticket_id(db, ref)
     actor = Actor("agent", agent.id)
+    mentions = (
+        tuple(mentioned_agents(data.body, db.read(agents.by_names))) if data.kind == "note" else ()
+    )
 
-    def write(w):
+    def write(w: Writer) -> int:
+        if data.seen_message_id is not None and not data.force and data.kind == "reply":
+            newer = [
+                m
+                for m in tickets.newest_message_after(w.cur, ticket_id, data.seen_message_id)
+                if m["kind"] != "note" and m["author_id"] != agent.id
+            ]
+            if newer:
+                raise Collision("error.collision", newer=len(newer))
         at = utcnow()
         channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
         message_id = tickets.add_message(
@@ -101,6 +143,7 @@ async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageC
                 body_html=clean_html(data.body_html) if data.body_html else None,
                 meta=None,
                 at=at,
+                mentions=mentions,
             ),
             actor,
         )
@@ -120,33 +163,130 @@ async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageC
     return Message.model_validate(next(m for m in rows if m["id"] == message_id))
 
 
-async def update_ticket(db: Database, ref: str, agent: Agent, data: TicketUpdate) -> TicketDetail:
-    ticket_id = _ticket_id(db, ref)
+def _changes(w: Writer, ticket_id: int, data: TicketUpdate) -> dict[str, Any]:
     fields = data.model_fields_set
-    if "assignee_id" in fields and data.assignee_id is not None:
+    changes: dict[str, Any] = {}
+    for name in ("status", "priority", "problem_type"):
+        if name in fields and getattr(data, name) is not None:
+            changes[name] = getattr(data, name)
+    if "assignee_id" in fields:
+        changes["assignee_id"] = data.assignee_id
+    if "snoozed_until" in fields:
+        changes["snoozed_until"] = to_db_time(data.snoozed_until) if data.snoozed_until else None
+    if data.tags is not None or data.add_tags or data.remove_tags:
+        (current,) = tickets.fields(w.cur, ticket_id, "tags")
+        tags = list(data.tags) if data.tags is not None else list(current)
+        tags += [tag for tag in data.add_tags or [] if tag not in tags]
+        changes["tags"] = [tag for tag in tags if tag not in (data.remove_tags or [])]
+    return changes
+
+
+def _check_assignee(db: Database, data: TicketUpdate) -> None:
+    if "assignee_id" in data.model_fields_set and data.assignee_id is not None:
         target = db.read(lambda cur: agents.by_id(cur, data.assignee_id))
         if target is None or not target["active"]:
             raise Invalid("error.unknown_agent", agent_id=data.assignee_id)
 
-    def write(w):
-        changes: dict[str, Any] = {}
-        for name in ("status", "priority", "problem_type"):
-            if name in fields and getattr(data, name) is not None:
-                changes[name] = getattr(data, name)
-        if "assignee_id" in fields:
-            changes["assignee_id"] = data.assignee_id
-        if "snoozed_until" in fields:
-            changes["snoozed_until"] = (
-                to_db_time(data.snoozed_until) if data.snoozed_until else None
-            )
-        if data.tags is not None or data.add_tags or data.remove_tags:
-            (current,) = tickets.fields(w.cur, ticket_id, "tags")
-            tags = list(data.tags) if data.tags is not None else list(current)
-            tags += [tag for tag in data.add_tags or [] if tag not in tags]
-            tags = [tag for tag in tags if tag not in (data.remove_tags or [])]
-            changes["tags"] = tags
+
+async def update_ticket(
+    db: Database, ref: str, agent: Agent, data: TicketUpdate, lang: str = "fr"
+) -> TicketDetail:
+    ticket_id = _ticket_id(db, ref)
+    _check_assignee(db, data)
+
+    def write(w: Writer) -> None:
+        changes = _changes(w, ticket_id, data)
         if changes:
             tickets.update(w, ticket_id, changes, Actor("agent", agent.id), utcnow())
 
     await db.awrite(write)
-    return detail_by_id(db, ticket_id)
+    return detail_by_id(db, ticket_id, lang)
+
+
+async def bulk_update(
+    db: Database, refs: list[str], agent: Agent, data: TicketUpdate
+) -> BulkResult:
+    """Apply the same change to many tickets in one transaction."""
+    _check_assignee(db, data)
+    ids = db.read(lambda cur: {ref: tickets.ref_to_id(cur, ref) for ref in refs})
+    found = {ref: i for ref, i in ids.items() if i is not None}
+
+    def write(w: Writer) -> None:
+        at = utcnow()
+        for ticket_id in found.values():
+            changes = _changes(w, ticket_id, data)
+            if changes:
+                tickets.update(w, ticket_id, changes, Actor("agent", agent.id), at)
+
+    await db.awrite(write)
+    return BulkResult(updated=list(found), not_found=[r for r, i in ids.items() if i is None])
+
+
+async def merge(
+    db: Database, target_ref: str, source_refs: list[str], agent: Agent
+) -> TicketDetail:
+    """Fold duplicates into one ticket: their messages move over, each source is closed with a
+    note pointing at the target, and the customer's old links lead to the merged conversation."""
+    target_id = _ticket_id(db, target_ref)
+    source_ids = {ref: _ticket_id(db, ref) for ref in source_refs}
+    if target_id in source_ids.values():
+        raise Invalid("error.merge_self")
+    actor = Actor("agent", agent.id)
+
+    def write(w: Writer) -> None:
+        at = utcnow()
+        (target_customer, lang) = tickets.fields(w.cur, target_id, "customer_id", "language")
+        for ref, source_id in source_ids.items():
+            (customer_id,) = tickets.fields(w.cur, source_id, "customer_id")
+            if customer_id != target_customer:
+                raise Invalid("error.merge_customer", ref=ref)
+        for ref, source_id in source_ids.items():
+            moved = tickets.move_messages(w, source_id, target_id)
+            tickets.update(w, source_id, {"status": "closed"}, actor, at)
+            (tags,) = tickets.fields(w.cur, source_id, "tags")
+            tickets.update(w, source_id, {"tags": [*tags, "merged"]}, actor, at)
+            _system_note(w, source_id, t("note.merged_into", lang, ref=target_ref), at)
+            append(w, name="ticket.merged", actor=actor, entity_type="ticket",
+                   entity_id=source_id, ticket_id=target_id, at=at,
+                   after={"into": target_id, "from": source_id, "messages": moved,
+                          "from_ref": ref})  # fmt: skip
+        _system_note(w, target_id, t("note.merged_from", lang, refs=", ".join(source_ids)), at)
+
+    await db.awrite(write)
+    return detail_by_id(db, target_id)
+
+
+def _system_note(w: Writer, ticket_id: int, text: str, at) -> None:
+    (channel,) = tickets.fields(w.cur, ticket_id, "channel")
+    tickets.add_message(
+        w,
+        tickets.NewMessage(
+            ticket_id=ticket_id, kind="note", author_type="system", author_id=None,
+            author_name="Comptoir", channel=channel, body_text=text, body_html=None, meta=None,
+            at=at,
+        ),
+        SYSTEM,
+    )  # fmt: skip
+
+
+def customer_profile(db: Database, customer_id: int) -> CustomerProfile:
+    def read(cur):
+        customer = customers.by_id(cur, customer_id)
+        if customer is None:
+            return None
+        return (
+            customer,
+            customers.order_stats(cur, customer_id),
+            tickets.for_customer(cur, customer_id),
+        )
+
+    found = db.read(read)
+    if found is None:
+        raise NotFound("error.not_found")
+    customer, (order_count, value), rows = found
+    return CustomerProfile(
+        **customer,
+        order_count=order_count,
+        lifetime_value_cents=value,
+        tickets=[_summary(r) for r in rows],
+    )

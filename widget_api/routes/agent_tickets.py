@@ -54,6 +54,7 @@ class TicketController(Controller):
     def list_tickets(
         self,
         state: State,
+        request: Request,
         status: Annotated[list[str] | None, Parameter(description="One or more statuses.")] = None,
         assignee_id: int | None = None,
         unassigned: bool = False,
@@ -61,6 +62,13 @@ class TicketController(Controller):
         tag: str | None = None,
         problem_type: str | None = None,
         customer_id: int | None = None,
+        view: Annotated[
+            str | None,
+            Parameter(
+                description="unassigned, mine, all_open, pending, snoozed, solved, mentions,"
+                " sla_at_risk, exceptions, all."
+            ),
+        ] = None,
         q: Annotated[
             str | None,
             Parameter(description="Words in subject, messages, customer, order number, ref."),
@@ -81,6 +89,7 @@ class TicketController(Controller):
                 tag=tag,
                 problem_type=problem_type,
                 customer_id=customer_id,
+                view=view,
                 q=q,
                 sort=sort,
                 limit=limit,
@@ -88,12 +97,12 @@ class TicketController(Controller):
             )
         except ValidationError as exc:
             raise Invalid("error.validation", detail=_first_error(exc)) from exc
-        return tickets.list_tickets(state.db, query)
+        return tickets.list_tickets(state.db, query, request.state.agent)
 
     @get("/{ref:str}", operation_id="GetTicket", guards=[agent_required], sync_to_thread=True)
-    def get_ticket(self, state: State, ref: str) -> TicketDetail:
+    def get_ticket(self, state: State, request: Request, ref: str) -> TicketDetail:
         """A ticket with its customer, linked order and lines, and whole thread."""
-        return tickets.get_ticket(state.db, ref)
+        return tickets.get_ticket(state.db, ref, request.state.agent.language)
 
     @post(
         "/{ref:str}/messages",
@@ -112,7 +121,8 @@ class TicketController(Controller):
         self, state: State, request: Request, ref: str, data: TicketUpdate
     ) -> TicketDetail:
         """Change status, assignee, priority, tags, problem type or snooze."""
-        return await tickets.update_ticket(state.db, ref, request.state.agent, data)
+        agent = request.state.agent
+        return await tickets.update_ticket(state.db, ref, agent, data, agent.language)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -90,3 +90,34 @@ def revoke_token(w: Writer, token_hash: str, at: datetime) -> None:
         "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
         [at, token_hash],
     )
+
+
+def update(w: Writer, agent_id: int, changes: dict, actor: Actor, at: datetime) -> dict:
+    """Apply changes (``password_hash`` included); return the before/after of what changed."""
+    before = by_id(w.cur, agent_id)
+    if before is None:
+        raise LookupError(agent_id)
+    sets = ", ".join(f"{col} = ?" for col in changes)
+    w.cur.execute(
+        f"UPDATE agents SET {sets}, updated_at = ? WHERE id = ?", [*changes.values(), at, agent_id]
+    )
+    shown = {k: v for k, v in changes.items() if k != "password_hash"}
+    if "password_hash" in changes:
+        shown["password"] = "reset"
+        w.cur.execute(  # a reset password signs the agent out everywhere
+            "UPDATE api_tokens SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL",
+            [at, agent_id],
+        )
+    if changes.get("active") is False:
+        w.cur.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL",
+            [at, agent_id],
+        )
+    append(w, name="agent.updated", actor=actor, entity_type="agent", entity_id=agent_id, at=at,
+           before={k: before.get(k) for k in shown if k in before}, after=shown)  # fmt: skip
+    return shown
+
+
+def by_names(cur: Cursor) -> list[tuple[int, str, str]]:
+    """(id, name, e-mail) of active agents, for @mention lookups."""
+    return cur.execute("SELECT id, name, email FROM agents WHERE active ORDER BY id").fetchall()

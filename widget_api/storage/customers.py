@@ -33,3 +33,14 @@ def by_id(cur: Cursor, customer_id: int) -> dict | None:
         [customer_id],
     )
     return one(cur)
+
+
+def order_stats(cur: Cursor, customer_id: int) -> tuple[int, int]:
+    """(number of orders, lifetime value in cents, refunds and cancellations excluded)."""
+    row = cur.execute(
+        "SELECT count(*), coalesce(sum(total_cents) FILTER (WHERE financial_status NOT IN"
+        " ('refunded', 'voided') AND fulfillment_status <> 'cancelled'), 0)"
+        " FROM orders WHERE customer_id = ?",
+        [customer_id],
+    ).fetchone()
+    return int(row[0]), int(row[1])

@@ -72,3 +72,13 @@ def insert(w, order: dict, lines: list[dict]) -> int:
             list(line_row.values()),
         )
     return order_id
+
+
+def previous_units(cur: Cursor, customer_id: int, address1: str, before_order: int) -> list[str]:
+    """Units (address line 2) this customer used before at the same street address."""
+    cur.execute(
+        "SELECT DISTINCT ship_address2 FROM orders WHERE customer_id = ? AND id <> ?"
+        " AND lower(ship_address1) = lower(?) AND coalesce(ship_address2, '') <> ''",
+        [customer_id, before_order, address1],
+    )
+    return [r[0] for r in cur.fetchall()]

@@ -55,6 +55,7 @@ class NewMessage:
     meta: dict[str, Any] | None
     at: datetime
     delivery: str = "none"
+    mentions: tuple[int, ...] = ()
 
 
 # -- writes -----------------------------------------------------------------------------------
@@ -136,8 +137,8 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
     message_id = w.next_id("messages")
     w.cur.execute(
         "INSERT INTO messages (id, ticket_id, kind, author_type, author_id, author_name, channel,"
-        " body_text, body_html, meta, delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?)",
+        " body_text, body_html, meta, delivery, created_at, mentions)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             message_id,
             msg.ticket_id,
@@ -151,8 +152,14 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
             json.dumps(msg.meta) if msg.meta else None,
             msg.delivery,
             msg.at,
+            list(msg.mentions),
         ],
     )
+    if msg.mentions:
+        w.cur.execute(
+            "UPDATE tickets SET mentions = list_distinct(list_concat(mentions, ?)) WHERE id = ?",
+            [list(msg.mentions), msg.ticket_id],
+        )
     is_customer = msg.kind == "inbound"
     is_public_reply = msg.kind == "outbound" and msg.author_type == "agent"
     w.cur.execute(
@@ -252,7 +259,7 @@ _SUMMARY_COLUMNS = (
     "t.id, t.ref, t.subject, t.status, t.priority, t.channel, t.language, t.customer_id,"
     " t.assignee_id, t.problem_type, t.problem_confidence, t.tags, t.order_id, t.order_number,"
     " t.message_count, t.created_at, t.updated_at, t.first_response_at,"
-    " t.last_customer_message_at, t.snoozed_until, t.solved_at"
+    " t.last_customer_message_at, t.snoozed_until, t.solved_at, t.sla_state, t.sla_due_at"
 )
 
 # Sort keys: (SQL expression, direction, how to read a cursor value back).
@@ -287,9 +294,54 @@ def id_for_token(cur: Cursor, token_hash: str) -> int | None:
     return row[0] if row else None
 
 
-def _where(query: TicketQuery) -> tuple[list[str], list[Any]]:
+OPEN_STATUSES = ("new", "open")
+ACTIVE_STATUSES = ("new", "open", "pending", "on_hold")
+EXCEPTION_TYPES = ("address_change", "wrong_item")
+
+# Inbox views as SQL over one ticket row; ``?`` params are (agent id, now) as listed.
+_NOT_SNOOZED = "(snoozed_until IS NULL OR snoozed_until <= ?)"
+_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "unassigned": (
+        f"status IN ('new', 'open') AND assignee_id IS NULL AND {_NOT_SNOOZED}",
+        ("now",),
+    ),
+    "mine": (
+        f"status IN ('new', 'open', 'pending', 'on_hold') AND assignee_id = ? AND {_NOT_SNOOZED}",
+        ("me", "now"),
+    ),
+    "all_open": (f"status IN ('new', 'open') AND {_NOT_SNOOZED}", ("now",)),
+    "pending": ("status = 'pending'", ()),
+    "snoozed": ("snoozed_until > ? AND status NOT IN ('solved', 'closed')", ("now",)),
+    "solved": ("status IN ('solved', 'closed')", ()),
+    "mentions": ("list_contains(mentions, ?)", ("me",)),
+    "sla_at_risk": (
+        "sla_state IN ('at_risk', 'breached') AND status NOT IN ('solved', 'closed')",
+        (),
+    ),
+    "exceptions": (
+        "status NOT IN ('solved', 'closed') AND (problem_type IN ('address_change', 'wrong_item')"
+        " OR (problem_type = 'delivery_problem' AND list_contains(tags, '3pl')))",
+        (),
+    ),
+    "all": ("TRUE", ()),
+}
+
+
+def _view(name: str, agent_id: int | None, now: datetime) -> tuple[str, list[Any]]:
+    sql, wanted = _VIEWS[name]
+    values = {"me": agent_id if agent_id is not None else -1, "now": now}
+    return sql, [values[w] for w in wanted]
+
+
+def _where(
+    query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
+) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if query.view:
+        sql, view_params = _view(query.view, agent_id, now or datetime.now())
+        clauses.append(f"({sql})")
+        params += view_params
     if query.status:
         clauses.append(f"status IN ({', '.join('?' for _ in query.status)})")
         params += query.status
@@ -355,9 +407,11 @@ def _after_cursor(keys: list[tuple[str, str, type]], values: list[Any]) -> tuple
     return "(" + " OR ".join(ors) + ")", params
 
 
-def list_page(cur: Cursor, query: TicketQuery) -> tuple[list[dict], int, str | None]:
+def list_page(
+    cur: Cursor, query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
+) -> tuple[list[dict], int, str | None]:
     """One page of ticket summaries, the total matching, and the cursor of the next page."""
-    clauses, params = _where(query)
+    clauses, params = _where(query, agent_id, now)
     where = " AND ".join(clauses) or "TRUE"
     (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()
 
@@ -398,7 +452,7 @@ def list_page(cur: Cursor, query: TicketQuery) -> tuple[list[dict], int, str | N
 
 def summary(cur: Cursor, ticket_id: int) -> dict | None:
     cur.execute(
-        f"SELECT {_SUMMARY_COLUMNS}, t.source, c.email AS customer_email,"
+        f"SELECT {_SUMMARY_COLUMNS}, t.source, t.merged_into_id, c.email AS customer_email,"
         " c.name AS customer_name, a.name AS assignee_name"
         " FROM tickets t JOIN customers c ON c.id = t.customer_id"
         " LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.id = ?",
@@ -411,7 +465,7 @@ def messages(cur: Cursor, ticket_id: int, *, public_only: bool = False) -> list[
     kinds = "AND kind <> 'note'" if public_only else ""
     cur.execute(
         "SELECT id, kind, author_type, author_id, author_name, channel, body_text, body_html,"
-        f" meta, delivery, created_at FROM messages WHERE ticket_id = ? {kinds}"
+        f" meta, delivery, created_at, mentions FROM messages WHERE ticket_id = ? {kinds}"
         " ORDER BY created_at, id",
         [ticket_id],
     )
@@ -424,7 +478,10 @@ def count(cur: Cursor) -> int:
 
 def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     """Current values of a few columns of one ticket (inside a write, before changing them)."""
-    allowed = {"channel", "status", "tags", "assignee_id", "priority", "language", "customer_id"}
+    allowed = {
+        "channel", "status", "tags", "assignee_id", "priority", "language", "customer_id",
+        "order_id", "subject", "merged_into_id",
+    }  # fmt: skip
     if not set(names) <= allowed:
         raise ValueError(f"not a readable field: {set(names) - allowed}")
     row = cur.execute(
@@ -433,3 +490,85 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     if row is None:
         raise LookupError(ticket_id)
     return row
+
+
+def view_counts(cur: Cursor, agent_id: int, now: datetime) -> dict[str, dict[str, int]]:
+    """Every view's count, and open tickets by channel and problem type, in one scan."""
+    selects, params = [], []
+    for name in _VIEWS:
+        sql, view_params = _view(name, agent_id, now)
+        selects.append(f"count(*) FILTER (WHERE {sql}) AS {name}")
+        params += view_params
+    row = cur.execute(f"SELECT {', '.join(selects)} FROM tickets", params).fetchone()
+    views = dict(zip(_VIEWS, row, strict=True))
+    active = "status NOT IN ('solved', 'closed')"
+    by_channel = dict(
+        cur.execute(
+            f"SELECT channel, count(*) FROM tickets WHERE {active} GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    by_type = dict(
+        cur.execute(
+            f"SELECT coalesce(problem_type, 'untyped'), count(*) FROM tickets WHERE {active}"
+            " GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    return {"views": views, "by_channel": by_channel, "by_problem_type": by_type}
+
+
+def newest_message_after(cur: Cursor, ticket_id: int, seen_id: int) -> list[dict]:
+    """Messages others added to the thread after ``seen_id`` (collision detection)."""
+    cur.execute(
+        "SELECT id, kind, author_type, author_id, author_name, channel, body_text, body_html,"
+        " meta, delivery, created_at, mentions FROM messages"
+        " WHERE ticket_id = ? AND id > ? ORDER BY id",
+        [ticket_id, seen_id],
+    )
+    return dicts(cur, ("meta",))
+
+
+def move_messages(w: Writer, from_ticket: int, to_ticket: int) -> int:
+    """Re-home a merged ticket's messages; return how many moved."""
+    (moved,) = w.cur.execute(
+        "SELECT count(*) FROM messages WHERE ticket_id = ?", [from_ticket]
+    ).fetchone()
+    w.cur.execute("UPDATE messages SET ticket_id = ? WHERE ticket_id = ?", [to_ticket, from_ticket])
+    w.cur.execute(
+        "UPDATE tickets SET message_count = (SELECT count(*) FROM messages WHERE ticket_id = ?),"
+        " search_text = search_text || ' ' || (SELECT search_text FROM tickets WHERE id = ?)"
+        " WHERE id = ?",
+        [to_ticket, from_ticket, to_ticket],
+    )
+    w.cur.execute(
+        "UPDATE tickets SET message_count = 0, merged_into_id = ? WHERE id = ?",
+        [to_ticket, from_ticket],
+    )
+    return moved
+
+
+def resolve_merged(cur: Cursor, ticket_id: int) -> int:
+    """Follow merges to the ticket that now holds the conversation."""
+    seen = set()
+    while ticket_id not in seen:
+        seen.add(ticket_id)
+        row = cur.execute("SELECT merged_into_id FROM tickets WHERE id = ?", [ticket_id]).fetchone()
+        if not row or row[0] is None:
+            return ticket_id
+        ticket_id = row[0]
+    return ticket_id
+
+
+def ref_of(cur: Cursor, ticket_id: int) -> str | None:
+    row = cur.execute("SELECT ref FROM tickets WHERE id = ?", [ticket_id]).fetchone()
+    return row[0] if row else None
+
+
+def for_customer(cur: Cursor, customer_id: int, limit: int = 50) -> list[dict]:
+    cur.execute(
+        f"SELECT {_SUMMARY_COLUMNS}, c.email AS customer_email, c.name AS customer_name,"
+        " a.name AS assignee_name FROM tickets t JOIN customers c ON c.id = t.customer_id"
+        " LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.customer_id = ?"
+        " ORDER BY t.created_at DESC LIMIT ?",
+        [customer_id, limit],
+    )
+    return dicts(cur)

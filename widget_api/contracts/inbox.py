@@ -1,0 +1,130 @@
+"""Inbox views, bulk actions, merges, presence, macros and the customer profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from widget_api.contracts.common import Language, Role
+from widget_api.contracts.tickets import TicketSummary, TicketUpdate
+
+
+class ViewCounts(BaseModel):
+    """Live counts of the inbox views for the signed-in agent."""
+
+    views: dict[str, int]
+    by_channel: dict[str, int]
+    by_problem_type: dict[str, int]
+
+
+class BulkUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refs: list[str] = Field(min_length=1, max_length=500)
+    changes: TicketUpdate
+
+
+class BulkResult(BaseModel):
+    updated: list[str]
+    not_found: list[str]
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source_refs: list[str] = Field(min_length=1, max_length=50)
+
+
+class Viewer(BaseModel):
+    agent_id: int
+    name: str
+    typing: bool
+    since: datetime
+
+
+class PresenceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    typing: bool = False
+    leaving: bool = False
+
+
+class Macro(BaseModel):
+    id: int
+    name_fr: str
+    name_en: str
+    body_fr: str
+    body_en: str
+    actions: dict | None
+    active: bool
+
+
+class MacroActions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    add_tags: list[str] = Field(default_factory=list, max_length=20)
+    status: str | None = Field(None, pattern="^(open|pending|on_hold|solved)$")
+    assign: str | None = Field(None, pattern="^me$", description="'me': assign to the agent.")
+
+
+class MacroCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name_fr: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(min_length=1, max_length=120)
+    body_fr: str = Field(min_length=1, max_length=10_000)
+    body_en: str = Field(min_length=1, max_length=10_000)
+    actions: MacroActions | None = None
+
+
+class MacroUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name_fr: str | None = Field(None, min_length=1, max_length=120)
+    name_en: str | None = Field(None, min_length=1, max_length=120)
+    body_fr: str | None = Field(None, min_length=1, max_length=10_000)
+    body_en: str | None = Field(None, min_length=1, max_length=10_000)
+    actions: MacroActions | None = None
+    active: bool | None = None
+
+
+class RenderedMacro(BaseModel):
+    macro_id: int
+    language: Language
+    body: str
+    actions: dict | None
+
+
+class CustomerProfile(BaseModel):
+    id: int
+    email: str
+    name: str | None
+    phone: str | None
+    language: Language
+    created_at: datetime
+    order_count: int
+    lifetime_value_cents: int
+    tickets: list[TicketSummary]
+
+
+class AgentUpdate(BaseModel):
+    """Administrators change anything; an agent only their own name, language and password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    role: Role | None = None
+    language: Language | None = None
+    active: bool | None = None
+    password: str | None = Field(None, min_length=8, max_length=1024)
+
+
+class StoreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("Nordet", min_length=1, max_length=120)
+    languages: list[Language] = Field(default_factory=lambda: ["fr", "en"], min_length=1)
+    default_language: Language = "fr"
+    support_email: str = Field("support@nordet.example", max_length=254)
+    timezone: str = Field("America/Toronto", max_length=64)

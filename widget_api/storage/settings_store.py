@@ -1,0 +1,25 @@
+"""Store settings edited from the dashboard (name, languages, support e-mail, time zone)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from widget_api.storage.db import Cursor, Writer
+from widget_api.storage.events import Actor, append
+
+
+def get(cur: Cursor, key: str) -> dict | None:
+    row = cur.execute("SELECT value FROM store_settings WHERE key = ?", [key]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def put(w: Writer, key: str, value: dict, actor: Actor, at: datetime) -> None:
+    before = get(w.cur, key)
+    w.cur.execute(
+        "INSERT INTO store_settings (key, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        [key, json.dumps(value), at],
+    )
+    append(w, name="settings.changed", actor=actor, entity_type="settings", entity_id=0, at=at,
+           before=before, after=value)  # fmt: skip
