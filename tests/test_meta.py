@@ -31,10 +31,12 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_every_ui_string_exists_in_french_and_english():
     folder = ROOT / "widget_api" / "i18n"
-    fr = json.loads((folder / "fr.json").read_text(encoding="utf-8"))
-    en = json.loads((folder / "en.json").read_text(encoding="utf-8"))
-    assert sorted(fr) == sorted(en)
-    assert all(fr[k].strip() and en[k].strip() for k in fr)
+    for fr_file in folder.glob("*fr.json"):
+        en_file = fr_file.with_name(fr_file.name.replace("fr.json", "en.json"))
+        fr = json.loads(fr_file.read_text(encoding="utf-8"))
+        en = json.loads(en_file.read_text(encoding="utf-8"))
+        assert sorted(fr) == sorted(en), fr_file.name
+        assert all(fr[k].strip() and en[k].strip() for k in fr), fr_file.name
 
 
 def test_readme_opens_with_the_two_commands():

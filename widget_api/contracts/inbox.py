@@ -128,3 +128,17 @@ class StoreSettings(BaseModel):
     default_language: Language = "fr"
     support_email: str = Field("support@nordet.example", max_length=254)
     timezone: str = Field("America/Toronto", max_length=64)
+
+
+class Event(BaseModel):
+    """One row of the append-only event log."""
+
+    id: int
+    occurred_at: datetime
+    name: str
+    actor_type: str
+    actor_id: int | None
+    entity_type: str
+    entity_id: int
+    before: dict | None
+    after: dict | None

@@ -6,7 +6,7 @@ from typing import Any
 
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
-from widget_api.contracts.inbox import BulkResult, CustomerProfile, ViewCounts
+from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, ViewCounts
 from widget_api.contracts.tickets import (
     CustomerBrief,
     Message,
@@ -22,6 +22,7 @@ from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.sanitize import clean_html
 from widget_api.i18n import t
 from widget_api.storage import Database, agents, customers, orders, tickets
+from widget_api.storage import events as event_log
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor, append
 from widget_api.storage.rows import to_db_time, utcnow
@@ -290,3 +291,10 @@ def customer_profile(db: Database, customer_id: int) -> CustomerProfile:
         lifetime_value_cents=value,
         tickets=[_summary(r) for r in rows],
     )
+
+
+def events(db: Database, ref: str) -> list[Event]:
+    ticket_id = _ticket_id(db, ref)
+    return [
+        Event.model_validate(e) for e in db.read(lambda cur: event_log.for_ticket(cur, ticket_id))
+    ]

@@ -16,8 +16,12 @@ LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    text = (resources.files("widget_api.i18n") / f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    """All texts of ``lang``: ``{lang}.json`` and every ``<area>.{lang}.json`` beside it."""
+    merged: dict[str, str] = {}
+    for entry in sorted(resources.files("widget_api.i18n").iterdir(), key=lambda e: e.name):
+        if entry.name == f"{lang}.json" or entry.name.endswith(f".{lang}.json"):
+            merged.update(json.loads(entry.read_text(encoding="utf-8")))
+    return merged
 
 
 def t(key: str, lang: str, **params: object) -> str:

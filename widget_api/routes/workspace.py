@@ -12,6 +12,7 @@ from widget_api.contracts.inbox import (
     BulkResult,
     BulkUpdate,
     CustomerProfile,
+    Event,
     Macro,
     MacroCreate,
     MacroUpdate,
@@ -72,6 +73,13 @@ def presence(state: State, request: Request, ref: str, data: PresenceUpdate) -> 
 def get_customer(state: State, customer_id: int) -> CustomerProfile:
     """Contact, language, past tickets, order count and lifetime value."""
     return tickets.customer_profile(state.db, customer_id)
+
+
+@get("/api/v1/tickets/{ref:str}/events", operation_id="TicketEvents", tags=["inbox"],
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def ticket_events(state: State, ref: str) -> list[Event]:
+    """The ticket's history from the event log, oldest first."""
+    return tickets.events(state.db, ref)
 
 
 # -- macros -------------------------------------------------------------------------------------
@@ -167,7 +175,7 @@ def put_store_settings(state: State, request: Request, data: StoreSettings) -> S
 
 
 HANDLERS = [
-    view_counts, bulk_update, merge_tickets, presence, get_customer, list_macros, create_macro,
-    update_macro, delete_macro, render_macro, apply_macro, update_agent, get_store_settings,
-    put_store_settings,
+    view_counts, bulk_update, merge_tickets, presence, ticket_events, get_customer, list_macros,
+    create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
+    get_store_settings, put_store_settings,
 ]  # fmt: skip
