@@ -104,3 +104,23 @@ def test_backup_of_a_running_server_database_explains_the_lock(tmp_path, server)
     )  # fmt: skip
     assert result.returncode != 0
     assert "in use" in result.stderr
+
+
+def test_init_installs_the_bilingual_starter_macros_with_known_placeholders(tmp_path):
+    import re
+
+    from widget_api.domain.macros import PLACEHOLDERS
+
+    db = tmp_path / "macros.duckdb"
+    args = ["init", "--db", str(db), "--admin-email", "a@shop.test", "--admin-password", "12345678"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT name_fr, name_en, body_fr, body_en FROM macros").fetchall()
+    con.close()
+    names = {r[1] for r in rows}
+    assert {"Where is my order (tracking)", "Return instructions", "Address confirmation",
+            "Refund timing", "Wrong size exchange (our mistake)"} <= names  # fmt: skip
+    for _, _, body_fr, body_en in rows:
+        used = set(re.findall(r"\{(\w+)\}", body_fr + body_en))
+        assert used <= set(PLACEHOLDERS)
+        assert body_fr != body_en

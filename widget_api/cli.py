@@ -115,7 +115,7 @@ def init(
     db_path: Path | None, admin_email: str, admin_password: str, admin_name: str, language: str
 ) -> None:
     """Create the database (applying migrations) and its first administrator."""
-    from widget_api.domain.setup import AlreadyThere, create_admin
+    from widget_api.domain.setup import AlreadyThere, create_admin, install_starter_macros
     from widget_api.storage import Database, DatabaseLocked
 
     settings = _settings(db_path)
@@ -124,6 +124,7 @@ def init(
     try:
         with Database(settings.db.path) as db:
             create_admin(db, admin_email, admin_password, admin_name, language)
+            install_starter_macros(db)
     except (DatabaseLocked, AlreadyThere) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Database ready at {settings.db.path}; administrator {admin_email} created.")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
+from widget_api.contracts.inbox import MacroCreate
 from widget_api.domain.secrets import hash_password
-from widget_api.storage import Database, agents
+from widget_api.storage import Database, agents, macros
+from widget_api.storage import tickets as ticket_store
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
@@ -33,6 +37,24 @@ def create_admin(db: Database, email: str, password: str, name: str, language: s
     )
 
 
+def install_starter_macros(db: Database) -> int:
+    """Add the bundled bilingual macros to a store that has none; return how many were added."""
+    if db.read(macros.count):
+        return 0
+    text = (resources.files("widget_api.domain") / "starter_macros.json").read_text("utf-8")
+    starters = [
+        MacroCreate.model_validate(item).model_dump(exclude_none=True) for item in json.loads(text)
+    ]
+
+    def write(w):
+        at = utcnow()
+        for fields in starters:
+            macros.create(w, fields, SYSTEM, at)
+
+    db.write(write)
+    return len(starters)
+
+
 def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: int) -> None:
     """Create the demo database with its admin and seeded store, unless it already exists."""
     from data.demo_store import seed_demo
@@ -40,5 +62,6 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
     with Database(path) as db:
         if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
             create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
-        if not db.read(tickets.count):
+        install_starter_macros(db)
+        if not db.read(ticket_store.count):
             seed_demo(db, tickets=tickets)
