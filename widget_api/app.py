@@ -14,7 +14,7 @@ from widget_api import __version__
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.errors import HANDLERS
-from widget_api.routes import agent_auth, agent_tickets, agents, health, workspace
+from widget_api.routes import agent_auth, agent_tickets, agents, conversations, health, workspace
 from widget_api.settings import Settings
 from widget_api.storage import Database
 from widget_api.timing import server_timing
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             agents.list_agents,
             agents.create_agent,
             *workspace.HANDLERS,
+            *conversations.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
@@ -71,5 +72,6 @@ def _initial_state(settings: Settings):
             "settings": settings,
             "public_limiter": RateLimiter(settings.api.public_rate_limit),
             "presence": Presence(),
+            "customer_presence": Presence(ttl=8.0),
         }
     )

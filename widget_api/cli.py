@@ -299,13 +299,15 @@ def config() -> None:
     click.echo(json.dumps(Settings().redacted(), indent=2))
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     from widget_api.bench import bench_command
+    from widget_api.problem_typing.cli import classify_command
 
     cli.add_command(bench_command)
+    cli.add_command(classify_command)
 
 
-_register_optional_commands()
+_register_commands()
 
 if __name__ == "__main__":
     cli()

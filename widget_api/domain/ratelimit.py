@@ -23,10 +23,14 @@ class RateLimiter:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> int | None:
-        """Count one request for ``key``; None if allowed, else seconds until one is."""
+    def hit(self, key: str, per_minute: int | None = None) -> int | None:
+        """Count one request for ``key``; None if allowed, else seconds until one is.
+
+        ``per_minute`` overrides the default budget for this key; a default of 0 turns every
+        budget off (benchmarks)."""
         if self.per_minute <= 0:
             return None
+        limit = per_minute or self.per_minute
         now = self._clock()
         with self._lock:
             hits = self._hits.get(key)
@@ -36,7 +40,7 @@ class RateLimiter:
                 hits = self._hits[key] = deque()
             while hits and hits[0] <= now - _WINDOW:
                 hits.popleft()
-            if len(hits) >= self.per_minute:
+            if len(hits) >= limit:
                 return max(1, math.ceil(hits[0] + _WINDOW - now))
             hits.append(now)
             return None

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 LABELS: tuple[str, ...] = (
@@ -53,7 +54,7 @@ class Example:
     def for_ticket(
         cls, subject: str | None, body: str, label: str, lang: str | None = None
     ) -> Example:
-        """An example built the way :meth:`ProblemTyper.predict` reads a ticket (agent corrections)."""
+        """An example read the way ``ProblemTyper.predict`` reads a ticket (agent corrections)."""
         return cls(text=ticket_text(subject, body), label=label, lang=lang)
 
 
@@ -62,7 +63,7 @@ class ExampleFileError(ValueError):
 
 
 def parse_example(line: str, *, where: str = "<line>") -> Example:
-    """One JSONL line ``{"text", "lang", "label"}`` → :class:`Example`; ``ExampleFileError`` if bad."""
+    """One JSONL line ``{"text", "lang", "label"}`` → :class:`Example`, or ExampleFileError."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -79,7 +80,7 @@ def parse_example(line: str, *, where: str = "<line>") -> Example:
     return Example(text=text, label=label, lang=lang)
 
 
-def read_examples(path: Path) -> list[Example]:
+def read_examples(path: Path | Traversable) -> list[Example]:
     """All examples of one JSONL file; blank lines are skipped."""
     examples = []
     with path.open(encoding="utf-8") as handle:
@@ -89,11 +90,11 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
-def _training_files() -> Iterator[Path]:
-    folder = resources.files("widget_api.problem_typing") / "training"
+def _training_files() -> Iterator[Traversable]:
+    folder = resources.files("widget_api.problem_typing.training")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".jsonl"):
-            yield Path(str(entry))
+            yield entry
 
 
 def handwritten_examples() -> list[Example]:

@@ -23,7 +23,7 @@ def client_address(connection: ASGIConnection) -> str:
 def public_rate_limit(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     limiter = connection.app.state.public_limiter
     bucket = handler.opt.get("rate_bucket", "public")
-    wait = limiter.hit(f"{bucket}:{client_address(connection)}")
+    wait = limiter.hit(f"{bucket}:{client_address(connection)}", handler.opt.get("rate_limit"))
     if wait is not None:
         raise RateLimited("error.rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
 

@@ -38,12 +38,71 @@ class DatabaseLocked(RuntimeError):
     """Another process holds the database file (usually a running ``comptoir serve``)."""
 
 
+class ChangeFeed:
+    """Tells async waiters that a ticket changed (a committed write touched it).
+
+    Published from the writer thread after commit; awaited by event-stream handlers on the
+    server's loop. Nothing is stored: a waiter re-reads the database when woken or timed out.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
+
+    def publish(self, ticket_id: int) -> None:
+        with self._lock:
+            waiters = self._waiters.pop(ticket_id, [])
+        for loop, future in waiters:
+            loop.call_soon_threadsafe(_resolve, future)
+
+    async def wait(self, ticket_id: int, timeout: float) -> bool:
+        """True when the ticket changed within ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        entry = (loop, future)
+        with self._lock:
+            self._waiters.setdefault(ticket_id, []).append(entry)
+        try:
+            await asyncio.wait_for(future, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            with self._lock:
+                waiting = self._waiters.get(ticket_id, [])
+                if entry in waiting:
+                    waiting.remove(entry)
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(True)
+
+
 @dataclass
 class Writer:
-    """What a write job receives: the writer's cursor and the id allocator."""
+    """What a write job receives: the writer's cursor, the id allocator and post-commit hooks."""
 
     cur: Cursor
+    feed: ChangeFeed = field(default_factory=ChangeFeed)
     _next_ids: dict[str, int] = field(default_factory=dict)
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def touched(self, ticket_id: int) -> None:
+        """Wake the ticket's live streams after this transaction commits."""
+        self.after_commit(lambda: self.feed.publish(ticket_id))
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the current transaction has committed (never if it rolls back)."""
+        self._after_commit.append(fn)
+
+    def _run_after_commit(self) -> None:
+        hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:  # a listener must never undo or block a committed write
+                log.exception("after-commit hook failed")
 
     def next_id(self, table: str) -> int:
         """The next free id of ``table``; only the writer thread allocates, so no race exists."""
@@ -82,7 +141,8 @@ class Database:
         self._write_batch = write_batch
         self._local = threading.local()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._writer = Writer(self._root.cursor())
+        self.changes = ChangeFeed()
+        self._writer = Writer(self._root.cursor(), self.changes)
         self._closed = False
         if not read_only:
             apply_migrations(self._writer.cur)
@@ -156,6 +216,7 @@ class Database:
             # One job failed: undo all, then run each alone so only the faulty one fails.
             self._rollback()
             return False
+        self._writer._run_after_commit()
         for job, result in zip(batch, results, strict=True):
             job.future.set_result(result)
         return True
@@ -178,6 +239,7 @@ class Database:
                 self._rollback()
                 job.future.set_exception(exc)
                 return
+            self._writer._run_after_commit()
             job.future.set_result(result)
             return
 
@@ -185,6 +247,7 @@ class Database:
         with contextlib.suppress(duckdb.Error):  # no transaction was open
             self._writer.cur.rollback()
         self._writer.forget_ids()
+        self._writer._after_commit.clear()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def run_unqueued(self, fn: Callable[[Cursor], T]) -> T:

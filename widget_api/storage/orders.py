@@ -82,3 +82,15 @@ def previous_units(cur: Cursor, customer_id: int, address1: str, before_order: i
         [customer_id, before_order, address1],
     )
     return [r[0] for r in cur.fetchall()]
+
+
+def for_customer_lookup(cur: Cursor, raw_number: str, email: str) -> tuple | None:
+    """(order, lines, owner's e-mail) for a typed number, or None."""
+    found = find_by_number(cur, raw_number)
+    if found is None:
+        return None
+    order = with_lines(cur, found["id"])
+    (owner,) = cur.execute(
+        "SELECT email FROM customers WHERE id = ?", [order["customer_id"]]
+    ).fetchone()
+    return order, order["lines"], owner

@@ -182,6 +182,7 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
             msg.ticket_id,
         ],
     )
+    w.touched(msg.ticket_id)
     append(
         w,
         name="message.created",
@@ -227,6 +228,7 @@ def update(
     }
     if not changed:
         return {}
+    w.touched(ticket_id)
     sets = [f"{col} = ?" for col in changed]
     values = [new for _, new in changed.values()]
     if "status" in changed:

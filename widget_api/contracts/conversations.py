@@ -1,0 +1,76 @@
+"""What a customer sees of their own conversation (no internal notes, no agent e-mails)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from widget_api.contracts.common import Language, Status
+from widget_api.contracts.tickets import MAX_BODY_CHARS
+
+
+class PublicMessage(BaseModel):
+    id: int
+    author: Literal["customer", "agent", "system"]
+    author_name: str | None
+    body_text: str
+    body_html: str | None
+    created_at: datetime
+
+
+class Conversation(BaseModel):
+    ticket_ref: str
+    subject: str
+    status: Status
+    language: Language
+    messages: list[PublicMessage]
+    agent_typing: bool = False
+
+
+class CustomerMessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+
+class TypingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    typing: bool
+
+
+class OrderLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_number: str = Field(min_length=1, max_length=64)
+    email: EmailStr
+
+
+class OrderItem(BaseModel):
+    title: str
+    size: str | None
+    color: str | None
+    quantity: int
+
+
+class OrderStatus(BaseModel):
+    """An order as its customer may see it: no address, no payment details."""
+
+    number: str
+    placed_at: datetime
+    fulfillment_status: str
+    carrier: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    items: list[OrderItem]

@@ -1,0 +1,96 @@
+"""The customer's conversation (by secret token), its live stream, and order tracking."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from widget_api.contracts.conversations import (
+    Conversation,
+    CustomerMessageCreate,
+    OrderLookup,
+    OrderStatus,
+    PublicMessage,
+    TypingUpdate,
+)
+from widget_api.domain import conversations
+from widget_api.routes.guards import json_body, public_rate_limit
+
+_TAGS = ["public"]
+
+
+@get("/api/v1/conversations/{token:str}", operation_id="GetConversation", tags=_TAGS,
+     guards=[public_rate_limit], opt={"rate_bucket": "conversation", "rate_limit": 240},
+     sync_to_thread=True)  # fmt: skip
+def get_conversation(state: State, token: str) -> Conversation:
+    """The conversation the token opens: public messages, status, whether an agent is typing."""
+    return conversations.get(state.db, token, state.presence)
+
+
+@post("/api/v1/conversations/{token:str}/messages", operation_id="AddCustomerMessage",
+      tags=_TAGS, status_code=201, guards=[public_rate_limit, json_body],
+      opt={"rate_bucket": "message"})  # fmt: skip
+async def add_customer_message(
+    state: State, request: Request, token: str, data: CustomerMessageCreate
+) -> PublicMessage:
+    """The customer writes again; a waiting or solved ticket reopens."""
+    meta = (
+        {"page_url": request.headers.get("referer", "")[:500]}
+        if request.headers.get("referer")
+        else None
+    )
+    return await conversations.add_customer_message(state.db, token, data, meta)
+
+
+@post("/api/v1/conversations/{token:str}/typing", operation_id="CustomerTyping", tags=_TAGS,
+      status_code=204, guards=[public_rate_limit, json_body],
+      opt={"rate_bucket": "typing", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
+def customer_typing(state: State, token: str, data: TypingUpdate) -> None:
+    """The customer is (or stopped) typing; agents see it in the workspace."""
+    conversation = conversations.get(state.db, token, state.presence)
+    if data.typing:
+        state.customer_presence.beat(conversation.ticket_ref, 0, "customer", True)
+    else:
+        state.customer_presence.leave(conversation.ticket_ref, 0)
+
+
+@get("/api/v1/conversations/{token:str}/stream", operation_id="ConversationStream", tags=_TAGS,
+     guards=[public_rate_limit], opt={"rate_bucket": "stream", "rate_limit": 120})  # fmt: skip
+async def conversation_stream(
+    state: State, request: Request, token: str, after: int = 0
+) -> ServerSentEvent:
+    """Server-sent events: ``message`` for each new public message, ``typing`` when an agent
+    starts or stops typing. Reconnects resume after ``Last-Event-ID``."""
+    last_event = request.headers.get("last-event-id", "")
+    after_id = int(last_event) if last_event.isdigit() else after
+    conversations.get(state.db, token, state.presence)  # 404 before the stream starts
+
+    async def events() -> AsyncIterator[ServerSentEventMessage]:
+        yield ServerSentEventMessage(comment="connected", retry=3000)
+        async for event, data, event_id in conversations.stream(
+            state.db, token, state.presence, after_id
+        ):
+            yield ServerSentEventMessage(data=data, event=event, id=event_id)
+
+    return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
+
+
+@post("/api/v1/orders/lookup", operation_id="LookupOrder", tags=_TAGS, status_code=200,
+      guards=[public_rate_limit, json_body], opt={"rate_bucket": "order_lookup", "rate_limit": 10},
+      sync_to_thread=True)  # fmt: skip
+def lookup_order(state: State, data: OrderLookup) -> OrderStatus:
+    """Track an order with its number and the customer's e-mail. A wrong pair gets the same
+    "not found" as an unknown number, and lookups are rate-limited so numbers cannot be probed."""
+    return conversations.lookup_order(state.db, data)
+
+
+HANDLERS = [
+    get_conversation,
+    add_customer_message,
+    customer_typing,
+    conversation_stream,
+    lookup_order,
+]
