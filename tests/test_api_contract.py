@@ -173,3 +173,26 @@ def test_errors_follow_the_callers_language(api):
     english = api.get("/api/v1/tickets", headers={"Accept-Language": "en-CA,en;q=0.9"})
     assert "Connexion requise" in french.json()["detail"]
     assert "Sign-in required" in english.json()["detail"]
+
+
+def test_new_tickets_are_typed_and_linked_from_their_text(api, admin_api):
+    import time
+
+    created = _new_ticket(
+        api,
+        email=ORDER_EMAIL,
+        body="Bonjour, j'ai reçu une parka en taille L au lieu de M dans la commande ND-200001. "
+        "Mauvaise taille envoyée, pouvez-vous m'envoyer la bonne?",
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ticket = admin_api.get(f"/api/v1/tickets/{created['ticket_ref']}").json()
+        if ticket["problem_confidence"] is not None:
+            break
+        time.sleep(0.2)
+    assert ticket["problem_type"] == "wrong_item"
+    assert ticket["problem_confidence"] >= 0.45
+    assert ticket["order"]["number"] == ORDER_NUMBER  # found in the text, not given in the form
+    events = admin_api.get(f"/api/v1/tickets/{created['ticket_ref']}/events").json()
+    typed = [e for e in events if e["name"] == "ticket.problem_type_changed"]
+    assert typed and typed[0]["actor_type"] == "system"

@@ -11,6 +11,7 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
 from widget_api import __version__
+from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.errors import HANDLERS
@@ -30,9 +31,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = db is None
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
+        app.state.auto_typer = AutoTyper(app.state.db)
+        app.state.auto_typer.warm()
         try:
             yield
         finally:
+            app.state.auto_typer.close()
             if owned:
                 app.state.db.close()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from widget_api.contracts.tickets import TicketCreate, TicketCreated
 from widget_api.domain import language, secrets
+from widget_api.domain.auto_typing import AutoTyper
 from widget_api.i18n import t
 from widget_api.storage import Database, customers, orders, tickets
 from widget_api.storage.events import Actor
@@ -31,6 +32,7 @@ async def open_ticket(
     channel: str,
     default_language: str,
     source: dict[str, Any] | None = None,
+    typer: AutoTyper | None = None,
 ) -> TicketCreated:
     lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
     order = (
@@ -69,5 +71,7 @@ async def open_ticket(
             Actor("customer", customer_id),
         )
 
-    _, ref = await db.awrite(write)
+    ticket_id, ref = await db.awrite(write)
+    if typer is not None:
+        typer.submit(ticket_id, data.subject, data.body)
     return TicketCreated(ticket_ref=ref, conversation_token=token)

@@ -208,6 +208,7 @@ _EVENT_FOR_FIELD = {
     "tags": "ticket.tags_changed",
     "problem_type": "ticket.problem_type_changed",
     "snoozed_until": "ticket.snoozed",
+    "order_id": "ticket.order_linked",
 }
 
 
@@ -482,7 +483,7 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     """Current values of a few columns of one ticket (inside a write, before changing them)."""
     allowed = {
         "channel", "status", "tags", "assignee_id", "priority", "language", "customer_id",
-        "order_id", "subject", "merged_into_id",
+        "order_id", "subject", "merged_into_id", "problem_type",
     }  # fmt: skip
     if not set(names) <= allowed:
         raise ValueError(f"not a readable field: {set(names) - allowed}")
@@ -574,3 +575,17 @@ def for_customer(cur: Cursor, customer_id: int, limit: int = 50) -> list[dict]:
         [customer_id, limit],
     )
     return dicts(cur)
+
+
+def set_typing(
+    w: Writer,
+    ticket_id: int,
+    confidence: float,
+    changes: dict[str, Any],
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Record the classifier's confidence, then apply (and log) what it decided."""
+    w.cur.execute("UPDATE tickets SET problem_confidence = ? WHERE id = ?", [confidence, ticket_id])
+    if changes:
+        update(w, ticket_id, changes, actor, at)
