@@ -23,6 +23,7 @@ database and exported again without loss.
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -84,7 +85,7 @@ class Article(BaseModel):
         default=None, exclude=True, description="File the article was read from, if any."
     )
 
-    @field_validator("title", "category", "summary", "body_markdown")
+    @field_validator("title", "category", "summary", "body_markdown", mode="before")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if isinstance(value, str) else value
@@ -118,7 +119,9 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
 
 
-def parse_article(text: str, *, source: str | Path = "<string>", path: Path | None = None) -> Article:
+def parse_article(
+    text: str, *, source: str | Path = "<string>", path: Path | None = None
+) -> Article:
     """Parse one article from its file text.
 
     Args:
@@ -172,8 +175,10 @@ def load_article(path: str | Path) -> Article:
 
 
 def _article_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(folder))
     if not folder.is_dir():
-        raise NotADirectoryError(f"{folder}: not a folder")
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
     return sorted(
         p for p in folder.rglob("*.md") if p.is_file() and p.name.lower() not in IGNORED_FILE_NAMES
     )
@@ -253,7 +258,11 @@ def translation_problems(articles: Iterable[Article]) -> list[str]:
             continue
         others = [other for other in LANGUAGES if other != lang]
         target = next(
-            (by_key[(o, article.translation)] for o in others if (o, article.translation) in by_key),
+            (
+                by_key[(o, article.translation)]
+                for o in others
+                if (o, article.translation) in by_key
+            ),
             None,
         )
         if target is None:
