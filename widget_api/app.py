@@ -14,8 +14,17 @@ from widget_api import __version__
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
+from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
-from widget_api.routes import agent_auth, agent_tickets, agents, conversations, health, workspace
+from widget_api.routes import (
+    agent_auth,
+    agent_tickets,
+    agents,
+    conversations,
+    health,
+    widget,
+    workspace,
+)
 from widget_api.settings import Settings
 from widget_api.storage import Database
 from widget_api.timing import server_timing
@@ -51,6 +60,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             agents.create_agent,
             *workspace.HANDLERS,
             *conversations.HANDLERS,
+            *widget.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
@@ -77,5 +87,6 @@ def _initial_state(settings: Settings):
             "public_limiter": RateLimiter(settings.api.public_rate_limit),
             "presence": Presence(),
             "customer_presence": Presence(ttl=8.0),
+            "agents_online": AgentsOnline(),
         }
     )

@@ -98,7 +98,7 @@ class RenderedMacro(BaseModel):
 
 class CustomerProfile(BaseModel):
     id: int
-    email: str
+    email: str | None
     name: str | None
     phone: str | None
     language: Language

@@ -50,7 +50,7 @@ class TicketCreated(BaseModel):
 
 class CustomerBrief(BaseModel):
     id: int
-    email: str
+    email: str | None
     name: str | None
 
 
@@ -96,7 +96,7 @@ class Message(BaseModel):
 
 class Customer(BaseModel):
     id: int
-    email: str
+    email: str | None
     name: str | None
     phone: str | None
     language: Language

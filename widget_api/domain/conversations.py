@@ -34,6 +34,20 @@ def _ticket_for(db: Database, token: str) -> int:
     return db.read(lambda cur: tickets.resolve_merged(cur, ticket_id))
 
 
+def ref_for_token(db: Database, token: str) -> str:
+    ticket_id = _ticket_for(db, token)
+    return db.read(lambda cur: tickets.ref_of(cur, ticket_id))
+
+
+def ticket_id_for_token(db: Database, token: str) -> int:
+    return _ticket_for(db, token)
+
+
+def mark_read(db: Database, token: str) -> None:
+    ticket_id = _ticket_for(db, token)
+    db.write(lambda w: tickets.mark_customer_read(w, ticket_id, utcnow()))
+
+
 def _public(message: dict) -> PublicMessage:
     name = message["author_name"]
     if message["author_type"] == "agent" and name:

@@ -22,7 +22,7 @@ def subject_for(data: TicketCreate, lang: str) -> str:
     first_line = data.body.strip().splitlines()[0].strip()
     if first_line:
         return first_line if len(first_line) <= _SUBJECT_CHARS else first_line[:77] + "…"
-    return t("ticket.default_subject", lang, name=data.name or data.email)
+    return t("ticket.default_subject", lang, name=data.name or data.email or "?")
 
 
 async def open_ticket(
@@ -33,6 +33,7 @@ async def open_ticket(
     default_language: str,
     source: dict[str, Any] | None = None,
     typer: AutoTyper | None = None,
+    tags: tuple[str, ...] = (),
 ) -> TicketCreated:
     lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
     order = (
@@ -41,16 +42,16 @@ async def open_ticket(
         else None
     )
     token = secrets.new_token()
-    email = str(data.email).lower()
+    email = str(data.email).lower() if data.email else None
     name = data.name.strip() if data.name and data.name.strip() else None
     subject = subject_for(data, lang)
 
     def write(w):
         at = utcnow()
         customer_id, _ = customers.find_or_create(w, email=email, name=name, language=lang, at=at)
-        tags: tuple[str, ...] = ()
+        all_tags = tags
         if order and order["customer_id"] != customer_id:
-            tags = ("order-email-mismatch",)
+            all_tags = (*tags, "order-email-mismatch")
         return tickets.create(
             w,
             tickets.NewTicket(
@@ -66,7 +67,7 @@ async def open_ticket(
                 token_hash=secrets.token_hash(token),
                 source=source,
                 at=at,
-                tags=tags,
+                tags=all_tags,
             ),
             Actor("customer", customer_id),
         )

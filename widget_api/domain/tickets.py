@@ -52,6 +52,10 @@ def _ticket_id(db: Database, ref: str) -> int:
     return ticket_id
 
 
+def ticket_id_for_ref(db: Database, ref: str) -> int:
+    return _ticket_id(db, ref)
+
+
 def list_tickets(
     db: Database, query: TicketQuery, agent: Agent | None = None
 ) -> Page[TicketSummary]:

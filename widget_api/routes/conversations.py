@@ -16,8 +16,8 @@ from widget_api.contracts.conversations import (
     PublicMessage,
     TypingUpdate,
 )
-from widget_api.domain import conversations
-from widget_api.routes.guards import json_body, public_rate_limit
+from widget_api.domain import conversations, widget
+from widget_api.routes.guards import client_address, json_body, public_rate_limit
 
 _TAGS = ["public"]
 
@@ -36,13 +36,11 @@ def get_conversation(state: State, token: str) -> Conversation:
 async def add_customer_message(
     state: State, request: Request, token: str, data: CustomerMessageCreate
 ) -> PublicMessage:
-    """The customer writes again; a waiting or solved ticket reopens."""
-    meta = (
-        {"page_url": request.headers.get("referer", "")[:500]}
-        if request.headers.get("referer")
-        else None
-    )
-    return await conversations.add_customer_message(state.db, token, data, meta)
+    """The customer writes again; a waiting or solved ticket reopens. Refused when the
+    conversation, or the client's address, is blocked as spam."""
+    referer = request.headers.get("referer")
+    meta = {"page_url": referer[:500]} if referer else None
+    return await widget.customer_message(state.db, token, data, client_address(request), meta)
 
 
 @post("/api/v1/conversations/{token:str}/typing", operation_id="CustomerTyping", tags=_TAGS,

@@ -33,6 +33,7 @@ async def agent_required(connection: ASGIConnection, _: BaseRouteHandler) -> Non
     header = connection.headers.get("authorization")
     agent = await anyio.to_thread.run_sync(auth.agent_for_bearer, db, header)
     connection.state.agent = agent
+    connection.app.state.agents_online.saw(agent.id)
 
 
 async def admin_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

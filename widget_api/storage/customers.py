@@ -9,12 +9,17 @@ from widget_api.storage.rows import one
 
 
 def find_or_create(
-    w: Writer, *, email: str, name: str | None, language: str, at: datetime
+    w: Writer, *, email: str | None, name: str | None, language: str, at: datetime
 ) -> tuple[int, bool]:
     """The customer id for ``email`` and whether it was created now. A known customer's missing
-    name is filled in; an existing one is never overwritten by what a form says."""
-    email = email.lower()
-    row = w.cur.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+    name is filled in; an existing one is never overwritten by what a form says. Without an
+    e-mail (an anonymous chat visitor) a new customer is made each time."""
+    email = email.lower() if email else None
+    row = (
+        w.cur.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
+        if email
+        else None
+    )
     if row:
         if name and not row[1]:
             w.cur.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row[0]])

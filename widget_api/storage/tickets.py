@@ -589,3 +589,8 @@ def set_typing(
     w.cur.execute("UPDATE tickets SET problem_confidence = ? WHERE id = ?", [confidence, ticket_id])
     if changes:
         update(w, ticket_id, changes, actor, at)
+
+
+def mark_customer_read(w: Writer, ticket_id: int, at: datetime) -> None:
+    w.cur.execute("UPDATE tickets SET customer_read_at = ? WHERE id = ?", [at, ticket_id])
+    w.touched(ticket_id)

@@ -1,0 +1,160 @@
+"""The chat widget's endpoints (public, CORS-restricted) and the agents' spam and widget tools."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from litestar import Request, Response, delete, get, post, put
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from widget_api.contracts.tickets import TicketCreated
+from widget_api.contracts.widget import (
+    Attachment,
+    Block,
+    BlockCreate,
+    ChatStart,
+    WidgetConfig,
+    WidgetSettings,
+    WidgetSettingsView,
+)
+from widget_api.domain import conversations, widget
+from widget_api.domain.errors import Invalid
+from widget_api.domain.tickets import ticket_id_for_ref
+from widget_api.i18n import negotiate
+from widget_api.routes.guards import (
+    admin_required,
+    agent_required,
+    client_address,
+    json_body,
+    public_rate_limit,
+)
+from widget_api.storage.events import Actor
+
+MAX_ATTACHMENT = 5_000_000
+_TAGS = ["widget"]
+
+
+@get("/api/v1/widget/config", operation_id="WidgetConfig", tags=_TAGS, sync_to_thread=True)
+def widget_config(state: State, request: Request, lang: str | None = None) -> WidgetConfig:
+    """Colours, texts in the visitor's language, and whether someone can answer now."""
+    chosen = lang if lang in ("fr", "en") else negotiate(request.headers.get("accept-language"))
+    return widget.config(state.db, state.settings, state.agents_online, chosen, datetime.now(UTC))
+
+
+@post("/api/v1/widget/conversations", operation_id="StartChat", tags=_TAGS, status_code=201,
+      guards=[public_rate_limit, json_body], opt={"rate_bucket": "intake"})  # fmt: skip
+async def start_chat(state: State, request: Request, data: ChatStart) -> TicketCreated:
+    """Start a chat (a ticket on the ``chat`` channel) from the widget."""
+    return await widget.start_chat(
+        state.db, state.settings, state.agents_online, data, client_address(request),
+        state.auto_typer, datetime.now(UTC),
+    )  # fmt: skip
+
+
+@post("/api/v1/conversations/{token:str}/read", operation_id="ConversationRead", tags=_TAGS,
+      status_code=204, guards=[public_rate_limit], opt={"rate_bucket": "typing",
+      "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
+def conversation_read(state: State, token: str) -> None:
+    """The visitor has seen every message so far (read receipt for agents)."""
+    conversations.mark_read(state.db, token)
+
+
+@post("/api/v1/conversations/{token:str}/attachments", operation_id="UploadAttachment",
+      tags=_TAGS, status_code=201, guards=[public_rate_limit],
+      opt={"rate_bucket": "upload", "rate_limit": 10},
+      request_max_body_size=MAX_ATTACHMENT + 100_000)  # fmt: skip
+async def upload_attachment(
+    state: State,
+    request: Request,
+    token: str,
+    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Attachment:
+    """Attach an image or PDF (5 MB at most; the type is checked from the content)."""
+    ticket_id = conversations.ticket_id_for_token(state.db, token)
+    widget.check_not_blocked(
+        state.db, None, client_address(request), conversations.ref_for_token(state.db, token)
+    )
+    content = await data.read()
+    customer = Actor("customer")
+    return widget.add_attachment(
+        state.db, ticket_id, data.filename or "file", content, "customer", customer,
+        MAX_ATTACHMENT,
+    )  # fmt: skip
+
+
+@get("/api/v1/conversations/{token:str}/attachments/{attachment_id:int}",
+     operation_id="CustomerAttachment", tags=_TAGS, guards=[public_rate_limit],
+     opt={"rate_bucket": "conversation", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
+def customer_attachment(state: State, token: str, attachment_id: int) -> Response[bytes]:
+    ticket_id = conversations.ticket_id_for_token(state.db, token)
+    return _file(widget.attachment_content(state.db, attachment_id, ticket_id))
+
+
+@get("/api/v1/attachments/{attachment_id:int}", operation_id="AgentAttachment",
+     tags=["inbox"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def agent_attachment(state: State, attachment_id: int) -> Response[bytes]:
+    return _file(widget.attachment_content(state.db, attachment_id, None))
+
+
+@get("/api/v1/tickets/{ref:str}/attachments", operation_id="TicketAttachments",
+     tags=["inbox"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def ticket_attachments(state: State, ref: str) -> list[Attachment]:
+    return widget.list_attachments(state.db, ticket_id_for_ref(state.db, ref))
+
+
+def _file(found: dict) -> Response[bytes]:
+    disposition = "inline" if found["content_type"].startswith("image/") else "attachment"
+    return Response(
+        found["data"],
+        media_type=found["content_type"],
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{found["filename"]}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+# -- agents: spam blocks and widget settings --------------------------------------------------
+@get("/api/v1/blocks", operation_id="ListBlocks", tags=["spam"], guards=[agent_required],
+     sync_to_thread=True)  # fmt: skip
+def list_blocks(state: State) -> list[Block]:
+    return widget.list_blocks(state.db)
+
+
+@post("/api/v1/blocks", operation_id="CreateBlock", tags=["spam"], status_code=201,
+      guards=[agent_required, json_body], sync_to_thread=True)  # fmt: skip
+def create_block(state: State, request: Request, data: BlockCreate) -> Block:
+    """Block an e-mail address, a client address or a conversation (closed as spam)."""
+    if data.kind == "email" and "@" not in data.value:
+        raise Invalid("error.validation", detail="value: not an e-mail address")
+    return widget.block(state.db, request.state.agent, data)
+
+
+@delete("/api/v1/blocks/{block_id:int}", operation_id="DeleteBlock", tags=["spam"],
+        guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def delete_block(state: State, request: Request, block_id: int) -> None:
+    widget.unblock(state.db, request.state.agent, block_id)
+
+
+@get("/api/v1/settings/widget", operation_id="GetWidgetSettings", tags=["settings"],
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def get_widget_settings(state: State) -> WidgetSettingsView:
+    return widget.settings_view(state.db)
+
+
+@put("/api/v1/settings/widget", operation_id="PutWidgetSettings", tags=["settings"],
+     guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
+def put_widget_settings(state: State, request: Request, data: WidgetSettings) -> WidgetSettingsView:
+    """Texts, colour, hours, identity verification (the secret is write-only)."""
+    return widget.put_settings(state.db, request.state.agent, data)
+
+
+HANDLERS = [
+    widget_config, start_chat, conversation_read, upload_attachment,
+    customer_attachment, agent_attachment, ticket_attachments, list_blocks, create_block,
+    delete_block, get_widget_settings, put_widget_settings,
+]  # fmt: skip
