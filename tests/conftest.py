@@ -58,6 +58,7 @@ def start_server(
         [
             sys.executable, "-m", "widget_api.cli", "serve", "--db", str(db_path),
             "--port", str(port), "--public-rate-limit", str(rate_limit), "--log-level", "warning",
+            "--public-base-url", f"http://127.0.0.1:{port}", *origins,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
