@@ -48,10 +48,16 @@ class RunningServer:
 
 
 def start_server(
-    db_path: Path, *, rate_limit: int = 0, log_dir: Path | None = None
+    db_path: Path,
+    *,
+    rate_limit: int = 0,
+    log_dir: Path | None = None,
+    widget_origins: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> RunningServer:
     """Run `comptoir serve` as a separate process and wait until /health answers."""
-    port = free_port()
+    port = port or free_port()
+    origins = [arg for origin in widget_origins for arg in ("--widget-origin", origin)]
     log_path = (log_dir or db_path.parent) / f"server-{port}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
