@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 
 from widget_api import __version__
 from widget_api.domain.auto_typing import AutoTyper
+from widget_api.domain.help import HelpCenter
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.widget import AgentsOnline
@@ -22,6 +27,9 @@ from widget_api.routes import (
     agents,
     conversations,
     health,
+    help_api,
+    help_pages,
+    static,
     widget,
     workspace,
 )
@@ -30,6 +38,7 @@ from widget_api.storage import Database
 from widget_api.timing import server_timing
 
 log = logging.getLogger("comptoir")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
@@ -42,6 +51,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
         app.state.auto_typer = AutoTyper(app.state.db)
         app.state.auto_typer.warm()
+        app.state.help = HelpCenter(app.state.db, settings.api.public_base_url)
+        app.state.help.ensure_starter_content()
+        app.state.help.rebuild()
         try:
             yield
         finally:
@@ -61,6 +73,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *workspace.HANDLERS,
             *conversations.HANDLERS,
             *widget.HANDLERS,
+            *help_api.HANDLERS,
+            *help_pages.HANDLERS,
+            *static.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
@@ -73,6 +88,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ),
         openapi_config=OpenAPIConfig(title="Comptoir API", version=__version__, path="/schema"),
         request_max_body_size=settings.api.max_body_bytes,
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1000, exclude=["/api/v1/conversations/.*/stream"]
+        ),
         middleware=[server_timing],
         debug=False,
     )

@@ -93,6 +93,7 @@ class ChatStart(BaseModel):
     locale: str | None = Field(None, max_length=35)
     identity: Identity | None = None
     kind: Literal["chat", "return"] = "chat"
+    search_query_id: int | None = Field(None, description="The help search that led here.")
 
     @field_validator("body")
     @classmethod

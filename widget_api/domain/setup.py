@@ -6,9 +6,10 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from widget_api.contracts.inbox import MacroCreate
+from widget_api.contracts.inbox import MacroCreate, StoreSettings
+from widget_api.domain import store
 from widget_api.domain.secrets import hash_password
-from widget_api.storage import Database, agents, macros
+from widget_api.storage import Database, agents, macros, settings_store
 from widget_api.storage import tickets as ticket_store
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
@@ -63,5 +64,9 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
         if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
             create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
         install_starter_macros(db)
+        if db.read(lambda cur: settings_store.get(cur, store.KEY)) is None:
+            demo_store = StoreSettings(name="Nordet", support_email="support@nordet.example")
+            db.write(lambda w: settings_store.put(w, store.KEY, demo_store.model_dump(), SYSTEM,
+                                                  utcnow()))  # fmt: skip
         if not db.read(ticket_store.count):
             seed_demo(db, tickets=tickets)

@@ -48,6 +48,8 @@ def widget_config(state: State, request: Request, lang: str | None = None) -> Wi
       guards=[public_rate_limit, json_body], opt={"rate_bucket": "intake"})  # fmt: skip
 async def start_chat(state: State, request: Request, data: ChatStart) -> TicketCreated:
     """Start a chat (a ticket on the ``chat`` channel) from the widget."""
+    if data.search_query_id is not None:
+        state.help.led_to_chat(data.search_query_id)
     return await widget.start_chat(
         state.db, state.settings, state.agents_online, data, client_address(request),
         state.auto_typer, datetime.now(UTC),

@@ -1,0 +1,117 @@
+"""Server-rendered help-center pages: they work without JavaScript, in French and English."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from widget_api.domain import store, widget
+from widget_api.domain.errors import NotFound
+from widget_api.domain.help import category_slug
+from widget_api.i18n import negotiate, t
+from widget_api.routes.guards import public_rate_limit
+
+# Pages run no script at all; styles are inline in the page template.
+CSP = (
+    "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin"}  # fmt: skip
+
+
+class FeedbackForm(BaseModel):
+    helpful: str
+
+
+def _page(state: State, request: Request, lang: str, name: str, **context) -> Template:
+    if lang not in ("fr", "en"):
+        raise NotFound("error.not_found")
+    shop = store.get(state.db, state.settings)
+    colour = widget.settings(state.db).color
+    other = "en" if lang == "fr" else "fr"
+    return Template(
+        template_name=f"help/{name}.html",
+        context={
+            "lang": lang, "other": other, "store": shop.name, "colour": colour,
+            "tr": lambda key, **kw: t(f"help.{key}", lang, **kw), "base": "/help",
+            "path": request.url.path, **context,
+        },
+        headers=_HEADERS,
+    )  # fmt: skip
+
+
+@get("/help", include_in_schema=False)
+async def help_root(request: Request) -> Redirect:
+    return Redirect(f"/help/{negotiate(request.headers.get('accept-language'))}")
+
+
+@get("/help/{lang:str}", include_in_schema=False, sync_to_thread=True)
+def help_home(state: State, request: Request, lang: str) -> Template:
+    rows = state.help.published(lang) if lang in ("fr", "en") else []
+    categories: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        categories[row["category"]].append(row)
+    listing = [
+        {"name": name, "slug": category_slug(name), "articles": items}
+        for name, items in sorted(categories.items())
+    ]
+    return _page(state, request, lang, "home", categories=listing,
+                 alternate=f"/help/{'en' if lang == 'fr' else 'fr'}")  # fmt: skip
+
+
+@get("/help/{lang:str}/c/{category:str}", include_in_schema=False, sync_to_thread=True)
+def help_category(state: State, request: Request, lang: str, category: str) -> Template:
+    rows = [r for r in state.help.published(lang) if category_slug(r["category"]) == category]
+    if not rows:
+        raise NotFound("error.not_found")
+    return _page(state, request, lang, "category", name=rows[0]["category"], articles=rows,
+                 alternate=None)  # fmt: skip
+
+
+@get("/help/{lang:str}/search", include_in_schema=False, guards=[public_rate_limit],
+     opt={"rate_bucket": "help", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
+def help_search_page(state: State, request: Request, lang: str, q: str = "") -> Template:
+    found = state.help.search(q, lang, "help_center", limit=10) if lang in ("fr", "en") else None
+    return _page(state, request, lang, "search", q=q, results=found.results if found else [],
+                 query_id=found.query_id if found else None, alternate=None)  # fmt: skip
+
+
+@get("/help/{lang:str}/{slug:str}", include_in_schema=False, sync_to_thread=True)
+def help_article_page(
+    state: State, request: Request, lang: str, slug: str, thanks: bool = False, q: int | None = None
+) -> Template:
+    article = state.help.article(lang, slug) if lang in ("fr", "en") else None
+    if article is None:
+        raise NotFound("error.not_found")
+    if q is not None:
+        state.help.clicked(q, slug)
+    alternate = (
+        f"/help/{'en' if lang == 'fr' else 'fr'}/{article.translation_slug}"
+        if (article.translation_slug)
+        else None
+    )
+    return _page(state, request, lang, "article", article=article, thanks=thanks,
+                 alternate=alternate)  # fmt: skip
+
+
+@post("/help/{lang:str}/{slug:str}/feedback", include_in_schema=False,
+      guards=[public_rate_limit], opt={"rate_bucket": "help"}, sync_to_thread=True)  # fmt: skip
+def help_feedback_form(
+    state: State,
+    lang: str,
+    slug: str,
+    data: FeedbackForm = Body(media_type=RequestEncodingType.URL_ENCODED),  # noqa: B008
+) -> Redirect:
+    state.help.feedback(lang, slug, data.helpful == "yes")
+    return Redirect(f"/help/{lang}/{slug}?thanks=true", status_code=303)
+
+
+HANDLERS = [help_root, help_home, help_category, help_search_page, help_article_page,
+            help_feedback_form]  # fmt: skip
