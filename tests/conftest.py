@@ -54,6 +54,7 @@ def start_server(
     log_dir: Path | None = None,
     widget_origins: tuple[str, ...] = (),
     port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> RunningServer:
     """Run `comptoir serve` as a separate process and wait until /health answers."""
     port = port or free_port()
@@ -69,7 +70,7 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
-        env={**os.environ, "COMPTOIR_SECURITY__SECRET_KEY": "test-secret"},
+        env={**os.environ, "COMPTOIR_SECURITY__SECRET_KEY": "test-secret", **(env or {})},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

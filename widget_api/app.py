@@ -15,10 +15,12 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from widget_api import __version__
+from widget_api.domain import store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.help import HelpCenter
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
+from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
 from widget_api.routes import (
@@ -54,9 +56,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.state.help = HelpCenter(app.state.db, settings.api.public_base_url)
         app.state.help.ensure_starter_content()
         app.state.help.rebuild()
+        shop = store.get(app.state.db, settings)
+        app.state.sla = SlaWorker(app.state.db, shop.timezone, tick_every=settings.sla.tick_seconds)
+        app.state.sla.start()
         try:
             yield
         finally:
+            app.state.sla.stop()
             app.state.auto_typer.close()
             if owned:
                 app.state.db.close()

@@ -46,6 +46,12 @@ class SecuritySettings(BaseModel):
     session_hours: int = Field(12, ge=1, description="Lifetime of an agent sign-in token, hours.")
 
 
+class SlaRuntime(BaseModel):
+    tick_seconds: float = Field(
+        20.0, gt=0, description="How often SLA states advance with the clock (seconds)."
+    )
+
+
 class DashboardSettings(BaseModel):
     port: int = Field(8501, ge=0, le=65535, description="Port of the Streamlit dashboard.")
     api_url: str = Field(
@@ -71,6 +77,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    sla: SlaRuntime = Field(default_factory=SlaRuntime)
 
     def redacted(self) -> dict:
         """The resolved values with secrets hidden, for ``comptoir config``."""

@@ -23,8 +23,10 @@ from widget_api.contracts.inbox import (
     ViewCounts,
     Viewer,
 )
+from widget_api.contracts.sla import SlaSettings
 from widget_api.contracts.tickets import MessageCreate, TicketDetail, TicketUpdate
 from widget_api.domain import macros, store, team, tickets
+from widget_api.domain.sla import settings as sla_settings
 from widget_api.routes.guards import admin_required, agent_required, json_body
 
 
@@ -174,8 +176,24 @@ def put_store_settings(state: State, request: Request, data: StoreSettings) -> S
     return store.put(state.db, _agent(request), data)
 
 
+@get("/api/v1/settings/sla", operation_id="GetSlaSettings", tags=["settings"],
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def get_sla_settings(state: State) -> SlaSettings:
+    """Business hours, holidays and the SLA policies, first match wins."""
+    return state.sla.settings
+
+
+@put("/api/v1/settings/sla", operation_id="PutSlaSettings", tags=["settings"],
+     guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
+def put_sla_settings(state: State, request: Request, data: SlaSettings) -> SlaSettings:
+    """Change SLA policies (administrators); every open ticket is recomputed."""
+    sla_settings.save(state.db, request.state.agent, data)
+    state.sla.reload()
+    return state.sla.settings
+
+
 HANDLERS = [
     view_counts, bulk_update, merge_tickets, presence, ticket_events, get_customer, list_macros,
     create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
-    get_store_settings, put_store_settings,
+    get_store_settings, put_store_settings, get_sla_settings, put_sla_settings,
 ]  # fmt: skip

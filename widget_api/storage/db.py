@@ -48,12 +48,19 @@ class ChangeFeed:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
+        self._subscribers: list[Callable[[int], None]] = []
+
+    def subscribe(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(ticket_id)`` (on the writer thread: keep it quick) on every change."""
+        self._subscribers.append(callback)
 
     def publish(self, ticket_id: int) -> None:
         with self._lock:
             waiters = self._waiters.pop(ticket_id, [])
         for loop, future in waiters:
             loop.call_soon_threadsafe(_resolve, future)
+        for callback in self._subscribers:
+            callback(ticket_id)
 
     async def wait(self, ticket_id: int, timeout: float) -> bool:
         """True when the ticket changed within ``timeout`` seconds."""

@@ -1,0 +1,116 @@
+"""Live SLA state on tickets: the worker recomputes on change, advances with time, escalates
+breaches, and the inbox's "SLA at risk" view lists them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+import httpx
+
+from tests.conftest import login, make_database, start_server
+from widget_api.contracts.sla import SlaPolicy, SlaSettings, SlaTargets
+from widget_api.contracts.tickets import TicketCreate
+from widget_api.domain.intake import open_ticket
+from widget_api.domain.sla.worker import SlaWorker
+from widget_api.storage import Database, settings_store
+from widget_api.storage.events import SYSTEM
+from widget_api.storage.rows import utcnow
+
+FAST = SlaSettings(
+    at_risk_ratio=0.05,
+    policies=[SlaPolicy(name="Instant", hours="calendar", escalate_to="urgent",
+                        targets=SlaTargets(first_reply_minutes=1, resolution_minutes=600))],
+)  # fmt: skip
+
+
+def _ticket(db: Database, body: str = "Où est ma commande?") -> int:
+    created = asyncio.run(
+        open_ticket(db, TicketCreate(email="sla@example.com", body=body), channel="web",
+                    default_language="fr")
+    )  # fmt: skip
+    return int(created.ticket_ref[1:]) - 100_000
+
+
+def _sla(db: Database, ticket_id: int) -> tuple:
+    return db.read(
+        lambda c: c.execute(
+            "SELECT sla_policy, sla_metric, sla_state, sla_due_at, priority FROM tickets"
+            " WHERE id = ?",
+            [ticket_id],
+        ).fetchone()
+    )
+
+
+def test_worker_sets_the_running_target_and_escalates_a_breach(tmp_path):
+    with Database(tmp_path / "sla.duckdb") as db:
+        db.write(lambda w: settings_store.put(w, "sla", FAST.model_dump(mode="json"), SYSTEM,
+                                              utcnow()))  # fmt: skip
+        worker = SlaWorker(db, "America/Toronto")
+        ticket_id = _ticket(db)
+        worker.flush()
+        policy, metric, state, due_at, priority = _sla(db, ticket_id)
+        assert (policy, metric, priority) == ("Instant", "first_reply", "normal")
+        assert state in ("ok", "at_risk")
+        assert abs((due_at - utcnow()) - timedelta(minutes=1)) < timedelta(seconds=10)
+        # Time passes: pretend the due time is behind us.
+        past = utcnow() - timedelta(seconds=1)
+        db.write(lambda w: w.cur.execute(
+            "UPDATE tickets SET sla_due_at = ?, sla_warn_at = ? WHERE id = ?",
+            [past, past, ticket_id]))  # fmt: skip
+        assert worker.tick() == [ticket_id]
+        assert _sla(db, ticket_id)[2] == "breached" and _sla(db, ticket_id)[4] == "urgent"
+        events = db.read(lambda c: c.execute(
+            "SELECT name, actor_type FROM events WHERE ticket_id = ? ORDER BY id", [ticket_id]
+        ).fetchall())  # fmt: skip
+        assert ("ticket.sla_breached", "system") in events
+        assert ("ticket.priority_changed", "system") in events
+        assert worker.tick() == []  # a breach is reported once
+
+
+def test_reply_moves_the_clock_to_resolution_and_solving_clears_it(tmp_path):
+    from widget_api.contracts.auth import Agent
+    from widget_api.contracts.tickets import MessageCreate, TicketUpdate
+    from widget_api.domain import tickets as ticket_domain
+
+    with Database(tmp_path / "sla2.duckdb") as db:
+        worker = SlaWorker(db, "America/Toronto")
+        ticket_id = _ticket(db)
+        ref = f"C{ticket_id + 100_000}"
+        agent = Agent(id=0, email="a@b.c", name="Agent", role="agent", language="fr", active=True)
+        asyncio.run(ticket_domain.add_agent_message(db, ref, agent, MessageCreate(body="Bonjour",
+                    status="open")))  # fmt: skip
+        worker.flush()
+        assert _sla(db, ticket_id)[1] == "resolution"
+        asyncio.run(ticket_domain.update_ticket(db, ref, agent, TicketUpdate(status="pending")))
+        worker.flush()
+        assert _sla(db, ticket_id)[2] == "paused"
+        asyncio.run(ticket_domain.update_ticket(db, ref, agent, TicketUpdate(status="solved")))
+        worker.flush()
+        assert _sla(db, ticket_id)[1:4] == (None, None, None)
+
+
+def test_at_risk_tickets_fill_the_inbox_view(tmp_path):
+    db_path = tmp_path / "view.duckdb"
+    make_database(db_path)
+    server = start_server(db_path, env={"COMPTOIR_SLA__TICK_SECONDS": "0.5"})
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            client.headers["Authorization"] = f"Bearer {login(client)}"
+            assert client.put("/api/v1/settings/sla", json=FAST.model_dump(mode="json")).is_success
+            ref = client.post(
+                "/api/v1/tickets", json={"email": "late@example.com", "body": "Allo?"}
+            ).json()["ticket_ref"]
+            deadline = time.monotonic() + 15
+            listed = []
+            while time.monotonic() < deadline and ref not in listed:
+                page = client.get("/api/v1/tickets", params={"view": "sla_at_risk"}).json()
+                listed = [t["ref"] for t in page["items"]]
+                time.sleep(0.3)
+            assert ref in listed
+            ticket = client.get(f"/api/v1/tickets/{ref}").json()
+            assert ticket["sla_state"] == "at_risk" and ticket["sla_due_at"]
+            assert client.get("/api/v1/views").json()["views"]["sla_at_risk"] >= 1
+    finally:
+        server.stop()

@@ -1,0 +1,116 @@
+"""Keeps every ticket's live SLA state: recomputed when a ticket changes, moved to at-risk or
+breached as time passes, and breaches escalated by priority as the policy says."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+from widget_api.contracts.common import PRIORITY_RANK
+from widget_api.contracts.sla import SlaSettings
+from widget_api.domain.sla.engine import Timeline, calendar_for, current
+from widget_api.storage import Database, settings_store, tickets
+from widget_api.storage import sla as sla_store
+from widget_api.storage.events import SYSTEM
+
+log = logging.getLogger(__name__)
+KEY = "sla"
+_BATCH = 2000
+
+
+def load_settings(db: Database) -> SlaSettings:
+    saved = db.read(lambda cur: settings_store.get(cur, KEY))
+    return SlaSettings.model_validate(saved) if saved else SlaSettings()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class SlaWorker:
+    def __init__(
+        self, db: Database, timezone: str, *, interval: float = 1.0, tick_every: float = 20.0
+    ):
+        self._db = db
+        self._timezone = timezone
+        self._interval = interval
+        self._tick_every = tick_every
+        self._pending: set[int] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="comptoir-sla", daemon=True)
+        db.changes.subscribe(self.mark)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the policies; every unresolved ticket is recomputed."""
+        self.settings = load_settings(self._db)
+        self.calendar = calendar_for(self.settings, self._timezone)
+        with self._lock:
+            self._pending.update(self._db.read(sla_store.unresolved_ids))
+            self._pending.update(self._db.read(sla_store.resolved_with_state))
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run in the background (tests call ``flush`` and ``tick`` directly instead)."""
+        self._thread.start()
+
+    def mark(self, ticket_id: int) -> None:
+        with self._lock:
+            self._pending.add(ticket_id)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        last_tick = 0.0
+        while not self._stop.is_set():
+            try:
+                self.flush()
+                if time.monotonic() - last_tick >= self._tick_every:
+                    self.tick()
+                    last_tick = time.monotonic()
+            except Exception:  # the worker must outlive a bad ticket or a busy database
+                log.exception("SLA worker step failed")
+            self._wake.wait(self._interval)
+            self._wake.clear()
+
+    def flush(self) -> int:
+        """Recompute the tickets that changed; return how many."""
+        with self._lock:
+            pending, self._pending = sorted(self._pending), set()
+        for start in range(0, len(pending), _BATCH):
+            self._recompute(pending[start : start + _BATCH])
+        return len(pending)
+
+    def _recompute(self, ids: list[int]) -> None:
+        now = _now()
+        raw = self._db.read(lambda cur: sla_store.timelines(cur, ids))
+        states = {}
+        for ticket_id, data in raw.items():
+            state = current(Timeline(**data), self.settings, self.calendar, now)
+            states[ticket_id] = (state.policy, state.metric, state.due_at, state.warn_at,
+                                 state.state)  # fmt: skip
+        self._db.write(lambda w: sla_store.write_states(w, states))
+
+    def tick(self) -> list[int]:
+        """Advance states with the clock and escalate fresh breaches; return the breached ids."""
+        policies = {p.name: p for p in self.settings.policies}
+
+        def write(w) -> list[int]:
+            now = _now()
+            breached = sla_store.tick(w, now)
+            for ticket_id, priority, policy_name in breached:
+                target = policies.get(policy_name)
+                raise_to = target.escalate_to if target else None
+                if raise_to and PRIORITY_RANK[raise_to] > PRIORITY_RANK[priority]:
+                    tickets.update(w, ticket_id, {"priority": raise_to}, SYSTEM, now)
+            return [b[0] for b in breached]
+
+        return self._db.write(write)
