@@ -15,8 +15,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from widget_api import __version__
-from widget_api.domain import store
+from widget_api.domain import server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
+from widget_api.domain.csat import CsatListener
 from widget_api.domain.help import HelpCenter
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
@@ -28,6 +29,7 @@ from widget_api.routes import (
     agent_tickets,
     agents,
     conversations,
+    csat,
     health,
     help_api,
     help_pages,
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = db is None
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
+        secret = server_secret.ensure(app.state.db, settings)
+        app.state.csat = CsatListener(app.state.db, secret, settings.api.public_base_url)
         app.state.auto_typer = AutoTyper(app.state.db)
         app.state.auto_typer.warm()
         app.state.help = HelpCenter(app.state.db, settings.api.public_base_url)
@@ -63,6 +67,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             yield
         finally:
             app.state.sla.stop()
+            app.state.csat.close()
             app.state.auto_typer.close()
             if owned:
                 app.state.db.close()
@@ -82,6 +87,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *help_api.HANDLERS,
             *help_pages.HANDLERS,
             *static.HANDLERS,
+            *csat.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

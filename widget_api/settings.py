@@ -6,7 +6,6 @@ issue #279: nested ``BaseSettings`` miss prefixed ``.env`` values).
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
@@ -39,9 +38,10 @@ class ApiSettings(BaseModel):
 
 
 class SecuritySettings(BaseModel):
-    secret_key: SecretStr = Field(
-        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
-        description="Server secret for signed values; set it so restarts keep signatures valid.",
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Server secret for signed links and reply addresses; when unset, one is "
+        "generated once and kept in the database.",
     )
     session_hours: int = Field(12, ge=1, description="Lifetime of an agent sign-in token, hours.")
 

@@ -27,6 +27,7 @@ class Conversation(BaseModel):
     language: Language
     messages: list[PublicMessage]
     agent_typing: bool = False
+    csat_score: int | None = Field(None, description="The customer's rating, once given.")
 
 
 class CustomerMessageCreate(BaseModel):

@@ -18,6 +18,7 @@ from widget_api.domain import secrets
 from widget_api.domain.errors import NotFound
 from widget_api.domain.presence import Presence
 from widget_api.storage import Database, orders, tickets
+from widget_api.storage import csat as csat_store
 from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
 
@@ -77,6 +78,7 @@ def get(db: Database, token: str, presence: Presence) -> Conversation:
         language=row["language"],
         messages=public_messages(db, ticket_id),
         agent_typing=any(v["typing"] for v in presence.others(row["ref"], -1)),
+        csat_score=(db.read(lambda cur: csat_store.for_ticket(cur, ticket_id)) or {}).get("score"),
     )
 
 

@@ -49,6 +49,20 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
         self._subscribers: list[Callable[[int], None]] = []
+        self._listeners: list[Callable[[Any], None]] = []
+
+    @property
+    def has_listeners(self) -> bool:
+        return bool(self._listeners)
+
+    def listen(self, callback: Callable[[Any], None]) -> None:
+        """Call ``callback(event)`` for every committed event (on the writer thread: hand work
+        to another thread, and never write from inside the callback)."""
+        self._listeners.append(callback)
+
+    def dispatch(self, event: Any) -> None:
+        for callback in self._listeners:
+            callback(event)
 
     def subscribe(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(ticket_id)`` (on the writer thread: keep it quick) on every change."""

@@ -21,6 +21,21 @@ class Actor:
 SYSTEM = Actor("system")
 
 
+@dataclass(frozen=True)
+class Event:
+    """An event as listeners receive it, once its transaction has committed."""
+
+    id: int
+    at: datetime
+    name: str
+    actor: Actor
+    entity_type: str
+    entity_id: int
+    ticket_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 def append(
     w: Writer,
     *,
@@ -50,6 +65,10 @@ def append(
             json.dumps(after, default=str) if after is not None else None,
         ],
     )
+    if w.feed.has_listeners:
+        committed = Event(event_id, at, name, actor, entity_type, entity_id, ticket_id, before,
+                          after)  # fmt: skip
+        w.after_commit(lambda: w.feed.dispatch(committed))
     return event_id
 
 

@@ -22,4 +22,15 @@ def put(w: Writer, key: str, value: dict, actor: Actor, at: datetime) -> None:
         [key, json.dumps(value), at],
     )
     append(w, name="settings.changed", actor=actor, entity_type="settings", entity_id=0, at=at,
-           before=before, after=value)  # fmt: skip
+           before=_redacted(key, before), after=_redacted(key, value))  # fmt: skip
+
+
+def _redacted(key: str, value: dict | None) -> dict | None:
+    """The event log keeps what changed, never a secret or password."""
+    if value is None:
+        return None
+    hidden = {"value"} if "secret" in key else set()
+    return {
+        k: ("***" if v and (k in hidden or "secret" in k or "password" in k) else v)
+        for k, v in value.items()
+    } | {"key": key}

@@ -1,0 +1,91 @@
+"""Customer satisfaction: when a ticket is solved the customer gets a one-click 1–5 rating in
+their language (links in the conversation, the widget, and e-mail), with an optional comment."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from widget_api.domain.errors import NotFound
+from widget_api.i18n import t
+from widget_api.storage import Database, tickets
+from widget_api.storage import csat as csat_store
+from widget_api.storage.events import SYSTEM, Actor, Event
+from widget_api.storage.rows import utcnow
+
+log = logging.getLogger(__name__)
+SCORES = (1, 2, 3, 4, 5)
+
+
+def survey_token(secret: str, ticket_id: int) -> str:
+    mac = hmac.new(secret.encode(), f"csat:{ticket_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{ticket_id}.{mac[:32]}"
+
+
+def ticket_for_token(secret: str, token: str) -> int:
+    head = token.partition(".")[0]
+    if not head.isdigit() or not hmac.compare_digest(survey_token(secret, int(head)), token):
+        raise NotFound("error.not_found")
+    return int(head)
+
+
+def survey_text(lang: str, base_url: str, token: str) -> str:
+    links = "\n".join(
+        f"{t(f'csat.score_{s}', lang)} : {base_url}/csat/{token}?score={s}" for s in SCORES
+    )
+    return f"{t('csat.question', lang)}\n\n{links}"
+
+
+def offer(db: Database, ticket_id: int, secret: str, base_url: str) -> bool:
+    """Post the rating request to the customer once per ticket; True if posted now."""
+    if db.read(lambda cur: csat_store.was_offered(cur, ticket_id)):
+        return False
+    token = survey_token(secret, ticket_id)
+
+    def write(w) -> None:
+        channel, lang = tickets.fields(w.cur, ticket_id, "channel", "language")
+        at = utcnow()
+        tickets.add_message(
+            w,
+            tickets.NewMessage(
+                ticket_id=ticket_id, kind="outbound", author_type="system", author_id=None,
+                author_name="Comptoir", channel=channel, body_text=survey_text(lang, base_url,
+                token), body_html=None, meta={"csat_token": token}, at=at,
+            ),
+            SYSTEM,
+        )  # fmt: skip
+        csat_store.mark_offered(w, ticket_id, at, SYSTEM)
+
+    db.write(write)
+    return True
+
+
+def rate(db: Database, ticket_id: int, score: int, comment: str | None) -> None:
+    customer_id = db.read(lambda cur: tickets.fields(cur, ticket_id, "customer_id"))[0]
+    cleaned = comment.strip()[:2000] if comment and comment.strip() else None
+    db.write(lambda w: csat_store.rate(w, ticket_id, score, cleaned,
+                                       Actor("customer", customer_id), utcnow()))  # fmt: skip
+
+
+class CsatListener:
+    """Offers the survey when a ticket becomes solved (after the change has committed)."""
+
+    def __init__(self, db: Database, secret: str, base_url: str):
+        self._db, self._secret, self._base_url = db, secret, base_url.rstrip("/")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-csat")
+        db.changes.listen(self.on_event)
+
+    def on_event(self, event: Event) -> None:
+        if event.name == "ticket.status_changed" and (event.after or {}).get("status") == "solved":
+            self._pool.submit(self._offer, event.ticket_id)
+
+    def _offer(self, ticket_id: int) -> None:
+        try:
+            offer(self._db, ticket_id, self._secret, self._base_url)
+        except Exception:  # a survey is never worth breaking anything for
+            log.exception("CSAT offer for ticket %s failed", ticket_id)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

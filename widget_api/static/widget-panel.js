@@ -1,0 +1,1062 @@
+/*! Comptoir chat widget panel: help search, order tracking, returns and live chat.
+ * Loaded by widget.js the first time the launcher is opened; draws inside its Shadow DOM.
+ * Every text from the network is inserted as text (textContent), except help articles, whose
+ * HTML the server sanitises and which are cleaned again here before going into the shadow root. */
+(function (w, d) {
+  "use strict";
+  if (!w.ComptoirWidget || !w.ComptoirWidget._define) return;
+
+  // Every string in both languages: [fr-CA, en-CA].
+  var S = {
+    sections: ["Sections de l'aide", "Help sections"],
+    tabHelp: ["Aide", "Help"],
+    tabOrder: ["Commande", "My order"],
+    tabReturn: ["Retour", "Return"],
+    tabChat: ["Clavarder", "Chat"],
+    close: ["Fermer", "Close"],
+    online: ["Nous sommes en ligne", "We're online"],
+    offline: ["Hors ligne : réponse par courriel", "Offline: we'll reply by email"],
+    searchLabel: ["Rechercher dans l'aide", "Search help"],
+    searchHint: ["Ex. : retour, taille, livraison", "E.g. return, size, shipping"],
+    popular: ["Sujets populaires", "Popular topics"],
+    topics: ["retour|livraison|guide des tailles|remboursement", "return|shipping|size guide|refund"],
+    results: ["{n} article(s) trouvé(s)", "{n} article(s) found"],
+    searching: ["Recherche…", "Searching…"],
+    noResults: ["Aucun article ne correspond à « {q} ».", "No article matches “{q}”."],
+    askUs: ["Écrivez-nous", "Message us"],
+    back: ["Retour aux résultats", "Back to results"],
+    helpful: ["Cet article vous a-t-il aidé?", "Was this helpful?"],
+    yes: ["Oui", "Yes"],
+    no: ["Non", "No"],
+    thanks: ["Merci de votre avis!", "Thanks for your feedback!"],
+    sorry: ["Désolé! Un membre de l'équipe peut vous aider.", "Sorry! Someone from our team can help."],
+    otherLang: ["Read in English", "Lire en français"],
+    fullArticle: ["Ouvrir dans le centre d'aide", "Open in the help center"],
+    orderIntro: ["Entrez votre numéro de commande et le courriel utilisé lors de l'achat.", "Enter your order number and the email you used at checkout."],
+    orderNumber: ["Numéro de commande", "Order number"],
+    orderHint: ["Ex. : ND-123456", "E.g. ND-123456"],
+    email: ["Courriel", "Email"],
+    track: ["Suivre ma commande", "Track my order"],
+    orderTitle: ["Commande {n}", "Order {n}"],
+    placed: ["Passée le", "Placed on"],
+    carrier: ["Transporteur", "Carrier"],
+    tracking: ["Numéro de suivi", "Tracking number"],
+    shippedOn: ["Expédiée le", "Shipped on"],
+    deliveredOn: ["Livrée le", "Delivered on"],
+    trackLink: ["Suivre le colis chez {c}", "Track the parcel with {c}"],
+    items: ["Articles", "Items"],
+    orderQuestion: ["Une question sur cette commande?", "A question about this order?"],
+    anotherOrder: ["Chercher une autre commande", "Look up another order"],
+    tooMany: ["Trop de tentatives. Réessayez dans {s} s.", "Too many attempts. Try again in {s} s."],
+    network: ["Connexion impossible. Vérifiez votre réseau et réessayez.", "Could not connect. Check your network and try again."],
+    failed: ["Une erreur est survenue. Réessayez.", "Something went wrong. Please try again."],
+    returnIntro: ["Dites-nous ce qui ne va pas : un membre de l'équipe vous répondra avec les étapes du retour.", "Tell us what's wrong: someone from our team will reply with the return steps."],
+    reason: ["Raison", "Reason"],
+    reasons: ["Trop petit|Trop grand|Article défectueux ou endommagé|Ne correspond pas à la description|Autre", "Too small|Too big|Defective or damaged item|Not as described|Other"],
+    problem: ["Qu'est-ce qui ne va pas?", "What's wrong?"],
+    startReturn: ["Commencer le retour", "Start my return"],
+    returnBody: ["Demande de retour ({r}) : {p}", "Return request ({r}): {p}"],
+    chatIntro: ["Écrivez-nous : nous répondons ici même, en direct.", "Send us a message: we answer right here, live."],
+    name: ["Nom", "Name"],
+    optional: ["facultatif", "optional"],
+    required: ["obligatoire", "required"],
+    message: ["Votre message", "Your message"],
+    messageHint: ["Écrivez votre message…", "Write your message…"],
+    start: ["Envoyer", "Send"],
+    send: ["Envoyer le message", "Send message"],
+    attach: ["Joindre une image ou un PDF (5 Mo max.)", "Attach an image or PDF (5 MB max)"],
+    sent: ["Fichier envoyé : {f}", "File sent: {f}"],
+    you: ["Vous", "You"],
+    agent: ["Équipe {s}", "{s} team"],
+    typing: ["Un membre de l'équipe écrit…", "Someone from our team is typing…"],
+    signedIn: ["Connecté en tant que {e}", "Signed in as {e}"],
+    newChat: ["Nouvelle conversation", "New conversation"],
+    ticket: ["Demande {r}", "Request {r}"],
+    closedNote: ["Cette conversation est résolue. Écrivez pour la rouvrir.", "This conversation is solved. Write to reopen it."],
+    poweredBy: ["Propulsé par Comptoir", "Powered by Comptoir"],
+    // Order statuses as the customer should read them.
+    s_unfulfilled: ["Commande reçue", "Order received"],
+    s_processing: ["En préparation", "Being prepared"],
+    s_shipped: ["Expédiée", "Shipped"],
+    s_in_transit: ["En route", "In transit"],
+    s_out_for_delivery: ["En cours de livraison", "Out for delivery"],
+    s_delivered: ["Livrée", "Delivered"],
+    s_exception: ["Problème de livraison", "Delivery issue"],
+    s_returned_to_sender: ["Retournée à l'expéditeur", "Returned to sender"],
+    s_cancelled: ["Annulée", "Cancelled"],
+    step1: ["Reçue", "Received"],
+    step2: ["Expédiée", "Shipped"],
+    step3: ["En route", "On its way"],
+    step4: ["Livrée", "Delivered"]
+  };
+
+  var ICON = {
+    help: "<circle cx='11' cy='11' r='7'/><path d='M20 20l-4-4'/>",
+    order: "<path d='M3 7l9-4 9 4-9 4-9-4z'/><path d='M3 7v10l9 4 9-4V7'/><path d='M12 11v10'/>",
+    return: "<path d='M9 14L4 9l5-5'/><path d='M4 9h11a5 5 0 0 1 0 10h-3'/>",
+    chat: "<path d='M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z'/>",
+    close: "<path d='M6 6l12 12M18 6L6 18'/>",
+    clip: "<path d='M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9'/>",
+    send: "<path d='M22 2L11 13'/><path d='M22 2l-7 20-4-9-9-4 20-7z'/>",
+    back: "<path d='M15 18l-6-6 6-6'/>",
+    out: "<path d='M14 4h6v6'/><path d='M20 4l-9 9'/><path d='M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5'/>"
+  };
+
+  var CSS =
+    ".panel{position:fixed;z-index:2147483001;bottom:92px;right:20px;width:390px;height:min(680px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 16px 48px rgba(15,23,42,.28),0 2px 8px rgba(15,23,42,.12);animation:cw-in .18s ease-out}" +
+    ".left .panel{right:auto;left:20px}@keyframes cw-in{from{opacity:0;transform:translateY(12px)}}" +
+    "button,input,textarea,select{font:inherit;color:inherit;margin:0}a{color:var(--link)}" +
+    ":focus-visible{outline:3px solid var(--ring);outline-offset:2px}.head :focus-visible{outline-color:var(--ink)}" +
+    ".sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
+    ".head{background:var(--c);color:var(--ink);padding:16px 16px 0;flex:none}" +
+    ".top{display:flex;align-items:center;gap:12px}.avatar{flex:none;width:40px;height:40px;border-radius:50%;display:grid;place-items:center;font-weight:700;font-size:18px;background:rgba(255,255,255,.2);border:2px solid currentColor}" +
+    ".title{flex:1;min-width:0}h2{margin:0;font-size:17px;font-weight:650;line-height:1.25}.presence{margin:2px 0 0;font-size:13px;opacity:.92;display:flex;align-items:center;gap:6px}" +
+    ".dot{width:9px;height:9px;border-radius:50%;background:#9aa4b2;box-shadow:0 0 0 2px rgba(255,255,255,.6)}.dot.on{background:#22c55e}" +
+    ".icon{all:unset;box-sizing:border-box;width:36px;height:36px;border-radius:10px;display:grid;place-items:center;cursor:pointer}.icon:hover{background:rgba(127,127,127,.18)}" +
+    "svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;flex:none}" +
+    ".welcome{margin:10px 0 12px;font-size:14px;opacity:.95}" +
+    ".tabs{display:flex;margin:0 -16px;padding:0 8px}.tab{all:unset;box-sizing:border-box;flex:1;display:flex;flex-direction:column;align-items:center;gap:3px;padding:8px 2px 10px;font-size:12.5px;font-weight:600;cursor:pointer;opacity:.8;border-bottom:3px solid transparent;border-radius:6px 6px 0 0}" +
+    ".tab:hover{opacity:1}.tab[aria-selected=true]{opacity:1;border-bottom-color:currentColor}" +
+    ".body{flex:1;min-height:0;background:#f5f6f8;position:relative}.pane{height:100%;overflow:auto;overscroll-behavior:contain;padding:16px}" +
+    ".foot{flex:none;text-align:center;font-size:11.5px;color:#5b6470;padding:6px;background:#f5f6f8;border-top:1px solid #e6e8ec}" +
+    "label{display:block;font-size:13.5px;font-weight:600;margin:0 0 5px;color:#2b3138}label small{font-weight:400;color:#5b6470}" +
+    ".field{margin:0 0 12px}input,textarea,select{display:block;width:100%;padding:10px 12px;border:1px solid #b9c0c9;border-radius:10px;background:#fff;font-size:15px;line-height:1.35}" +
+    "input:focus,textarea:focus,select:focus{border-color:var(--ring)}textarea{resize:vertical;min-height:84px}" +
+    ".search{position:relative}.search svg{position:absolute;left:12px;top:50%;transform:translateY(-50%);color:#5b6470}.search input{padding-left:40px;height:46px;border-radius:12px;box-shadow:0 1px 2px rgba(15,23,42,.06)}" +
+    ".btn{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;justify-content:center;gap:8px;padding:10px 16px;border-radius:10px;background:var(--c);color:var(--ink);font-weight:600;cursor:pointer;text-align:center}" +
+    ".btn[disabled]{opacity:.55;cursor:default}.btn.wide{width:100%}.btn.ghost{background:#fff;color:#1d2327;border:1px solid #b9c0c9}.btn.small{padding:6px 14px;font-size:14px}" +
+    ".link{all:unset;cursor:pointer;color:var(--link);font-weight:600;display:inline-flex;align-items:center;gap:4px;text-decoration:underline;text-underline-offset:2px}" +
+    "h3{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:#5b6470;margin:18px 0 8px}" +
+    ".chips{display:flex;flex-wrap:wrap;gap:8px}.chip{all:unset;box-sizing:border-box;padding:7px 12px;border-radius:999px;background:#fff;border:1px solid #d3d8de;font-size:14px;cursor:pointer}.chip:hover{border-color:var(--ring)}" +
+    ".list{list-style:none;margin:12px 0 0;padding:0;display:grid;gap:8px}.result{all:unset;box-sizing:border-box;display:block;width:100%;padding:12px 14px;background:#fff;border:1px solid #e1e4e8;border-radius:12px;cursor:pointer}" +
+    ".result:hover{border-color:var(--ring);box-shadow:0 2px 8px rgba(15,23,42,.08)}.result strong{display:block;font-size:15px;color:#111827;margin-bottom:2px}" +
+    ".result span{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;font-size:13.5px;color:#4b5563}" +
+    ".empty{background:#fff;border:1px dashed #c5cbd3;border-radius:12px;padding:14px;margin-top:12px;color:#374151}.empty p{margin:0 0 10px}" +
+    ".card{background:#fff;border:1px solid #e1e4e8;border-radius:12px;padding:16px}" +
+    ".atitle{font-size:19px;line-height:1.3;margin:2px 0 10px;color:#111827}.article h1,.article h2,.article h3,.article h4{text-transform:none;letter-spacing:0;font-size:16px;line-height:1.35;color:#111827;margin:16px 0 6px}" +
+    ".article p,.article li{font-size:14.5px;color:#1f2937}.article ul,.article ol{padding-left:20px}.article img{max-width:100%;height:auto;border-radius:8px}" +
+    ".article table{border-collapse:collapse;width:100%;font-size:13.5px}.article td,.article th{border:1px solid #e1e4e8;padding:5px 7px;text-align:left}" +
+    ".article code{background:#f1f3f5;padding:1px 4px;border-radius:4px}.crumbs{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-bottom:10px;font-size:14px}" +
+    ".vote{margin-top:14px;padding:14px;background:#fff;border:1px solid #e1e4e8;border-radius:12px;text-align:center}.vote p{margin:0 0 10px;font-weight:600}.vote .row{display:flex;gap:8px;justify-content:center}" +
+    ".error{margin:0 0 12px;padding:10px 12px;border-radius:10px;background:#fdecec;color:#8a1c1c;border:1px solid #f5c2c2;font-size:14px}" +
+    ".note{margin:0 0 12px;padding:10px 12px;border-radius:10px;background:#fff8e1;color:#5c4400;border:1px solid #f2dc9b;font-size:14px}" +
+    ".intro{margin:0 0 14px;color:#374151;font-size:14.5px}" +
+    ".ohead{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-bottom:14px}.ohead strong{font-size:16px}" +
+    ".status{padding:4px 10px;border-radius:999px;font-size:13px;font-weight:700;background:#e0ecff;color:#1e3a8a;white-space:nowrap}.status.delivered{background:#dcfce7;color:#14532d}.status.bad{background:#fdecec;color:#8a1c1c}" +
+    ".steps{list-style:none;display:flex;margin:0 0 14px;padding:0;counter-reset:s}.steps li{flex:1;text-align:center;font-size:12px;color:#6b7280;position:relative;padding-top:22px}" +
+    ".steps li::before{content:'';position:absolute;top:4px;left:50%;transform:translateX(-50%);width:12px;height:12px;border-radius:50%;background:#d1d5db;z-index:1}" +
+    ".steps li::after{content:'';position:absolute;top:9px;left:-50%;width:100%;height:3px;background:#d1d5db}.steps li:first-child::after{display:none}" +
+    ".steps li.done{color:#111827;font-weight:600}.steps li.done::before,.steps li.done::after{background:var(--c)}" +
+    "dl{display:grid;grid-template-columns:auto 1fr;gap:6px 12px;margin:0 0 14px;font-size:14px}dt{color:#5b6470}dd{margin:0;font-weight:600;word-break:break-word}" +
+    ".items{list-style:none;margin:0 0 14px;padding:0;font-size:14px}.items li{padding:6px 0;border-top:1px solid #eef0f2}" +
+    ".chat{display:flex;flex-direction:column;padding:0}.log{list-style:none;margin:0;padding:16px;flex:1;overflow:auto;overscroll-behavior:contain;display:flex;flex-direction:column;gap:10px}" +
+    ".msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}.msg.customer{align-self:flex-end;align-items:flex-end}.msg.system{align-self:center;max-width:95%;text-align:center}" +
+    ".who{font-size:12px;color:#5b6470;margin:0 4px 2px}.bubble{padding:9px 13px;border-radius:16px 16px 16px 4px;background:#fff;border:1px solid #e1e4e8;white-space:pre-wrap;word-break:break-word;font-size:14.5px}" +
+    ".customer .bubble{background:var(--c);color:var(--ink);border-color:transparent;border-radius:16px 16px 4px 16px}.customer .bubble a{color:inherit}" +
+    ".system .bubble{background:transparent;border:0;color:#5b6470;font-size:13px;padding:2px}.msg time{font-size:11.5px;color:#6b7280;margin:2px 4px 0}" +
+    ".typing{margin:0;padding:0 16px 6px;font-size:13px;color:#5b6470;font-style:italic}" +
+    ".ref{display:flex;justify-content:space-between;align-items:center;padding:8px 16px;font-size:12.5px;color:#5b6470;border-bottom:1px solid #e6e8ec;background:#fff}" +
+    ".composer{display:flex;align-items:flex-end;gap:6px;padding:10px;background:#fff;border-top:1px solid #e6e8ec}.composer textarea{min-height:44px;max-height:140px;resize:none;border-radius:12px}" +
+    ".composer .icon{color:#4b5563;flex:none;width:40px;height:44px}.composer .send{background:var(--c);color:var(--ink);border-radius:12px}.composer .send:hover{background:var(--c);filter:brightness(1.1)}" +
+    ".composer .err{margin:0}.sendrow{display:flex;flex-direction:column;gap:6px;padding:0 10px 10px;background:#fff}" +
+    "@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0;animation:none}.pane{padding:14px}}" +
+    "@media (prefers-reduced-motion:reduce){.panel{animation:none}}";
+
+  w.ComptoirWidget._define(function mount(ctx) {
+    var lang = ctx.lang;
+    var root = ctx.root;
+    var base = ctx.base;
+    var config = ctx.config || {
+      store_name: location.hostname,
+      language: lang,
+      color: "#0f4c5c",
+      position: "right",
+      welcome: "",
+      offline_message: "",
+      online: true,
+      identity_required: false
+    };
+    var store = config.store_name || "";
+    var tokenKey = "comptoir:" + base + ":token";
+    var uid = 0;
+
+    // -- small helpers --------------------------------------------------------------------
+    function t(key, vars) {
+      var text = S[key][lang === "fr" ? 0 : 1];
+      return text.replace(/\{(\w+)\}/g, function (_, name) {
+        return vars && vars[name] != null ? vars[name] : "";
+      });
+    }
+    function h(tag, props, kids) {
+      var el = d.createElement(tag);
+      for (var key in props || {}) {
+        var value = props[key];
+        if (value == null || value === false) continue;
+        if (key === "text") el.textContent = value;
+        else if (key === "class") el.className = value;
+        else if (key.slice(0, 2) === "on") el.addEventListener(key.slice(2), value);
+        else el.setAttribute(key, value === true ? "" : value);
+      }
+      (kids || []).forEach(function (kid) {
+        if (kid != null) el.append(kid); // strings become text nodes
+      });
+      return el;
+    }
+    function icon(name) {
+      var span = d.createElement("span");
+      span.innerHTML = "<svg viewBox='0 0 24 24' aria-hidden='true' focusable='false'>" + ICON[name] + "</svg>";
+      return span.firstChild;
+    }
+    function id(name) {
+      return "cw-" + name + "-" + ++uid;
+    }
+    function field(label, input, note) {
+      input.id = input.id || id("f");
+      return h("div", { class: "field" }, [
+        h("label", { for: input.id }, [label, note ? h("small", { text: " (" + note + ")" }) : null]),
+        input
+      ]);
+    }
+    function errorBox() {
+      return h("p", { class: "error", role: "alert", hidden: true });
+    }
+    function showError(box, err) {
+      box.textContent = err ? describe(err) : "";
+      box.hidden = !err;
+    }
+    function describe(err) {
+      if (err.status === 429) {
+        var seconds = parseInt(err.retryAfter || "", 10);
+        if (seconds > 0) return t("tooMany", { s: seconds });
+      }
+      return err.message || t("failed");
+    }
+    function safeUrl(value) {
+      try {
+        var url = new URL(value, base);
+        return /^(https?|mailto|tel):$/.test(url.protocol) ? url.href : null;
+      } catch (_) {
+        return null;
+      }
+    }
+    function date(value, withTime) {
+      if (!value) return "";
+      var options = withTime ? { hour: "2-digit", minute: "2-digit" } : { dateStyle: "long" };
+      try {
+        return new Intl.DateTimeFormat(lang === "fr" ? "fr-CA" : "en-CA", options).format(new Date(value));
+      } catch (_) {
+        return String(value);
+      }
+    }
+    function storage(value) {
+      try {
+        if (value === undefined) return w.localStorage.getItem(tokenKey);
+        if (value === null) w.localStorage.removeItem(tokenKey);
+        else w.localStorage.setItem(tokenKey, value);
+      } catch (_) {
+        return null;
+      }
+    }
+    function announce(text) {
+      live.textContent = "";
+      setTimeout(function () {
+        live.textContent = text;
+      }, 50);
+    }
+    function request(method, path, body, form) {
+      var options = {
+        method: method,
+        headers: { Accept: "application/json", "Accept-Language": lang === "fr" ? "fr-CA" : "en-CA" }
+      };
+      if (form) options.body = form;
+      else if (body !== undefined) {
+        options.headers["Content-Type"] = "application/json";
+        options.body = JSON.stringify(body);
+      }
+      return fetch(base + path, options).then(
+        function (response) {
+          if (response.status === 204) return null;
+          return response
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (data) {
+              if (response.ok) return data;
+              var err = new Error(data && typeof data.detail === "string" ? data.detail : t("failed"));
+              err.status = response.status;
+              err.retryAfter = response.headers.get("Retry-After");
+              throw err;
+            });
+        },
+        function () {
+          var err = new Error(t("network"));
+          err.status = 0;
+          throw err;
+        }
+      );
+    }
+    function busy(button, on) {
+      button.disabled = on;
+      button.setAttribute("aria-busy", on ? "true" : "false");
+    }
+
+    // -- frame: dialog, header, tabs ------------------------------------------------------
+    var style = h("style", { text: CSS });
+    var titleId = id("title");
+    var closeButton = h("button", { class: "icon", type: "button", "aria-label": t("close"), onclick: ctx.close }, [icon("close")]);
+    var presence = h("p", { class: "presence" }, [
+      h("span", { class: "dot" + (config.online ? " on" : ""), "aria-hidden": "true" }),
+      config.online ? t("online") : t("offline")
+    ]);
+    var tablist = h("div", { class: "tabs", role: "tablist", "aria-label": t("sections") });
+    var live = h("p", { class: "sr", role: "status", "aria-live": "polite" });
+    var bodyEl = h("div", { class: "body" });
+    var panel = h("div", { class: "panel", role: "dialog", "aria-modal": "true", "aria-labelledby": titleId, id: id("panel"), hidden: true }, [
+      h("div", { class: "head" }, [
+        h("div", { class: "top" }, [
+          h("span", { class: "avatar", "aria-hidden": "true", text: (store.trim()[0] || "?").toUpperCase() }),
+          h("div", { class: "title" }, [h("h2", { id: titleId, text: store }), presence]),
+          closeButton
+        ]),
+        config.welcome ? h("p", { class: "welcome", text: config.welcome }) : h("div", { style: "height:12px" }),
+        tablist
+      ]),
+      bodyEl,
+      h("p", { class: "foot", text: t("poweredBy") }),
+      live
+    ]);
+    // Links in the panel use a colour readable on white.
+    ctx.frame.style.setProperty("--link", ctx.ink(config.color || "#0f4c5c") === "#ffffff" ? "var(--c)" : "#1d4ed8");
+    ctx.frame.append(style, panel);
+    ctx.launcher.setAttribute("aria-controls", panel.id);
+
+    var tabs = {};
+    var order = ["help", "order", "return", "chat"];
+    var labels = { help: "tabHelp", order: "tabOrder", return: "tabReturn", chat: "tabChat" };
+    var current = null;
+    order.forEach(function (name) {
+      var pane = h("div", { class: "pane" + (name === "chat" ? " chat" : ""), role: "tabpanel", id: id(name), hidden: true });
+      var tab = h("button", { class: "tab", type: "button", role: "tab", id: id("tab"), "aria-selected": "false", "aria-controls": pane.id, tabindex: "-1", "data-tab": name, onclick: function () { select(name, true); } }, [icon(name), t(labels[name])]);
+      pane.setAttribute("aria-labelledby", tab.id);
+      tablist.append(tab);
+      bodyEl.append(pane);
+      tabs[name] = { tab: tab, pane: pane };
+    });
+    tablist.addEventListener("keydown", function (event) {
+      var index = order.indexOf(current);
+      var moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: order.length - 1 };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      var next = order[(moves[event.key] + order.length) % order.length];
+      select(next, false);
+      tabs[next].tab.focus();
+    });
+    function select(name, focusInside) {
+      current = name;
+      order.forEach(function (other) {
+        var on = other === name;
+        tabs[other].tab.setAttribute("aria-selected", on ? "true" : "false");
+        tabs[other].tab.tabIndex = on ? 0 : -1;
+        tabs[other].pane.hidden = !on;
+      });
+      if (name === "chat") chat.shown();
+      if (focusInside) focusFirst(tabs[name].pane);
+    }
+    function focusables(scope) {
+      var all = scope.querySelectorAll("a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled]),select:not([disabled]),[tabindex]:not([tabindex='-1'])");
+      return Array.prototype.filter.call(all, function (el) {
+        return el.getClientRects().length > 0;
+      });
+    }
+    function focusFirst(scope) {
+      var preferred = Array.prototype.filter.call(scope.querySelectorAll("[data-autofocus]:not([disabled])"), function (el) {
+        return el.getClientRects().length > 0;
+      })[0];
+      var target = preferred || focusables(scope)[0];
+      (target || tabs[current].tab).focus();
+    }
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        ctx.close();
+      } else if (event.key === "Tab") {
+        // aria-modal: keep keyboard focus inside the dialog.
+        var items = focusables(panel);
+        if (!items.length) return;
+        var active = root.activeElement;
+        if (event.shiftKey && (active === items[0] || !panel.contains(active))) {
+          event.preventDefault();
+          items[items.length - 1].focus();
+        } else if (!event.shiftKey && active === items[items.length - 1]) {
+          event.preventDefault();
+          items[0].focus();
+        }
+      }
+    });
+
+    // -- 1. help search --------------------------------------------------------------------
+    var help = (function () {
+      var pane = tabs.help.pane;
+      var input = h("input", { type: "search", placeholder: t("searchHint"), autocomplete: "off", "data-autofocus": true, enterkeyhint: "search" });
+      input.id = id("q");
+      var listing = h("div");
+      var results = h("ul", { class: "list" });
+      var empty = h("div", { class: "empty", hidden: true });
+      var chips = h("div", { class: "chips" });
+      t("topics").split("|").forEach(function (topic) {
+        chips.append(h("button", { class: "chip", type: "button", text: topic, onclick: function () { input.value = topic; run(topic); input.focus(); } }));
+      });
+      var intro = h("div", {}, [h("h3", { text: t("popular") }), chips]);
+      var errors = errorBox();
+      var reader = h("div", { hidden: true });
+      var state = { queryId: null, sequence: 0, timer: 0, lastQuery: "" };
+      listing.append(
+        h("label", { for: input.id, class: "sr", text: t("searchLabel") }),
+        h("div", { class: "search" }, [icon("help"), input]),
+        errors,
+        intro,
+        results,
+        empty
+      );
+      pane.append(listing, reader);
+
+      input.addEventListener("input", function () {
+        clearTimeout(state.timer);
+        var q = input.value.trim();
+        state.timer = setTimeout(function () {
+          run(q);
+        }, 250);
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          clearTimeout(state.timer);
+          run(input.value.trim());
+        } else if (event.key === "ArrowDown" && results.firstChild) {
+          event.preventDefault();
+          results.querySelector("button").focus();
+        }
+      });
+      results.addEventListener("keydown", function (event) {
+        var buttons = Array.prototype.slice.call(results.querySelectorAll("button"));
+        var index = buttons.indexOf(root.activeElement);
+        if (event.key === "ArrowDown" && index < buttons.length - 1) buttons[index + 1].focus();
+        else if (event.key === "ArrowUp") (index > 0 ? buttons[index - 1] : input).focus();
+        else return;
+        event.preventDefault();
+      });
+
+      function run(q) {
+        var sequence = ++state.sequence;
+        showError(errors, null);
+        if (q.length < 2) {
+          results.textContent = "";
+          empty.hidden = true;
+          intro.hidden = false;
+          state.lastQuery = "";
+          return;
+        }
+        if (q === state.lastQuery) return;
+        state.lastQuery = q;
+        results.setAttribute("aria-busy", "true");
+        request("GET", "/api/v1/help/search?q=" + encodeURIComponent(q) + "&lang=" + lang).then(
+          function (data) {
+            if (sequence !== state.sequence) return;
+            results.removeAttribute("aria-busy");
+            state.queryId = data.query_id == null ? null : data.query_id;
+            render(q, data.results || []);
+          },
+          function (err) {
+            if (sequence !== state.sequence) return;
+            results.removeAttribute("aria-busy");
+            state.lastQuery = "";
+            showError(errors, err);
+          }
+        );
+      }
+      function render(q, found) {
+        results.textContent = "";
+        intro.hidden = true;
+        found.forEach(function (hit) {
+          results.append(
+            h("li", {}, [
+              h("button", { class: "result", type: "button", "data-slug": hit.slug, onclick: function () { choose(hit); } }, [
+                h("strong", { text: hit.title }),
+                hit.summary ? h("span", { text: hit.summary }) : null
+              ])
+            ])
+          );
+        });
+        empty.textContent = "";
+        empty.hidden = found.length > 0;
+        if (!found.length) {
+          empty.append(
+            h("p", { text: t("noResults", { q: q }) }),
+            h("button", { class: "btn small", type: "button", text: t("askUs"), onclick: function () { chat.prefill({ body: q }); select("chat", true); } })
+          );
+        }
+        announce(found.length ? t("results", { n: found.length }) : t("noResults", { q: q }));
+      }
+      function choose(hit) {
+        if (state.queryId != null) {
+          request("POST", "/api/v1/help/searches/" + state.queryId + "/click", { slug: hit.slug }).catch(function () {});
+        }
+        open(hit.lang || lang, hit.slug);
+      }
+      function open(articleLang, slug) {
+        showError(errors, null);
+        request("GET", "/api/v1/help/articles/" + encodeURIComponent(articleLang) + "/" + encodeURIComponent(slug)).then(show, function (err) {
+          listing.hidden = false;
+          reader.hidden = true;
+          showError(errors, err);
+        });
+      }
+      function show(article) {
+        reader.textContent = "";
+        var body = h("div", { class: "article", lang: article.lang });
+        body.append(clean(article.html || ""));
+        body.addEventListener("click", function (event) {
+          var link = event.target.closest && event.target.closest("a[href]");
+          var match = link && link.href.indexOf(base + "/") === 0 && /\/help\/(fr|en)\/([\w-]+)\/?$/.exec(new URL(link.href).pathname);
+          if (match) {
+            event.preventDefault();
+            open(match[1], match[2]);
+          }
+        });
+        var vote = h("div", { class: "vote" });
+        var ask = function (helpful) {
+          request("POST", "/api/v1/help/articles/" + encodeURIComponent(article.lang) + "/" + encodeURIComponent(article.slug) + "/feedback", { helpful: helpful, query_id: state.queryId }).catch(function () {});
+          vote.textContent = "";
+          vote.append(h("p", { text: helpful ? t("thanks") : t("sorry") }));
+          if (!helpful) vote.append(h("button", { class: "btn small", type: "button", text: t("askUs"), onclick: function () { chat.prefill({ body: "" }); select("chat", true); } }));
+          announce(helpful ? t("thanks") : t("sorry"));
+          (vote.querySelector("button") || vote).focus();
+        };
+        vote.tabIndex = -1;
+        vote.append(
+          h("p", { text: t("helpful") }),
+          h("div", { class: "row" }, [
+            h("button", { class: "btn ghost small", type: "button", text: t("yes"), "data-vote": "yes", onclick: function () { ask(true); } }),
+            h("button", { class: "btn ghost small", type: "button", text: t("no"), "data-vote": "no", onclick: function () { ask(false); } })
+          ])
+        );
+        var backButton = h("button", { class: "link", type: "button", onclick: back }, [icon("back"), t("back")]);
+        var other = article.translation_slug
+          ? h("button", { class: "link", type: "button", lang: lang === "fr" ? "en" : "fr", text: t("otherLang"), onclick: function () { open(article.lang === "fr" ? "en" : "fr", article.translation_slug); } })
+          : null;
+        var full = safeUrl(article.url);
+        var heading = h("h2", { class: "atitle", text: article.title, tabindex: "-1" });
+        reader.append(
+          h("div", { class: "crumbs" }, [backButton, other]),
+          h("div", { class: "card article" }, [heading, body]),
+          vote,
+          full ? h("p", { style: "text-align:center;font-size:14px" }, [h("a", { href: full, target: "_blank", rel: "noopener noreferrer" }, [t("fullArticle"), " ", icon("out")])]) : null
+        );
+        listing.hidden = true;
+        reader.hidden = false;
+        pane.scrollTop = 0;
+        heading.focus();
+      }
+      function back() {
+        reader.hidden = true;
+        listing.hidden = false;
+        var again = results.querySelector("button");
+        (again || input).focus();
+      }
+      // Defence in depth: the server sanitises article HTML; drop anything active anyway.
+      function clean(html) {
+        var template = d.createElement("template");
+        template.innerHTML = html;
+        var content = template.content;
+        content.querySelectorAll("script,style,iframe,frame,object,embed,form,link,meta,base,noscript,template").forEach(function (el) {
+          el.remove();
+        });
+        content.querySelectorAll("*").forEach(function (el) {
+          Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+            var name = attr.name.toLowerCase();
+            if (name.slice(0, 2) === "on" || name === "style" || name === "srcdoc" || name === "srcset" || name === "id" || name === "class") el.removeAttribute(attr.name);
+            else if (name === "href" || name === "src" || name === "xlink:href" || name === "action" || name === "formaction") {
+              var url = safeUrl(attr.value);
+              if (url) el.setAttribute(attr.name, url);
+              else el.removeAttribute(attr.name);
+            }
+          });
+          if (el.tagName === "A") {
+            el.setAttribute("target", "_blank");
+            el.setAttribute("rel", "noopener noreferrer");
+          }
+        });
+        return content;
+      }
+      return { queryId: function () { return state.queryId; } };
+    })();
+
+    // -- 2. track my order -----------------------------------------------------------------
+    (function () {
+      var pane = tabs.order.pane;
+      var number = h("input", { name: "order_number", required: true, autocomplete: "off", placeholder: t("orderHint"), "data-autofocus": true, maxlength: "64" });
+      var email = h("input", { name: "email", type: "email", required: true, autocomplete: "email", maxlength: "254", value: ctx.identity ? ctx.identity.email : null });
+      var submit = h("button", { class: "btn wide", type: "submit", text: t("track") });
+      var errors = errorBox();
+      var result = h("div", { hidden: true });
+      var form = h("form", { novalidate: true }, [h("p", { class: "intro", text: t("orderIntro") }), errors, field(t("orderNumber"), number), field(t("email"), email), submit]);
+      pane.append(form, result);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (!form.checkValidity()) {
+          (number.validity.valid ? email : number).focus();
+          showError(errors, { message: number.validity.valid ? email.validationMessage : number.validationMessage });
+          return;
+        }
+        showError(errors, null);
+        busy(submit, true);
+        request("POST", "/api/v1/orders/lookup", { order_number: number.value.trim(), email: email.value.trim() })
+          .then(show, function (err) {
+            showError(errors, err);
+          })
+          .then(function () {
+            busy(submit, false);
+          });
+      });
+      function show(found) {
+        var status = found.fulfillment_status;
+        var reached = { unfulfilled: 1, processing: 1, shipped: 2, in_transit: 3, out_for_delivery: 3, exception: 3, delivered: 4 }[status] || 0;
+        var label = S["s_" + status] ? t("s_" + status) : status;
+        var tone = status === "delivered" ? " delivered" : /exception|returned|cancelled/.test(status) ? " bad" : "";
+        var rows = [];
+        function row(name, value) {
+          if (value) rows.push(h("dt", { text: name }), h("dd", { text: value }));
+        }
+        row(t("placed"), date(found.placed_at));
+        row(t("carrier"), found.carrier);
+        row(t("tracking"), found.tracking_number);
+        row(t("shippedOn"), date(found.shipped_at));
+        row(t("deliveredOn"), date(found.delivered_at));
+        var link = safeUrl(found.tracking_url);
+        var heading = h("strong", { text: t("orderTitle", { n: found.number }), tabindex: "-1" });
+        var items = h("ul", { class: "items" });
+        (found.items || []).forEach(function (item) {
+          var details = [item.size, item.color].filter(Boolean).join(", ");
+          items.append(h("li", { text: item.quantity + " × " + item.title + (details ? " — " + details : "") }));
+        });
+        var steps = h("ol", { class: "steps", "aria-hidden": "true" });
+        if (reached) {
+          ["step1", "step2", "step3", "step4"].forEach(function (key, index) {
+            steps.append(h("li", { class: index < reached ? "done" : "", text: t(key) }));
+          });
+        }
+        result.textContent = "";
+        result.append(
+          h("div", { class: "card order" }, [
+            h("div", { class: "ohead" }, [heading, h("span", { class: "status" + tone, "data-status": status, text: label })]),
+            reached ? steps : null,
+            h("dl", {}, rows),
+            link ? h("p", {}, [h("a", { class: "btn wide", href: link, target: "_blank", rel: "noopener noreferrer" }, [t("trackLink", { c: found.carrier || "" }), icon("out")])]) : null,
+            items.childNodes.length ? h("h3", { text: t("items") }) : null,
+            items.childNodes.length ? items : null,
+            h("p", { style: "margin:0;display:flex;flex-direction:column;gap:10px;align-items:flex-start" }, [
+              h("button", { class: "link", type: "button", text: t("orderQuestion"), onclick: function () { chat.prefill({ order_number: found.number, email: email.value.trim() }); select("chat", true); } }),
+              h("button", { class: "link", type: "button", text: t("anotherOrder"), onclick: function () { result.hidden = true; form.hidden = false; number.value = ""; number.focus(); } })
+            ])
+          ])
+        );
+        form.hidden = true;
+        result.hidden = false;
+        announce(t("orderTitle", { n: found.number }) + " : " + label);
+        heading.focus();
+      }
+    })();
+
+    // -- 3. start a return (a chat of kind "return" until the returns flow exists) ----------
+    (function () {
+      var pane = tabs.return.pane;
+      var number = h("input", { name: "order_number", required: true, autocomplete: "off", placeholder: t("orderHint"), "data-autofocus": true, maxlength: "64" });
+      var email = h("input", { name: "email", type: "email", required: true, autocomplete: "email", maxlength: "254", value: ctx.identity ? ctx.identity.email : null });
+      var reason = h("select", { name: "reason" });
+      t("reasons").split("|").forEach(function (text) {
+        reason.append(h("option", { text: text, value: text }));
+      });
+      var problem = h("textarea", { name: "problem", required: true, rows: "3", maxlength: "4000" });
+      var submit = h("button", { class: "btn wide", type: "submit", text: t("startReturn") });
+      var errors = errorBox();
+      var form = h("form", { novalidate: true }, [
+        h("p", { class: "intro", text: t("returnIntro") }),
+        errors,
+        field(t("orderNumber"), number),
+        field(t("email"), email),
+        field(t("reason"), reason),
+        field(t("problem"), problem),
+        submit
+      ]);
+      pane.append(form);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var invalid = [number, email, problem].filter(function (el) {
+          return !el.value.trim() || !el.checkValidity();
+        })[0];
+        if (invalid) {
+          showError(errors, { message: invalid.validationMessage || t("failed") });
+          invalid.focus();
+          return;
+        }
+        showError(errors, null);
+        busy(submit, true);
+        chat
+          .start({
+            kind: "return",
+            order_number: number.value.trim(),
+            email: email.value.trim(),
+            body: t("returnBody", { r: reason.value, p: problem.value.trim() })
+          })
+          .then(
+            function () {
+              problem.value = "";
+              select("chat", true);
+            },
+            function (err) {
+              showError(errors, err);
+            }
+          )
+          .then(function () {
+            busy(submit, false);
+          });
+      });
+    })();
+
+    // -- 4. chat ---------------------------------------------------------------------------
+    var chat = (function () {
+      var pane = tabs.chat.pane;
+      var token = storage();
+      var lastId = 0;
+      var seen = {};
+      var source = null;
+      var retry = 0;
+      var unread = 0;
+      var typingSent = 0;
+      var typingTimer = 0;
+      var readTimer = 0;
+
+      // The first message: who is writing, then the message.
+      var startPane = h("div", { class: "pane" });
+      var sName = h("input", { name: "name", autocomplete: "name", maxlength: "120" });
+      var sEmail = h("input", { name: "email", type: "email", autocomplete: "email", maxlength: "254", required: !config.online, value: ctx.identity ? ctx.identity.email : null });
+      var sOrder = h("input", { name: "order_number", autocomplete: "off", maxlength: "64", placeholder: t("orderHint") });
+      var sBody = h("textarea", { name: "body", required: true, rows: "4", maxlength: "10000", placeholder: t("messageHint"), "data-autofocus": true });
+      var sSubmit = h("button", { class: "btn wide", type: "submit" }, [icon("send"), t("start")]);
+      var sErrors = errorBox();
+      var startForm = h("form", { novalidate: true }, [
+        config.online ? h("p", { class: "intro", text: t("chatIntro") }) : h("p", { class: "note", text: config.offline_message || t("offline") }),
+        ctx.identity ? h("p", { class: "intro", text: t("signedIn", { e: ctx.identity.email }) }) : null,
+        sErrors,
+        field(t("message"), sBody),
+        field(t("name"), sName, t("optional")),
+        ctx.identity ? null : field(t("email"), sEmail, config.online ? t("optional") : t("required")),
+        field(t("orderNumber"), sOrder, t("optional")),
+        sSubmit
+      ]);
+      startPane.append(startForm);
+
+      // The conversation.
+      var refLine = h("div", { class: "ref" });
+      var log = h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t("tabChat") });
+      var typing = h("p", { class: "typing", hidden: true, text: t("typing") });
+      var input = h("textarea", { rows: "1", placeholder: t("messageHint"), maxlength: "10000", "data-autofocus": true });
+      input.id = id("msg");
+      var file = h("input", { type: "file", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf", hidden: true, tabindex: "-1" });
+      var attach = h("button", { class: "icon", type: "button", "aria-label": t("attach"), title: t("attach"), onclick: function () { file.click(); } }, [icon("clip")]);
+      var sendButton = h("button", { class: "icon send", type: "submit", "aria-label": t("send") }, [icon("send")]);
+      var cErrors = h("p", { class: "error err", role: "alert", hidden: true });
+      var composer = h("form", { class: "composer" }, [h("label", { for: input.id, class: "sr", text: t("message") }), attach, file, input, sendButton]);
+      var talk = h("div", { style: "display:flex;flex-direction:column;height:100%;min-height:0" }, [refLine, log, typing, h("div", { class: "sendrow" }, [cErrors]), composer]);
+      pane.append(startPane, talk);
+
+      function layout() {
+        startPane.hidden = !!token;
+        talk.hidden = !token;
+      }
+      layout();
+
+      startForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var body = sBody.value.trim();
+        var problem = !body ? sBody : !sEmail.checkValidity() ? sEmail : null;
+        if (problem) {
+          showError(sErrors, { message: problem.validationMessage || t("failed") });
+          problem.focus();
+          return;
+        }
+        showError(sErrors, null);
+        busy(sSubmit, true);
+        start({ body: body, name: sName.value.trim(), email: sEmail.value.trim(), order_number: sOrder.value.trim(), search_query_id: help.queryId() })
+          .then(
+            function () {
+              sBody.value = "";
+              input.focus();
+            },
+            function (err) {
+              showError(sErrors, err);
+              if (err.status === 400 && !config.online) sEmail.focus();
+            }
+          )
+          .then(function () {
+            busy(sSubmit, false);
+          });
+      });
+
+      function start(fields) {
+        var payload = { kind: fields.kind || "chat", language: lang, page_url: location.href.slice(0, 1000), locale: (navigator.language || lang).slice(0, 35) };
+        ["body", "name", "email", "order_number", "search_query_id"].forEach(function (key) {
+          if (fields[key] != null && fields[key] !== "") payload[key] = fields[key];
+        });
+        if (ctx.identity) payload.identity = ctx.identity;
+        return request("POST", "/api/v1/widget/conversations", payload).then(function (created) {
+            forget();
+            token = created.conversation_token;
+            storage(token);
+            layout();
+            return load();
+          });
+      }
+
+      function load() {
+        if (!token) return Promise.resolve();
+        return request("GET", "/api/v1/conversations/" + encodeURIComponent(token)).then(
+          function (conversation) {
+            refLine.textContent = "";
+            refLine.append(
+              h("span", { text: t("ticket", { r: conversation.ticket_ref }) }),
+              h("button", { class: "link", type: "button", text: t("newChat"), onclick: function () { forget(); storage(null); layout(); focusFirst(startPane); } })
+            );
+            (conversation.messages || []).forEach(function (message) {
+              add(message, true);
+            });
+            if (/solved|closed/.test(conversation.status || "")) note(t("closedNote"));
+            typing.hidden = !conversation.agent_typing;
+            connect();
+            markRead();
+          },
+          function (err) {
+            if (err.status === 404 || err.status === 403) {
+              forget();
+              storage(null);
+              layout();
+            }
+            throw err;
+          }
+        );
+      }
+      function forget() {
+        if (source) source.close();
+        source = null;
+        token = null;
+        lastId = 0;
+        seen = {};
+        log.textContent = "";
+        unread = 0;
+        ctx.setUnread(0);
+      }
+
+      function add(message, old) {
+        if (!message || seen[message.id]) return;
+        seen[message.id] = 1;
+        lastId = Math.max(lastId, message.id || 0);
+        var who = message.author === "customer" ? t("you") : message.author === "agent" ? message.author_name || t("agent", { s: store }) : null;
+        var item = h("li", { class: "msg " + message.author, "data-id": message.id }, [
+          who ? h("span", { class: "who", text: who }) : null,
+          h("div", { class: "bubble" }, linkify(message.body_text || "")),
+          h("time", { datetime: message.created_at, text: date(message.created_at, true) })
+        ]);
+        var after = Array.prototype.filter.call(log.children, function (li) {
+          return +li.getAttribute("data-id") > message.id;
+        })[0];
+        log.insertBefore(item, after || null);
+        log.scrollTop = log.scrollHeight;
+        if (message.author === "agent") {
+          typing.hidden = true;
+          if (!old && !visible()) {
+            unread += 1;
+            ctx.setUnread(unread);
+          }
+          markRead();
+        }
+      }
+      function note(text) {
+        log.append(h("li", { class: "msg system" }, [h("div", { class: "bubble", text: text })]));
+        log.scrollTop = log.scrollHeight;
+      }
+      // Plain text with its web addresses made into links; never parsed as HTML.
+      function linkify(text) {
+        var parts = [];
+        var pattern = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g;
+        var at = 0;
+        var match;
+        while ((match = pattern.exec(text))) {
+          parts.push(text.slice(at, match.index));
+          parts.push(h("a", { href: match[0], target: "_blank", rel: "noopener noreferrer nofollow", text: match[0] }));
+          at = match.index + match[0].length;
+        }
+        parts.push(text.slice(at));
+        return parts;
+      }
+
+      function connect() {
+        if (!token || !w.EventSource) return;
+        if (source) source.close();
+        var stream = new EventSource(base + "/api/v1/conversations/" + encodeURIComponent(token) + "/stream?after=" + lastId);
+        source = stream;
+        stream.addEventListener("open", function () {
+          retry = 0;
+        });
+        stream.addEventListener("message", function (event) {
+          try {
+            add(JSON.parse(event.data));
+          } catch (_) {
+            /* not a message */
+          }
+        });
+        stream.addEventListener("typing", function (event) {
+          try {
+            typing.hidden = !JSON.parse(event.data).agent_typing;
+          } catch (_) {
+            /* ignore */
+          }
+        });
+        stream.addEventListener("error", function () {
+          // Let the browser retry; when it gives up, reconnect ourselves after a pause.
+          if (stream.readyState === 2 && source === stream) {
+            source = null;
+            retry = Math.min(retry + 1, 6);
+            setTimeout(function () {
+              if (!source && token) connect();
+            }, 1000 * Math.pow(2, retry));
+          }
+        });
+      }
+
+      function visible() {
+        return !panel.hidden && current === "chat" && d.visibilityState !== "hidden";
+      }
+      function markRead() {
+        if (!token || !visible()) return;
+        unread = 0;
+        ctx.setUnread(0);
+        clearTimeout(readTimer);
+        readTimer = setTimeout(function () {
+          if (token) request("POST", "/api/v1/conversations/" + encodeURIComponent(token) + "/read").catch(function () {});
+        }, 400);
+      }
+      d.addEventListener("visibilitychange", markRead);
+
+      function sendTyping(on) {
+        if (!token) return;
+        request("POST", "/api/v1/conversations/" + encodeURIComponent(token) + "/typing", { typing: on }).catch(function () {});
+      }
+      input.addEventListener("input", function () {
+        var now = Date.now();
+        if (input.value.trim() && now - typingSent > 3000) {
+          typingSent = now;
+          sendTyping(true);
+        }
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(stopTyping, 4000);
+        input.style.height = "auto";
+        input.style.height = Math.min(input.scrollHeight + 2, 140) + "px";
+      });
+      function stopTyping() {
+        clearTimeout(typingTimer);
+        if (typingSent) {
+          typingSent = 0;
+          sendTyping(false);
+        }
+      }
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          composer.requestSubmit ? composer.requestSubmit() : send();
+        }
+      });
+      composer.addEventListener("submit", function (event) {
+        event.preventDefault();
+        send();
+      });
+      function send() {
+        var body = input.value.trim();
+        if (!body || !token || sendButton.disabled) return;
+        busy(sendButton, true);
+        showError(cErrors, null);
+        stopTyping();
+        request("POST", "/api/v1/conversations/" + encodeURIComponent(token) + "/messages", { body: body })
+          .then(
+            function (message) {
+              input.value = "";
+              input.style.height = "";
+              add(message);
+            },
+            function (err) {
+              showError(cErrors, err);
+            }
+          )
+          .then(function () {
+            busy(sendButton, false);
+            input.focus();
+          });
+      }
+      file.addEventListener("change", function () {
+        var chosen = file.files && file.files[0];
+        file.value = "";
+        if (!chosen || !token) return;
+        var form = new FormData();
+        form.append("data", chosen, chosen.name);
+        showError(cErrors, null);
+        busy(attach, true);
+        request("POST", "/api/v1/conversations/" + encodeURIComponent(token) + "/attachments", undefined, form)
+          .then(
+            function (saved) {
+              note(t("sent", { f: saved.filename || chosen.name }));
+              announce(t("sent", { f: saved.filename || chosen.name }));
+            },
+            function (err) {
+              showError(cErrors, err);
+            }
+          )
+          .then(function () {
+            busy(attach, false);
+          });
+      });
+
+      if (token) load().catch(function () {});
+      return {
+        start: start,
+        hasToken: function () {
+          return !!token;
+        },
+        shown: markRead,
+        stopTyping: stopTyping,
+        prefill: function (values) {
+          if (token) {
+            if (values.order_number && !input.value) input.value = values.order_number + " : ";
+            return;
+          }
+          if (values.body != null && !sBody.value) sBody.value = values.body;
+          if (values.order_number) sOrder.value = values.order_number;
+          if (values.email && !sEmail.value) sEmail.value = values.email;
+        }
+      };
+    })();
+
+    select(chat.hasToken() ? "chat" : "help", false);
+
+    return {
+      open: function () {
+        panel.hidden = false;
+        focusFirst(tabs[current].pane);
+        if (current === "chat") chat.shown();
+      },
+      close: function () {
+        panel.hidden = true;
+        chat.stopTyping();
+      }
+    };
+  });
+})(window, document);
