@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from widget_api.contracts.common import PRIORITY_RANK
 from widget_api.contracts.sla import SlaSettings
+from widget_api.domain.analytics import refresh_reference
 from widget_api.domain.sla.engine import Timeline, calendar_for, current
 from widget_api.storage import Database, settings_store, tickets
 from widget_api.storage import sla as sla_store
@@ -49,6 +50,7 @@ class SlaWorker:
         """Re-read the policies; every unresolved ticket is recomputed."""
         self.settings = load_settings(self._db)
         self.calendar = calendar_for(self.settings, self._timezone)
+        refresh_reference(self._db, self.settings, self.calendar)
         with self._lock:
             self._pending.update(self._db.read(sla_store.unresolved_ids))
             self._pending.update(self._db.read(sla_store.resolved_with_state))

@@ -1,0 +1,129 @@
+"""Reports for the analytics pages, and spike detection for recurring incidents.
+
+Aggregation runs in DuckDB (storage/analytics.py); this module prepares the reference tables
+(business time and SLA policies from the settings), shapes the answers, and finds the weeks
+where a problem jumps above its trailing baseline.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from scipy.stats import poisson
+
+from widget_api.contracts.sla import SlaSettings
+from widget_api.domain.sla.calendar import BusinessCalendar
+from widget_api.storage import Database
+from widget_api.storage import analytics as sql
+from widget_api.storage.analytics import Scope
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def refresh_reference(db: Database, settings: SlaSettings, calendar: BusinessCalendar) -> None:
+    """Rebuild business spans (first ticket − 7 days to now + 30 days) and the policy rows."""
+    first, _ = db.read(sql.ticket_range)
+    start = (first or _now()) - timedelta(days=7)
+    end = _now() + timedelta(days=30)
+    spans = list(calendar.spans(start, end))
+    policies = [p.model_dump(mode="json") for p in settings.policies]
+
+    def write(w) -> None:
+        sql.replace_business_spans(w, spans)
+        sql.replace_policies(w, policies)
+
+    db.write(write)
+
+
+def ensure_reference(db: Database, settings: SlaSettings, calendar: BusinessCalendar) -> None:
+    """Refresh when the spans do not cover the data (new tickets, time passing)."""
+    first, last = db.read(sql.span_range)
+    tickets_first, _ = db.read(sql.ticket_range)
+    if (
+        first is None
+        or last < _now() + timedelta(days=1)
+        or (tickets_first is not None and tickets_first < first)
+    ):
+        refresh_reference(db, settings, calendar)
+
+
+def report(db: Database, name: str, scope: Scope) -> object:
+    readers = {
+        "volume": sql.volume,
+        "response_times": sql.response_times,
+        "sla": lambda cur, s: sql.sla_compliance(cur, s, _now()),
+        "backlog": sql.backlog,
+        "quality": sql.quality,
+        "csat": sql.csat,
+        "agents": sql.agents,
+        "incidents": lambda cur, s: {
+            "weekly_types": sql.weekly_types(cur, s),
+            "rates": sql.incident_rates(cur, s),
+        },
+    }
+    return db.read(lambda cur: readers[name](cur, scope))
+
+
+def drill(db: Database, scope: Scope, filters: dict[str, object], limit: int) -> list[dict]:
+    return db.read(lambda cur: sql.drill(cur, scope, filters, limit))
+
+
+# -- spike detection ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spike:
+    dimension: str
+    key: str
+    problem_type: str
+    week: datetime
+    count: int
+    baseline: float
+    ratio: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class SpikeRule:
+    min_count: int = 4  # fewer tickets than this is never an incident
+    ratio: float = 2.5  # at least this many times the baseline
+    p_value: float = 0.001  # and this unlikely under a Poisson baseline
+    history: int = 6  # trailing weeks forming the baseline (median)
+    warmup: int = 3  # weeks of history needed before judging a week
+
+
+def detect_spikes(rows: list[dict], weeks: list[datetime], rule: SpikeRule) -> list[Spike]:
+    """Weeks whose count jumps well above the series' trailing median (missing weeks are 0)."""
+    series: dict[tuple[str, str, str], dict[datetime, int]] = {}
+    for row in rows:
+        key = (row["dimension"], str(row["key"]), row["problem_type"])
+        series.setdefault(key, {})[row["week"].replace(tzinfo=None)] = int(row["tickets"])
+    found: list[Spike] = []
+    for (dimension, key, problem_type), counts in series.items():
+        values = [counts.get(week, 0) for week in weeks]
+        for i, week in enumerate(weeks):
+            if i < rule.warmup or values[i] < rule.min_count:
+                continue
+            history = values[max(0, i - rule.history) : i]
+            baseline = max(statistics.median(history), 0.5)
+            ratio = values[i] / baseline
+            p = float(poisson.sf(values[i] - 1, baseline))
+            if ratio >= rule.ratio and p <= rule.p_value:
+                found.append(Spike(dimension, key, problem_type, week, values[i],
+                                   round(baseline, 2), round(ratio, 1), p))  # fmt: skip
+    return sorted(found, key=lambda s: (s.p_value, -s.count))
+
+
+def spikes(db: Database, scope: Scope, rule: SpikeRule | None = None) -> list[Spike]:
+    rows = db.read(lambda cur: sql.weekly_by_dimension(cur, scope))
+    start = scope.start - timedelta(days=scope.start.weekday())
+    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    weeks = []
+    while start < scope.end:
+        weeks.append(start)
+        start += timedelta(days=7)
+    return detect_spikes(rows, weeks, rule or SpikeRule())

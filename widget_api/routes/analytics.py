@@ -1,0 +1,124 @@
+"""Analytics for the dashboard: reports computed in DuckDB, drill-down to the tickets behind a
+chart with CSV export, and recurring-incident alerts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.datastructures import State
+
+from widget_api.domain import analytics, store
+from widget_api.domain.errors import Invalid
+from widget_api.routes.guards import agent_required
+from widget_api.storage.analytics import DRILL_FILTERS, Scope
+
+REPORTS = ("volume", "response_times", "sla", "backlog", "quality", "csat", "agents", "incidents")
+_TAGS = ["analytics"]
+
+
+def _scope(state: State, start: str | None, end: str | None, channel: list[str] | None) -> Scope:
+    try:
+        last = date.fromisoformat(end) if end else date.today()
+        first = date.fromisoformat(start) if start else last - timedelta(days=29)
+    except ValueError as exc:
+        raise Invalid("error.validation", detail="from/to: YYYY-MM-DD") from exc
+    if first > last or (last - first).days > 800:
+        raise Invalid("error.validation", detail="from/to: a range of 1 to 800 days")
+    analytics.ensure_reference(state.db, state.sla.settings, state.sla.calendar)
+    tz = store.get(state.db, state.settings).timezone
+    return Scope(
+        start=datetime.combine(first, time()), end=datetime.combine(last + timedelta(days=1),
+        time()), channels=tuple(channel or ()), tz=tz,
+    )  # fmt: skip
+
+
+def _csv(rows: list[dict], name: str) -> Response[str]:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@get("/api/v1/analytics/report/{name:str}", operation_id="AnalyticsReport", tags=_TAGS,
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def analytics_report(
+    state: State,
+    name: str,
+    start: str | None = None,
+    end: str | None = None,
+    channel: list[str] | None = None,
+    format: str = "json",
+    section: str | None = None,
+) -> Any:
+    """One report over a date range (``start``/``end``, YYYY-MM-DD) and channels. With
+    ``format=csv`` the rows (of ``section`` for reports made of several tables) as CSV."""
+    if name not in REPORTS:
+        raise Invalid("error.validation", detail=f"report: one of {', '.join(REPORTS)}")
+    data = analytics.report(state.db, name, _scope(state, start, end, channel))
+    if format != "csv":
+        return data
+    rows = data[section] if isinstance(data, dict) and section in data else data
+    if not isinstance(rows, list):
+        raise Invalid("error.validation", detail=f"section: one of {', '.join(data)}")
+    return _csv(rows, f"{name}-{section}" if section else name)
+
+
+@get("/api/v1/analytics/tickets", operation_id="AnalyticsTickets", tags=_TAGS,
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def analytics_tickets(
+    state: State,
+    request: Request,
+    start: str | None = None,
+    end: str | None = None,
+    channel: list[str] | None = None,
+    format: str = "json",
+    limit: int = 5000,
+) -> Any:
+    """The tickets behind a chart: any of the drill filters (e.g. ``problem_type``, ``week``,
+    ``sku``, ``carrier``, ``policy``, ``first_reply_breached``, ``dow`` + ``hour``) as query
+    parameters; ``format=csv`` exports the per-ticket rows."""
+    scope = _scope(state, start, end, channel)
+    filters: dict[str, object] = {}
+    for name in DRILL_FILTERS:
+        value = request.query_params.get(name)
+        if value is None:
+            continue
+        if name in ("one_touch", "reopened", "first_reply_breached"):
+            filters[name] = value.lower() in ("1", "true", "yes")
+        elif name in ("dow", "hour", "agent_id"):
+            if not value.lstrip("-").isdigit():
+                raise Invalid("error.validation", detail=f"{name}: a number")
+            filters[name] = int(value)
+        else:
+            filters[name] = value
+    rows = analytics.drill(state.db, scope, filters, max(1, min(limit, 50_000)))
+    return _csv(rows, "tickets") if format == "csv" else rows
+
+
+@get("/api/v1/analytics/spikes", operation_id="IncidentSpikes", tags=_TAGS,
+     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def incident_spikes(
+    state: State, start: str | None = None, end: str | None = None, channel: list[str] | None = None
+) -> list[dict]:
+    """Recurring-incident alerts: a problem type, SKU, carrier or warehouse whose weekly count
+    jumps well above its trailing baseline. Each names the drill-down filters."""
+    scope = _scope(state, start, end or None, channel)
+    return [
+        {**s.__dict__, "drill": {"problem_type": s.problem_type, "week": s.week.isoformat(),
+                                 **({s.dimension: s.key} if s.dimension != "problem_type"
+                                    else {})}}
+        for s in analytics.spikes(state.db, scope)
+    ]  # fmt: skip
+
+
+HANDLERS = [analytics_report, analytics_tickets, incident_spikes]
