@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -103,6 +104,58 @@ def _reads(url: str, token: str, repeat: int) -> list[Figures]:
     return results
 
 
+def _timed(client: httpx.Client, name: str, calls: list[tuple[str, dict]], repeat: int) -> Figures:
+    """``calls`` made one after the other count as one sample (a page's API round trips)."""
+    figures = Figures(name, [], [])
+    for _ in range(repeat):
+        started = time.perf_counter()
+        server = 0.0
+        for path, params in calls:
+            response = client.get(path, params=params)
+            response.raise_for_status()
+            server += _server_ms(response)
+        figures.client_ms.append((time.perf_counter() - started) * 1000)
+        figures.server_ms.append(server)
+    return figures
+
+
+def _pages(url: str, token: str, repeat: int) -> list[Figures]:
+    """What the dashboard asks for to draw the inbox and to open a ticket."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+        first = client.get("/api/v1/tickets", params={"view": "all_open", "limit": 50}).json()
+        ref = first["items"][0]["ref"] if first["items"] else "C100001"
+        customer = first["items"][0]["customer"]["id"] if first["items"] else 1
+        inbox = [
+            ("/api/v1/views", {}),
+            ("/api/v1/agents", {}),
+            ("/api/v1/tickets", {"view": "all_open", "sort": "waiting", "limit": 50}),
+        ]
+        ticket = [
+            (f"/api/v1/tickets/{ref}", {}),
+            (f"/api/v1/customers/{customer}", {}),
+            (f"/api/v1/tickets/{ref}/events", {}),
+            ("/api/v1/macros", {}),
+        ]
+        return [_timed(client, "dashboard inbox page (API calls)", inbox, repeat),
+                _timed(client, "dashboard ticket open (API calls)", ticket, repeat)]  # fmt: skip
+
+
+def _analytics(url: str, token: str, repeat: int) -> list[Figures]:
+    """Each analytics report over the last 90 days (the spans and policies warmed first)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    reports = ["volume", "response_times", "sla", "backlog", "quality", "csat", "agents",
+               "incidents"]  # fmt: skip
+    window = {"start": (date.today() - timedelta(days=90)).isoformat()}
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        client.get("/api/v1/analytics/report/volume", params=window).raise_for_status()
+        found = [_timed(client, f"analytics {name}", [(f"/api/v1/analytics/report/{name}",
+                        window)], repeat) for name in reports]  # fmt: skip
+        found.append(_timed(client, "analytics spikes", [("/api/v1/analytics/spikes", window)],
+                            repeat))  # fmt: skip
+        return found
+
+
 def _prepare(db_path: Path, tickets: int) -> None:
     from data.demo_store import seed_demo
     from widget_api.domain.setup import create_admin
@@ -188,6 +241,10 @@ def run_bench(
             ratio = _pct(sorted(intake.client_ms), 99) / _pct(sorted(health.client_ms), 99)
             click.echo(f"intake p99 / health p99 = {ratio:.2f} (target ≤ 3)")
             for figures in _reads(url, token, repeat):
+                click.echo(figures.line())
+            for figures in _pages(url, token, max(5, repeat // 5)):
+                click.echo(figures.line())
+            for figures in _analytics(url, token, max(3, repeat // 10)):
                 click.echo(figures.line())
         finally:
             server.terminate()
