@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from widget_api.contracts.common import Language, Status
-from widget_api.contracts.tickets import MAX_BODY_CHARS
+from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 
 class PublicMessage(BaseModel):
@@ -35,12 +35,7 @@ class CustomerMessageCreate(BaseModel):
 
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
 
-    @field_validator("body")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    _body = field_validator("body")(not_blank)
 
 
 class TypingUpdate(BaseModel):

@@ -20,7 +20,8 @@ MAX_BODY_CHARS = 20_000
 MAX_SUBJECT_CHARS = 200
 
 
-def _not_blank(value: str) -> str:
+def not_blank(value: str) -> str:
+    """A text field that must hold more than white space (kept without the edges)."""
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
@@ -38,7 +39,7 @@ class TicketCreate(BaseModel):
     order_number: str | None = Field(None, max_length=64)
     language: Language | None = None
 
-    _body = field_validator("body")(_not_blank)
+    _body = field_validator("body")(not_blank)
 
 
 class TicketCreated(BaseModel):
@@ -170,7 +171,7 @@ class MessageCreate(BaseModel):
     )
     force: bool = False
 
-    _body = field_validator("body")(_not_blank)
+    _body = field_validator("body")(not_blank)
 
 
 class TicketUpdate(BaseModel):

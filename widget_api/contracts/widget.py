@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from widget_api.contracts.common import Language
-from widget_api.contracts.tickets import MAX_BODY_CHARS
+from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HOURS = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -95,12 +95,7 @@ class ChatStart(BaseModel):
     kind: Literal["chat", "return"] = "chat"
     search_query_id: int | None = Field(None, description="The help search that led here.")
 
-    @field_validator("body")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    _body = field_validator("body")(not_blank)
 
 
 class Attachment(BaseModel):
