@@ -1,0 +1,378 @@
+"""``seed_demo``: fill an empty Comptoir database with the Nordet demo store.
+
+Everything is drawn from ``numpy.random.default_rng(seed)`` streams and built column-wise, then
+bulk-loaded table by table from Arrow in one transaction; a million tickets take a few minutes.
+The same seed, span, ticket count and ``now`` give identical rows.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from data.demo_store.catalogue import build_products
+from data.demo_store.clock import DAY, NEVER
+from data.demo_store.compose import render, ticket_slots
+from data.demo_store.incidents import PLANTED_INCIDENTS, WAREHOUSE_3PL
+from data.demo_store.lifecycle import STATUSES, messages, simulate
+from data.demo_store.orders import build_orders, draw_logistics, finish_orders
+from data.demo_store.people import (
+    DEMO_AGENTS,
+    DEMO_PASSWORD,
+    DemoAgent,
+    draw_addresses,
+    draw_people,
+)
+from data.demo_store.plan import TicketPlan, assign_customers, plan_tickets, product_helpers
+from data.demo_store.tables import (
+    ACTOR_TYPES,
+    ENTITY_TYPES,
+    EVENT_NAMES,
+    MESSAGE_KINDS,
+    agents_table,
+    customers_table,
+    event_table,
+    message_table,
+    order_lines_table,
+    orders_table,
+    products_table,
+    tickets_table,
+)
+
+if TYPE_CHECKING:
+    from widget_api.storage.db import Database
+
+TABLES = (
+    "agents",
+    "customers",
+    "products",
+    "orders",
+    "order_lines",
+    "tickets",
+    "messages",
+    "events",
+)
+
+
+class SeedSummary(BaseModel):
+    """What ``seed_demo`` wrote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: int
+    days: int
+    start: datetime = Field(description="Start of the seeded span (naive UTC).")
+    end: datetime = Field(description="The demo's 'now' (naive UTC): everything is before it.")
+    counts: dict[str, int] = Field(description="Rows written per table.")
+    agent_emails: tuple[str, ...] = Field(description="The demo agents (password 'demo-agent').")
+    planted: dict[str, int] = Field(
+        default_factory=dict, description="Extra tickets planted per incident key."
+    )
+    seconds: float = 0.0
+
+
+def default_now() -> datetime:
+    """The current UTC time truncated to the hour, naive."""
+    return datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+
+
+def seed_demo(
+    db: Database,
+    *,
+    seed: int = 7,
+    days: int = 90,
+    tickets: int = 3000,
+    now: datetime | None = None,
+) -> SeedSummary:
+    """Fill ``db`` (migrated, without tickets) with the Nordet demo: agents, customers,
+    products, orders, ``tickets`` tickets over the ``days`` days before ``now``, their messages
+    and their events. Raises ``ValueError`` if the database already holds tickets."""
+    started = time.perf_counter()
+    if tickets < 1:
+        raise ValueError("tickets must be at least 1")
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    if now is None:
+        now = default_now()
+    elif now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    state = db.run_unqueued(_read_state)
+
+    from widget_api.domain.secrets import hash_password
+
+    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    built = build(
+        seed=seed, days=days, tickets=tickets, now=now, state=state, password_hash=password_hash
+    )
+    db.run_unqueued(lambda con: _write(con, built["tables"]))
+    return SeedSummary(
+        seed=seed,
+        days=days,
+        start=now - timedelta(days=days),
+        end=now,
+        counts={name: built["tables"][name].num_rows for name in TABLES},
+        agent_emails=tuple(a.email for a in DEMO_AGENTS),
+        planted=built["planted"],
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+# -- reading what is there --------------------------------------------------------------------
+def _read_state(con) -> dict[str, Any]:
+    (count,) = con.execute("SELECT count(*) FROM tickets").fetchone()
+    if count:
+        raise ValueError(
+            f"the database already holds {count} tickets: the demo store is only seeded into a "
+            "helpdesk without tickets (use a new database file)"
+        )
+    top = {
+        t: int(con.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]) for t in TABLES
+    }
+    agents = dict(con.execute("SELECT lower(email), id FROM agents").fetchall())
+    products = dict(con.execute("SELECT sku, id FROM products").fetchall())
+    emails = [row[0] for row in con.execute("SELECT lower(email) FROM customers").fetchall()]
+    return {"top": top, "agents": agents, "products": products, "customer_emails": emails}
+
+
+# -- building ---------------------------------------------------------------------------------
+def build(
+    *,
+    seed: int,
+    days: int,
+    tickets: int,
+    now: datetime,
+    state: dict[str, Any],
+    password_hash: str,
+) -> dict[str, Any]:
+    """Every row of the demo as Arrow tables, built without touching the database.
+
+    ``state`` says what the database holds already (see ``_read_state``): new ids follow the
+    highest ones, demo agents and products that exist are reused.
+    Returns {"tables": {table name: Arrow table}, "planted": {incident key: extra tickets}}."""
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    rng_plan, rng_people, rng_life, rng_orders, rng_text, rng_misc, rng_prod, rng_log = streams
+    now_s = int((now - datetime(1970, 1, 1)).total_seconds())
+    start_s = now_s - days * DAY
+    top = state["top"]
+    agent_ids, new_agents = _agents(state)
+    products = _products(state, rng_prod)
+
+    # What each ticket is about, who writes it, how its thread unfolds.
+    windows = [
+        (inc, now_s - int(inc.start_days_ago * DAY), now_s - int(inc.end_days_ago * DAY))
+        for inc in PLANTED_INCIDENTS
+        if now_s - inc.start_days_ago * DAY >= start_s + DAY  # only incidents inside the span
+    ]
+    plan, planted = plan_tickets(rng_plan, tickets, start_s, now_s, products, windows)
+    people, vip = _people(rng_people, plan, tickets, state["customer_emails"])
+    lang = people["language"].to_numpy()[plan.customer]
+    warehouse, carrier = draw_logistics(rng_log, plan, people["province"].to_numpy()[plan.customer])
+    lc = simulate(rng_life, plan.t0, plan.channel, plan.ptype, lang, warehouse == WAREHOUSE_3PL)
+
+    # Orders: one per ticket that has one, the rest without a ticket.
+    draft = build_orders(
+        rng_orders, plan, people, products, warehouse, carrier, lc.resolution,
+        total_orders=round(1.2 * tickets), start_s=start_s, now_s=now_s,
+    )  # fmt: skip
+    new_address = _new_addresses(rng_orders, draft, people, plan)
+    orders, order_lines, order_new_index = finish_orders(
+        rng_orders, draft, people, products, top["orders"] + 1, top["order_lines"] + 1, now_s
+    )
+    order_row = np.where(draft.ticket_order >= 0, order_new_index[draft.ticket_order], -1)
+    created, customer_id = _customer_ids(rng_misc, people, plan, draft, start_s, now_s, top)
+
+    # Texts, then the rows that depend on them.
+    slots = ticket_slots(rng_text, plan, people, products, orders, order_row, lang, lc,
+                         warehouse, carrier, new_address)  # fmt: skip
+    steps = messages(lc, plan.t0, now_s)
+    bodies, subjects = render(rng_text, plan, lang, slots, steps, lc)
+    sources = slots["_source"]
+    del slots  # the biggest Python objects: free them before the Arrow copies are made
+    ticket_ids = top["tickets"] + 1 + np.arange(len(plan), dtype=np.int64)
+    msg = message_table(steps, plan, people, bodies, sources, agent_ids, customer_id, top)
+    del bodies
+    events = event_table(plan, lc, steps, msg["id_by_step"], agent_ids, customer_id,
+                         ticket_ids, now_s, top, new_agents, start_s)  # fmt: skip
+    tickets_rows = tickets_table(
+        rng_misc, plan, lc, steps, events, msg, people, orders, order_row, lang,
+        subjects, sources, vip, warehouse, agent_ids, customer_id, ticket_ids, now_s,
+    )  # fmt: skip
+    return {
+        "tables": {
+            "agents": agents_table(new_agents, password_hash, start_s),
+            "customers": customers_table(people, customer_id, created),
+            "products": products_table(products[products["id"] > top["products"]]),
+            "orders": orders_table(orders, customer_id),
+            "order_lines": order_lines_table(order_lines, orders, products, people),
+            "tickets": tickets_rows,
+            "messages": msg["table"],
+            "events": events["table"],
+        },
+        "planted": planted,
+    }
+
+
+def _agents(state: dict[str, Any]) -> tuple[np.ndarray, list[tuple[int, DemoAgent]]]:
+    """Ids of the demo agents, reusing those whose e-mail exists; and the ones to create."""
+    agent_ids = np.empty(len(DEMO_AGENTS), dtype=np.int64)
+    new_agents = []
+    next_id = state["top"]["agents"]
+    for i, agent in enumerate(DEMO_AGENTS):
+        if agent.email in state["agents"]:
+            agent_ids[i] = state["agents"][agent.email]
+        else:
+            next_id += 1
+            agent_ids[i] = next_id
+            new_agents.append((next_id, agent))
+    return agent_ids, new_agents
+
+
+def _products(state: dict[str, Any], rng: np.random.Generator) -> pd.DataFrame:
+    """The catalogue; SKUs already in the database keep their id."""
+    top = state["top"]["products"]
+    products = product_helpers(build_products(top + 1, rng))
+    known = state["products"]
+    if known:
+        products["id"] = [known.get(sku, 0) for sku in products["sku"]]
+        missing = products["id"] == 0
+        products.loc[missing, "id"] = top + 1 + np.arange(int(missing.sum()))
+    return products
+
+
+def _people(
+    rng: np.random.Generator, plan: TicketPlan, tickets: int, taken: list[str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Customers (0.7 per ticket, at least 50) assigned to the tickets; and who is a VIP."""
+    n_customers = max(50, round(0.7 * tickets))
+    people = draw_people(rng, n_customers)
+    if taken:
+        clash = people["email"].isin(set(taken)).to_numpy()
+        people.loc[clash, "email"] = [
+            f"demo{i}.{e}"
+            for i, e in zip(np.flatnonzero(clash), people["email"][clash], strict=True)
+        ]
+    assign_customers(rng, plan, people)
+    keep_phone = rng.random(n_customers) < 0.55
+    keep_phone[np.unique(plan.customer[plan.channel == "sms"])] = True  # they texted us
+    people.loc[~keep_phone, "phone"] = None
+    vip = rng.random(n_customers) < 0.04
+    return people, vip
+
+
+def _new_addresses(rng, draft, people: pd.DataFrame, plan: TicketPlan) -> np.ndarray:
+    """For "ship it elsewhere" requests: the new address, put on the order (applied once the
+    agent made the change) and returned as text per ticket."""
+    f = draft.frame
+    moving = np.flatnonzero(f["variant"].to_numpy() == "before_ship")
+    province = people["province"].to_numpy()[f["customer"].to_numpy()]
+    home = draw_addresses(rng, province[moving])
+    for column, values in (
+        ("new_address1", home.address1),
+        ("new_address2", home.address2),
+        ("new_city", home.city),
+        ("new_postal", home.postal),
+    ):
+        f[column] = pd.Series([None] * len(f), dtype=object)
+        f.loc[moving, column] = values
+    text = np.full(len(plan), "", dtype=object)
+    rows = np.flatnonzero(plan.variant == "before_ship")
+    at = draft.ticket_order[rows]
+    text[rows] = [
+        f"{a1}{', ' + a2 if isinstance(a2, str) else ''}, {city} {postal}"
+        for a1, a2, city, postal in zip(*(f[c].to_numpy()[at] for c in (
+            "new_address1", "new_address2", "new_city", "new_postal")), strict=True)
+    ]  # fmt: skip
+    return text
+
+
+def _customer_ids(rng, people, plan, draft, start_s: int, now_s: int, top: dict[str, int]):
+    """When each customer signed up (at or before their first ticket or order, within the span)
+    and their ids, given in that order. Returns (created seconds, id per customer index)."""
+    n = len(people)
+    first_seen = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(first_seen, plan.customer, plan.t0)
+    np.minimum.at(first_seen, draft.frame["customer"].to_numpy(), draft.frame["placed"].to_numpy())
+    unseen = first_seen == NEVER
+    first_seen[unseen] = start_s + rng.integers(0, now_s - start_s, int(unseen.sum()))
+    head_start = np.where(rng.random(n) < 0.5, 0.0, rng.random(n))
+    created = first_seen - ((first_seen - start_s) * head_start).astype(np.int64)
+    order = np.lexsort((np.arange(n), created))
+    customer_id = np.empty(n, dtype=np.int64)
+    customer_id[order] = top["customers"] + 1 + np.arange(n)
+    return created, customer_id
+
+
+# -- writing ------------------------------------------------------------------------------------
+def _codes(names: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"'{x}'" for x in names) + "]"
+
+
+_EVENT_SELECT = f"""
+SELECT e.id, e.occurred_at,
+       {_codes(EVENT_NAMES)}[e.name_code + 1] AS name,
+       {_codes(ACTOR_TYPES)}[e.actor_code + 1] AS actor_type,
+       e.actor_id,
+       {_codes(ENTITY_TYPES)}[e.entity_code + 1] AS entity_type,
+       e.entity_id, e.ticket_id,
+       CASE e.name_code
+         WHEN 2 THEN json_object('assignee_id', e.a_before)
+         WHEN 3 THEN json_object('status', {_codes(STATUSES)}[e.s_before + 1])
+       END AS before,
+       CASE e.name_code
+         WHEN 0 THEN json_object(
+           'status', 'new', 'priority', t.priority, 'channel', t.channel,
+           'language', t.language, 'subject', t.subject, 'customer_id', t.customer_id,
+           'order_id', t.order_id, 'problem_type', t.problem_type)
+         WHEN 1 THEN json_object(
+           'kind', {_codes(MESSAGE_KINDS)}[e.m_kind + 1],
+           'author_type', CASE WHEN e.m_kind = 0 THEN 'customer' ELSE 'agent' END,
+           'author_id', e.actor_id, 'channel', t.channel)
+         WHEN 2 THEN json_object('assignee_id', e.a_after)
+         WHEN 3 THEN json_object('status', {_codes(STATUSES)}[e.s_after + 1])
+         WHEN 4 THEN e.agent_json::JSON
+       END AS after
+FROM demo_events e
+LEFT JOIN tickets t ON t.id = e.ticket_id
+"""
+
+
+def _list(column: str, item_type: str) -> str:
+    """A comma-separated text column as a list (empty text → empty list)."""
+    return (
+        f"CASE WHEN {column}_csv = '' THEN []::{item_type}[]"
+        f" ELSE string_split({column}_csv, ',')::{item_type}[] END AS {column}"
+    )
+
+
+_MESSAGE_LISTS = {"mentions_csv": _list("mentions", "BIGINT")}
+_TICKET_LISTS = {"tags_csv": _list("tags", "VARCHAR"), "mentions_csv": _list("mentions", "BIGINT")}
+
+
+def _write(con, tables: dict[str, pa.Table]) -> None:
+    (count,) = con.execute("SELECT count(*) FROM tickets").fetchone()
+    if count:
+        raise ValueError(f"the database already holds {count} tickets")
+    con.begin()
+    try:
+        for name in ("agents", "customers", "products", "orders", "order_lines"):
+            con.register("demo_rows", tables[name])
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_rows")
+            con.unregister("demo_rows")
+        for name, lists in (("messages", _MESSAGE_LISTS), ("tickets", _TICKET_LISTS)):
+            con.register("demo_rows", tables[name])
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * EXCLUDE ({', '.join(lists)}),"
+                        f" {', '.join(lists.values())} FROM demo_rows")  # fmt: skip
+            con.unregister("demo_rows")
+        con.register("demo_events", tables["events"])
+        con.execute(f"INSERT INTO events BY NAME {_EVENT_SELECT}")
+        con.unregister("demo_events")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
