@@ -89,15 +89,19 @@ class Spike:
 
 @dataclass(frozen=True)
 class SpikeRule:
-    min_count: int = 4  # fewer tickets than this is never an incident
+    min_count: int = 5  # fewer tickets than this is never an incident
     ratio: float = 2.5  # at least this many times the baseline
-    p_value: float = 0.001  # and this unlikely under a Poisson baseline
+    p_value: float = 1e-4  # and this unlikely under a Poisson baseline
     history: int = 6  # trailing weeks forming the baseline (median)
     warmup: int = 3  # weeks of history needed before judging a week
 
 
 def detect_spikes(rows: list[dict], weeks: list[datetime], rule: SpikeRule) -> list[Spike]:
-    """Weeks whose count jumps well above the series' trailing median (missing weeks are 0)."""
+    """Weeks whose count jumps well above the series' usual level (missing weeks are 0).
+
+    The usual level is the larger of the trailing median and the series' mean over the other
+    weeks, and at least one ticket a week: a sparse series (a SKU with a complaint now and then)
+    must not look like an incident because its median is zero."""
     series: dict[tuple[str, str, str], dict[datetime, int]] = {}
     for row in rows:
         key = (row["dimension"], str(row["key"]), row["problem_type"])
@@ -109,7 +113,8 @@ def detect_spikes(rows: list[dict], weeks: list[datetime], rule: SpikeRule) -> l
             if i < rule.warmup or values[i] < rule.min_count:
                 continue
             history = values[max(0, i - rule.history) : i]
-            baseline = max(statistics.median(history), 0.5)
+            others = values[:i] + values[i + 1 :]
+            baseline = max(statistics.median(history), statistics.fmean(others), 1.0)
             ratio = values[i] / baseline
             p = float(poisson.sf(values[i] - 1, baseline))
             if ratio >= rule.ratio and p <= rule.p_value:
