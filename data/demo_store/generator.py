@@ -30,6 +30,7 @@ from data.demo_store.people import (
     draw_people,
 )
 from data.demo_store.plan import TicketPlan, assign_customers, plan_tickets, product_helpers
+from data.demo_store.satisfaction import seed_ratings
 from data.demo_store.tables import (
     ACTOR_TYPES,
     ENTITY_TYPES,
@@ -111,12 +112,16 @@ def seed_demo(
         seed=seed, days=days, tickets=tickets, now=now, state=state, password_hash=password_hash
     )
     db.run_unqueued(lambda con: _write(con, built["tables"]))
+    rated = db.run_unqueued(lambda con: seed_ratings(con, seed, now))
     return SeedSummary(
         seed=seed,
         days=days,
         start=now - timedelta(days=days),
         end=now,
-        counts={name: built["tables"][name].num_rows for name in TABLES},
+        counts={
+            **{name: built["tables"][name].num_rows for name in TABLES},
+            "csat_ratings": rated,
+        },
         agent_emails=tuple(a.email for a in DEMO_AGENTS),
         planted=built["planted"],
         seconds=round(time.perf_counter() - started, 2),
