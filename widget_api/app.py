@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             allow_origins=settings.api.widget_origins,
             allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
             allow_headers=["Content-Type", "Authorization", "Accept-Language"],
+            expose_headers=["Retry-After"],
             max_age=600,
         ),
         openapi_config=OpenAPIConfig(title="Comptoir API", version=__version__, path="/schema"),

@@ -23,6 +23,7 @@
     results: ["{n} article(s) trouvé(s)", "{n} article(s) found"],
     searching: ["Recherche…", "Searching…"],
     noResults: ["Aucun article ne correspond à « {q} ».", "No article matches “{q}”."],
+    notFound: ["Vous ne trouvez pas votre réponse?", "Can't find your answer?"],
     askUs: ["Écrivez-nous", "Message us"],
     back: ["Retour aux résultats", "Back to results"],
     helpful: ["Cet article vous a-t-il aidé?", "Was this helpful?"],
@@ -43,7 +44,7 @@
     tracking: ["Numéro de suivi", "Tracking number"],
     shippedOn: ["Expédiée le", "Shipped on"],
     deliveredOn: ["Livrée le", "Delivered on"],
-    trackLink: ["Suivre le colis chez {c}", "Track the parcel with {c}"],
+    trackLink: ["Suivre chez {c}", "Track with {c}"],
     items: ["Articles", "Items"],
     orderQuestion: ["Une question sur cette commande?", "A question about this order?"],
     anotherOrder: ["Chercher une autre commande", "Look up another order"],
@@ -72,6 +73,7 @@
     signedIn: ["Connecté en tant que {e}", "Signed in as {e}"],
     newChat: ["Nouvelle conversation", "New conversation"],
     ticket: ["Demande {r}", "Request {r}"],
+    rated: ["Merci! Votre note : {n}/5.", "Thanks! Your rating: {n}/5."],
     closedNote: ["Cette conversation est résolue. Écrivez pour la rouvrir.", "This conversation is solved. Write to reopen it."],
     poweredBy: ["Propulsé par Comptoir", "Powered by Comptoir"],
     // Order statuses as the customer should read them.
@@ -118,9 +120,9 @@
     ".tabs{display:flex;margin:0 -16px;padding:0 8px}.tab{all:unset;box-sizing:border-box;flex:1;display:flex;flex-direction:column;align-items:center;gap:3px;padding:8px 2px 10px;font-size:12.5px;font-weight:600;cursor:pointer;opacity:.8;border-bottom:3px solid transparent;border-radius:6px 6px 0 0}" +
     ".tab:hover{opacity:1}.tab[aria-selected=true]{opacity:1;border-bottom-color:currentColor}" +
     ".body{flex:1;min-height:0;background:#f5f6f8;position:relative}.pane{height:100%;overflow:auto;overscroll-behavior:contain;padding:16px}" +
-    ".foot{flex:none;text-align:center;font-size:11.5px;color:#5b6470;padding:6px;background:#f5f6f8;border-top:1px solid #e6e8ec}" +
+    ".foot{flex:none;margin:0;text-align:center;font-size:11.5px;color:#5b6470;padding:6px;background:#f5f6f8;border-top:1px solid #e6e8ec}" +
     "label{display:block;font-size:13.5px;font-weight:600;margin:0 0 5px;color:#2b3138}label small{font-weight:400;color:#5b6470}" +
-    ".field{margin:0 0 12px}input,textarea,select{display:block;width:100%;padding:10px 12px;border:1px solid #b9c0c9;border-radius:10px;background:#fff;font-size:15px;line-height:1.35}" +
+    ".field{margin:0 0 12px}input,textarea,select{display:block;width:100%;padding:10px 12px;border:1px solid #b9c0c9;border-radius:10px;background:#fff;font-size:16px;line-height:1.35}" +
     "input:focus,textarea:focus,select:focus{border-color:var(--ring)}textarea{resize:vertical;min-height:84px}" +
     ".search{position:relative}.search svg{position:absolute;left:12px;top:50%;transform:translateY(-50%);color:#5b6470}.search input{padding-left:40px;height:46px;border-radius:12px;box-shadow:0 1px 2px rgba(15,23,42,.06)}" +
     ".btn{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;justify-content:center;gap:8px;padding:10px 16px;border-radius:10px;background:var(--c);color:var(--ink);font-weight:600;cursor:pointer;text-align:center}" +
@@ -131,7 +133,7 @@
     ".list{list-style:none;margin:12px 0 0;padding:0;display:grid;gap:8px}.result{all:unset;box-sizing:border-box;display:block;width:100%;padding:12px 14px;background:#fff;border:1px solid #e1e4e8;border-radius:12px;cursor:pointer}" +
     ".result:hover{border-color:var(--ring);box-shadow:0 2px 8px rgba(15,23,42,.08)}.result strong{display:block;font-size:15px;color:#111827;margin-bottom:2px}" +
     ".result span{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;font-size:13.5px;color:#4b5563}" +
-    ".empty{background:#fff;border:1px dashed #c5cbd3;border-radius:12px;padding:14px;margin-top:12px;color:#374151}.empty p{margin:0 0 10px}" +
+    ".more{margin:14px 0 4px;text-align:center;font-size:14px;color:#4b5563}.more p{margin:0 0 2px}.empty{background:#fff;border:1px dashed #c5cbd3;border-radius:12px;padding:14px;margin-top:12px;color:#374151}.empty p{margin:0 0 10px}" +
     ".card{background:#fff;border:1px solid #e1e4e8;border-radius:12px;padding:16px}" +
     ".atitle{font-size:19px;line-height:1.3;margin:2px 0 10px;color:#111827}.article h1,.article h2,.article h3,.article h4{text-transform:none;letter-spacing:0;font-size:16px;line-height:1.35;color:#111827;margin:16px 0 6px}" +
     ".article p,.article li{font-size:14.5px;color:#1f2937}.article ul,.article ol{padding-left:20px}.article img{max-width:100%;height:auto;border-radius:8px}" +
@@ -150,15 +152,18 @@
     "dl{display:grid;grid-template-columns:auto 1fr;gap:6px 12px;margin:0 0 14px;font-size:14px}dt{color:#5b6470}dd{margin:0;font-weight:600;word-break:break-word}" +
     ".items{list-style:none;margin:0 0 14px;padding:0;font-size:14px}.items li{padding:6px 0;border-top:1px solid #eef0f2}" +
     ".chat{display:flex;flex-direction:column;padding:0}.log{list-style:none;margin:0;padding:16px;flex:1;overflow:auto;overscroll-behavior:contain;display:flex;flex-direction:column;gap:10px}" +
-    ".msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}.msg.customer{align-self:flex-end;align-items:flex-end}.msg.system{align-self:center;max-width:95%;text-align:center}" +
+    ".msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}.msg.customer{align-self:flex-end;align-items:flex-end}.msg.system{align-self:center;align-items:center;max-width:95%;text-align:center}" +
     ".who{font-size:12px;color:#5b6470;margin:0 4px 2px}.bubble{padding:9px 13px;border-radius:16px 16px 16px 4px;background:#fff;border:1px solid #e1e4e8;white-space:pre-wrap;word-break:break-word;font-size:14.5px}" +
     ".customer .bubble{background:var(--c);color:var(--ink);border-color:transparent;border-radius:16px 16px 4px 16px}.customer .bubble a{color:inherit}" +
     ".system .bubble{background:transparent;border:0;color:#5b6470;font-size:13px;padding:2px}.msg time{font-size:11.5px;color:#6b7280;margin:2px 4px 0}" +
+    ".survey{background:#fff;border:1px solid #e1e4e8;border-radius:14px;padding:12px 14px;color:#1d2327;font-size:14px}.survey p{margin:0 0 10px}.survey .done{margin:0;font-weight:600}" +
+    ".scores{display:flex;gap:6px;justify-content:center}.score{all:unset;box-sizing:border-box;width:40px;height:40px;border-radius:50%;border:1px solid #b9c0c9;display:grid;place-items:center;font-weight:700;cursor:pointer;background:#fff}" +
+    ".score:hover,.score:focus-visible{background:var(--c);color:var(--ink);border-color:var(--c)}.score[disabled]{opacity:.5;cursor:default}.ends{display:flex;justify-content:space-between;font-size:11.5px;color:#5b6470;margin-top:4px}" +
     ".typing{margin:0;padding:0 16px 6px;font-size:13px;color:#5b6470;font-style:italic}" +
     ".ref{display:flex;justify-content:space-between;align-items:center;padding:8px 16px;font-size:12.5px;color:#5b6470;border-bottom:1px solid #e6e8ec;background:#fff}" +
     ".composer{display:flex;align-items:flex-end;gap:6px;padding:10px;background:#fff;border-top:1px solid #e6e8ec}.composer textarea{min-height:44px;max-height:140px;resize:none;border-radius:12px}" +
     ".composer .icon{color:#4b5563;flex:none;width:40px;height:44px}.composer .send{background:var(--c);color:var(--ink);border-radius:12px}.composer .send:hover{background:var(--c);filter:brightness(1.1)}" +
-    ".composer .err{margin:0}.sendrow{display:flex;flex-direction:column;gap:6px;padding:0 10px 10px;background:#fff}" +
+    ".cerr{margin:0 10px 8px}" +
     "@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0;animation:none}.pane{padding:14px}}" +
     "@media (prefers-reduced-motion:reduce){.panel{animation:none}}";
 
@@ -305,10 +310,7 @@
     var style = h("style", { text: CSS });
     var titleId = id("title");
     var closeButton = h("button", { class: "icon", type: "button", "aria-label": t("close"), onclick: ctx.close }, [icon("close")]);
-    var presence = h("p", { class: "presence" }, [
-      h("span", { class: "dot" + (config.online ? " on" : ""), "aria-hidden": "true" }),
-      config.online ? t("online") : t("offline")
-    ]);
+    var presence = h("p", { class: "presence" });
     var tablist = h("div", { class: "tabs", role: "tablist", "aria-label": t("sections") });
     var live = h("p", { class: "sr", role: "status", "aria-live": "polite" });
     var bodyEl = h("div", { class: "body" });
@@ -489,13 +491,12 @@
           );
         });
         empty.textContent = "";
-        empty.hidden = found.length > 0;
-        if (!found.length) {
-          empty.append(
-            h("p", { text: t("noResults", { q: q }) }),
-            h("button", { class: "btn small", type: "button", text: t("askUs"), onclick: function () { chat.prefill({ body: q }); select("chat", true); } })
-          );
-        }
+        empty.hidden = false;
+        empty.className = found.length ? "more" : "empty";
+        empty.append(
+          h("p", { text: found.length ? t("notFound") : t("noResults", { q: q }) }),
+          h("button", { class: found.length ? "link" : "btn small", type: "button", text: t("askUs"), onclick: function () { chat.prefill({ body: found.length ? "" : q }); select("chat", true); } })
+        );
         announce(found.length ? t("results", { n: found.length }) : t("noResults", { q: q }));
       }
       function choose(hit) {
@@ -549,7 +550,7 @@
         var heading = h("h2", { class: "atitle", text: article.title, tabindex: "-1" });
         reader.append(
           h("div", { class: "crumbs" }, [backButton, other]),
-          h("div", { class: "card article" }, [heading, body]),
+          h("div", { class: "card reader" }, [heading, body]),
           vote,
           full ? h("p", { style: "text-align:center;font-size:14px" }, [h("a", { href: full, target: "_blank", rel: "noopener noreferrer" }, [t("fullArticle"), " ", icon("out")])]) : null
         );
@@ -736,26 +737,40 @@
       var typingSent = 0;
       var typingTimer = 0;
       var readTimer = 0;
+      var csatScore = null;
 
       // The first message: who is writing, then the message.
       var startPane = h("div", { class: "pane" });
       var sName = h("input", { name: "name", autocomplete: "name", maxlength: "120" });
-      var sEmail = h("input", { name: "email", type: "email", autocomplete: "email", maxlength: "254", required: !config.online, value: ctx.identity ? ctx.identity.email : null });
+      var sEmail = h("input", { name: "email", type: "email", autocomplete: "email", maxlength: "254", value: ctx.identity ? ctx.identity.email : null });
       var sOrder = h("input", { name: "order_number", autocomplete: "off", maxlength: "64", placeholder: t("orderHint") });
       var sBody = h("textarea", { name: "body", required: true, rows: "4", maxlength: "10000", placeholder: t("messageHint"), "data-autofocus": true });
       var sSubmit = h("button", { class: "btn wide", type: "submit" }, [icon("send"), t("start")]);
       var sErrors = errorBox();
+      var sIntro = h("p");
+      var emailField = field(t("email"), sEmail, t("optional"));
+      var messageField = field(t("message"), sBody);
+      var orderField = field(t("orderNumber"), sOrder, t("optional"));
       var startForm = h("form", { novalidate: true }, [
-        config.online ? h("p", { class: "intro", text: t("chatIntro") }) : h("p", { class: "note", text: config.offline_message || t("offline") }),
+        sIntro,
         ctx.identity ? h("p", { class: "intro", text: t("signedIn", { e: ctx.identity.email }) }) : null,
         sErrors,
-        field(t("message"), sBody),
+        messageField,
         field(t("name"), sName, t("optional")),
-        ctx.identity ? null : field(t("email"), sEmail, config.online ? t("optional") : t("required")),
-        field(t("orderNumber"), sOrder, t("optional")),
+        ctx.identity ? null : emailField,
+        orderField,
         sSubmit
       ]);
       startPane.append(startForm);
+      // Closed: say so, and ask for the e-mail first (the API refuses an offline chat without).
+      function setOnline(online, message) {
+        sIntro.className = online ? "intro" : "note";
+        sIntro.textContent = online ? t("chatIntro") : message || t("offline");
+        sEmail.required = !online;
+        emailField.querySelector("small").textContent = " (" + (online ? t("optional") : t("required")) + ")";
+        if (!ctx.identity) startForm.insertBefore(emailField, online ? orderField : messageField);
+      }
+      setOnline(config.online, config.offline_message);
 
       // The conversation.
       var refLine = h("div", { class: "ref" });
@@ -766,9 +781,9 @@
       var file = h("input", { type: "file", accept: "image/png,image/jpeg,image/gif,image/webp,application/pdf", hidden: true, tabindex: "-1" });
       var attach = h("button", { class: "icon", type: "button", "aria-label": t("attach"), title: t("attach"), onclick: function () { file.click(); } }, [icon("clip")]);
       var sendButton = h("button", { class: "icon send", type: "submit", "aria-label": t("send") }, [icon("send")]);
-      var cErrors = h("p", { class: "error err", role: "alert", hidden: true });
+      var cErrors = h("p", { class: "error cerr", role: "alert", hidden: true });
       var composer = h("form", { class: "composer" }, [h("label", { for: input.id, class: "sr", text: t("message") }), attach, file, input, sendButton]);
-      var talk = h("div", { style: "display:flex;flex-direction:column;height:100%;min-height:0" }, [refLine, log, typing, h("div", { class: "sendrow" }, [cErrors]), composer]);
+      var talk = h("div", { style: "display:flex;flex-direction:column;height:100%;min-height:0" }, [refLine, log, typing, cErrors, composer]);
       pane.append(startPane, talk);
 
       function layout() {
@@ -796,7 +811,7 @@
             },
             function (err) {
               showError(sErrors, err);
-              if (err.status === 400 && !config.online) sEmail.focus();
+              if (err.status === 400 && sEmail.required) sEmail.focus();
             }
           )
           .then(function () {
@@ -831,6 +846,8 @@
             (conversation.messages || []).forEach(function (message) {
               add(message, true);
             });
+            csatScore = conversation.csat_score == null ? null : conversation.csat_score;
+            surveys();
             if (/solved|closed/.test(conversation.status || "")) note(t("closedNote"));
             typing.hidden = !conversation.agent_typing;
             connect();
@@ -846,10 +863,65 @@
           }
         );
       }
+      // The satisfaction survey the server posts when a ticket is solved ("label : link" lines)
+      // becomes one-click buttons that rate through the API instead of opening a page.
+      function parseSurvey(text) {
+        var lines = text.split("\n").filter(function (line) {
+          return line.trim();
+        });
+        var options = [];
+        lines.slice(1).forEach(function (line) {
+          var match = /^(.+?)\s*:\s*https?:\/\/\S+\/csat\/\S+\?score=([1-5])\s*$/.exec(line);
+          if (match) options.push({ label: match[1].trim(), score: +match[2] });
+        });
+        return options.length === 5 && options.length === lines.length - 1 ? { question: lines[0], options: options } : null;
+      }
+      function surveyCard(survey) {
+        var row = h("div", { class: "scores", role: "group", "aria-label": survey.question });
+        survey.options.forEach(function (option) {
+          row.append(h("button", { class: "score", type: "button", "data-score": option.score, "aria-label": option.label, title: option.label, text: String(option.score), onclick: function () { rate(option.score, row); } }));
+        });
+        var strip = function (label) {
+          return label.replace(/^\d\s*[–-]\s*/, "");
+        };
+        return h("div", { class: "survey" }, [
+          h("p", { text: survey.question }),
+          row,
+          h("div", { class: "ends", "aria-hidden": "true" }, [h("span", { text: strip(survey.options[0].label) }), h("span", { text: strip(survey.options[4].label) })]),
+          h("p", { class: "done", hidden: true, role: "status" })
+        ]);
+      }
+      function surveys() {
+        log.querySelectorAll(".survey").forEach(function (card) {
+          var done = card.querySelector(".done");
+          done.hidden = csatScore == null;
+          done.textContent = csatScore == null ? "" : t("rated", { n: csatScore });
+          card.querySelector(".scores").hidden = card.querySelector(".ends").hidden = csatScore != null;
+        });
+      }
+      function rate(score, row) {
+        row.querySelectorAll("button").forEach(function (button) {
+          button.disabled = true;
+        });
+        request("POST", "/api/v1/conversations/" + encodeURIComponent(token) + "/csat", { score: score }).then(
+          function () {
+            csatScore = score;
+            surveys();
+          },
+          function (err) {
+            row.querySelectorAll("button").forEach(function (button) {
+              button.disabled = false;
+            });
+            showError(cErrors, err);
+          }
+        );
+      }
+
       function forget() {
         if (source) source.close();
         source = null;
         token = null;
+        csatScore = null;
         lastId = 0;
         seen = {};
         log.textContent = "";
@@ -859,18 +931,20 @@
 
       function add(message, old) {
         if (!message || seen[message.id]) return;
+        var survey = message.author === "system" && parseSurvey(message.body_text || "");
         seen[message.id] = 1;
         lastId = Math.max(lastId, message.id || 0);
         var who = message.author === "customer" ? t("you") : message.author === "agent" ? message.author_name || t("agent", { s: store }) : null;
         var item = h("li", { class: "msg " + message.author, "data-id": message.id }, [
           who ? h("span", { class: "who", text: who }) : null,
-          h("div", { class: "bubble" }, linkify(message.body_text || "")),
+          survey ? surveyCard(survey) : h("div", { class: "bubble" }, linkify(message.body_text || "")),
           h("time", { datetime: message.created_at, text: date(message.created_at, true) })
         ]);
         var after = Array.prototype.filter.call(log.children, function (li) {
           return +li.getAttribute("data-id") > message.id;
         })[0];
         log.insertBefore(item, after || null);
+        if (survey) surveys();
         log.scrollTop = log.scrollHeight;
         if (message.author === "agent") {
           typing.hidden = true;
@@ -1032,6 +1106,7 @@
           return !!token;
         },
         shown: markRead,
+        setOnline: setOnline,
         stopTyping: stopTyping,
         prefill: function (values) {
           if (token) {
@@ -1046,12 +1121,24 @@
     })();
 
     select(chat.hasToken() ? "chat" : "help", false);
+    showPresence(config);
+
+    function showPresence(fresh) {
+      presence.textContent = "";
+      presence.append(h("span", { class: "dot" + (fresh.online ? " on" : ""), "aria-hidden": "true" }), fresh.online ? t("online") : t("offline"));
+      chat.setOnline(fresh.online, fresh.offline_message);
+    }
+    var opened = 0;
 
     return {
       open: function () {
         panel.hidden = false;
         focusFirst(tabs[current].pane);
         if (current === "chat") chat.shown();
+        // Someone may have come online (or left) since the page loaded.
+        if (opened++) ctx.reloadConfig().then(function (fresh) {
+          if (fresh) showPresence(fresh);
+        });
       },
       close: function () {
         panel.hidden = true;

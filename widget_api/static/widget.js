@@ -6,7 +6,7 @@
  * (widget-panel.js, from the same host) is loaded the first time the launcher is opened. */
 (function (w, d) {
   "use strict";
-  var me = d.currentScript;
+  var me = d.currentScript || d.querySelector("script[src$='/widget.js']");
   if (!me || w.ComptoirWidget) return;
   var base = new URL(me.src, location.href).origin;
   var query = new URL(me.src, location.href).search;
@@ -59,12 +59,12 @@
     ".left .launcher{right:auto;left:20px}.launcher:hover{transform:translateY(-2px);box-shadow:0 10px 28px rgba(15,23,42,.32)}" +
     ".launcher:focus-visible{outline:3px solid var(--ring);outline-offset:3px}" +
     ".launcher svg{width:28px;height:28px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}" +
-    ".launcher .x,.open .launcher .bubble{display:none}.open .launcher .x{display:block}" +
+    ".launcher .x,.open .launcher .i-chat{display:none}.open .launcher .x{display:block}" +
     ".badge{position:absolute;top:-3px;right:-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#c62828;color:#fff;font:700 12px/18px system-ui,sans-serif;text-align:center;border:2px solid #fff}" +
     "@media (prefers-reduced-motion:reduce){.cw *{transition:none!important;animation:none!important}}" +
     "</style>" +
     "<div class='cw' part='widget'><button class='launcher' type='button' aria-haspopup='dialog' aria-expanded='false'>" +
-    "<svg class='bubble' viewBox='0 0 24 24' aria-hidden='true'><path d='M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z'/><path d='M8.5 12h.01M12 12h.01M15.5 12h.01' stroke-width='2.6'/></svg>" +
+    "<svg class='i-chat' viewBox='0 0 24 24' aria-hidden='true'><path d='M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z'/><path d='M8.5 12h.01M12 12h.01M15.5 12h.01' stroke-width='2.6'/></svg>" +
     "<svg class='x' viewBox='0 0 24 24' aria-hidden='true'><path d='M6 6l12 12M18 6L6 18'/></svg>" +
     "<span class='badge' hidden aria-hidden='true'></span></button></div>";
   var frame = root.querySelector(".cw");
