@@ -24,6 +24,7 @@ from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.mail.service import MailService
 from widget_api.routes import (
     agent_auth,
     agent_tickets,
@@ -34,6 +35,7 @@ from widget_api.routes import (
     health,
     help_api,
     help_pages,
+    mail,
     static,
     widget,
     workspace,
@@ -64,9 +66,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         shop = store.get(app.state.db, settings)
         app.state.sla = SlaWorker(app.state.db, shop.timezone, tick_every=settings.sla.tick_seconds)
         app.state.sla.start()
+        app.state.mail = MailService(
+            app.state.db, settings, help=app.state.help, typer=app.state.auto_typer
+        )
+        app.state.mail.start()
         try:
             yield
         finally:
+            app.state.mail.stop()
             app.state.sla.stop()
             app.state.csat.close()
             app.state.auto_typer.close()
@@ -90,6 +97,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *static.HANDLERS,
             *csat.HANDLERS,
             *analytics.HANDLERS,
+            *mail.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

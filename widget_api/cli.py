@@ -302,11 +302,13 @@ def config() -> None:
 def _register_commands() -> None:
     from help_center.cli import help_center_group
     from widget_api.bench import bench_command
+    from widget_api.mail.cli import mail_group
     from widget_api.problem_typing.cli import classify_command
 
     cli.add_command(bench_command)
     cli.add_command(classify_command)
     cli.add_command(help_center_group)
+    cli.add_command(mail_group)
 
 
 _register_commands()

@@ -178,9 +178,7 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
 
 def _signature(text: str, spans: list[tuple[int, int]]) -> int | None:
     limit = spans[0][0] if spans and spans[0][0] > 0 else len(text)
-    candidates = [
-        (start, line) for start, line in _lines(text) if start < limit and line.strip()
-    ]
+    candidates = [(start, line) for start, line in _lines(text) if start < limit and line.strip()]
     if len(candidates) < 2:
         return None  # the whole reply is one line: not a signature
     for start, line in candidates[1:]:

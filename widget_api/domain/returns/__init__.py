@@ -1,0 +1,14 @@
+"""Returns (RMA): the policy, the life of a return from request to refund, labels, the
+warehouse's steps, and the KPIs. Routes use ``ReturnsService``; the demo uses ``demo``."""
+
+from widget_api.domain.returns.errors import InvalidTransition, PolicyRefused
+from widget_api.domain.returns.label import CarrierConnector, PdfLabelConnector
+from widget_api.domain.returns.service import ReturnsService
+
+__all__ = (
+    "CarrierConnector",
+    "InvalidTransition",
+    "PdfLabelConnector",
+    "PolicyRefused",
+    "ReturnsService",
+)
