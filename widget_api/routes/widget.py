@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 from typing import Annotated
 
 from litestar import Request, Response, delete, get, post, put
@@ -107,13 +108,19 @@ def ticket_attachments(state: State, ref: str) -> list[Attachment]:
     return widget.list_attachments(state.db, ticket_id_for_ref(state.db, ref))
 
 
+def _disposition(kind: str, filename: str) -> str:
+    """An ASCII fallback name plus the UTF-8 one (RFC 6266), so any file name downloads."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def _file(found: dict) -> Response[bytes]:
     disposition = "inline" if found["content_type"].startswith("image/") else "attachment"
     return Response(
         found["data"],
         media_type=found["content_type"],
         headers={
-            "Content-Disposition": f'{disposition}; filename="{found["filename"]}"',
+            "Content-Disposition": _disposition(disposition, found["filename"]),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
