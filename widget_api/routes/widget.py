@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import quote
 from typing import Annotated
+from urllib.parse import quote
 
 from litestar import Request, Response, delete, get, post, put
 from litestar.datastructures import State, UploadFile
