@@ -1,0 +1,84 @@
+"""E-mail (administrators): mailboxes with a connection test, the SMTP listener, and the mail
+that needs attention (quarantine, outbox failures). Passwords are write-only."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.api_client import ApiError, SessionExpired
+from dashboard.i18n import tr
+from dashboard.session import client, sign_out
+
+lang = st.session_state.lang
+api = client()
+st.title(tr("mail.title", lang))
+try:
+    boxes = api._call("GET", "/api/v1/mail/mailboxes")
+    settings = api._call("GET", "/api/v1/mail/settings")
+    quarantine = api._call("GET", "/api/v1/mail/quarantine")
+    outbox = api._call("GET", "/api/v1/mail/outbox")
+except SessionExpired:
+    sign_out(tr("dash.session_expired", lang))
+    st.rerun()
+
+SECURITY = ["ssl", "starttls", "none"]
+for box in boxes:
+    with st.expander(f"{box['name']} — {box['address']}", expanded=False):
+        st.caption(tr("mail.status", lang, polled=box["last_polled_at"] or "—",
+                      error=box["last_error"] or "—"))  # fmt: skip
+        if st.button(tr("mail.test", lang), key=f"mail_test_{box['id']}"):
+            result = api._call("POST", f"/api/v1/mail/mailboxes/{box['id']}/test")
+            for part in ("imap", "smtp"):
+                (st.success if result[part]["ok"] else st.error)(
+                    f"{part.upper()} : {result[part]['detail']}")  # fmt: skip
+
+with st.form("mail_new_box"):
+    st.subheader(tr("mail.new", lang))
+    c1, c2 = st.columns(2)
+    name = c1.text_input(tr("mail.f.name", lang), "Support")
+    address = c2.text_input(tr("mail.f.address", lang), "support@nordet.example")
+    c1, c2, c3 = st.columns(3)
+    imap_host = c1.text_input("IMAP host")
+    imap_port = c2.number_input("IMAP port", 1, 65535, 993)
+    imap_security = c3.selectbox("IMAP security", SECURITY)
+    c1, c2 = st.columns(2)
+    imap_user = c1.text_input(tr("mail.f.user", lang))
+    imap_password = c2.text_input(tr("mail.f.password", lang), type="password")
+    c1, c2, c3 = st.columns(3)
+    smtp_host = c1.text_input("SMTP host")
+    smtp_port = c2.number_input("SMTP port", 1, 65535, 587)
+    smtp_security = c3.selectbox("SMTP security", SECURITY, index=1)
+    auto_ack = st.checkbox(tr("mail.f.auto_ack", lang), value=True)
+    if st.form_submit_button(tr("mail.create", lang), type="primary"):
+        fields = {
+            "name": name, "address": address, "imap_host": imap_host or None,
+            "imap_port": int(imap_port), "imap_security": imap_security,
+            "imap_username": imap_user or None, "imap_password": imap_password or None,
+            "smtp_host": smtp_host or None, "smtp_port": int(smtp_port),
+            "smtp_security": smtp_security, "smtp_username": imap_user or None,
+            "smtp_password": imap_password or None, "auto_ack": auto_ack,
+        }  # fmt: skip
+        try:
+            api._call("POST", "/api/v1/mail/mailboxes",
+                      json={k: v for k, v in fields.items() if v is not None})  # fmt: skip
+            st.rerun()
+        except ApiError as exc:
+            st.error(exc.detail)
+
+with st.form("mail_settings"):
+    st.subheader(tr("mail.listener", lang))
+    enabled = st.checkbox(tr("mail.listener_on", lang), value=settings["listener_enabled"])
+    port = st.number_input(tr("mail.listener_port", lang), 1, 65535, settings["listener_port"])
+    if st.form_submit_button(tr("mail.save", lang)):
+        try:
+            changed = {**settings, "listener_enabled": enabled, "listener_port": int(port)}
+            api._call("PUT", "/api/v1/mail/settings", json=changed)
+            st.success(tr("mail.saved", lang))
+        except ApiError as exc:
+            st.error(exc.detail)
+
+st.subheader(tr("mail.quarantine", lang))
+st.dataframe(pd.DataFrame(quarantine), hide_index=True, use_container_width=True)
+st.subheader(tr("mail.outbox", lang))
+st.dataframe(pd.DataFrame(outbox), hide_index=True, use_container_width=True)
