@@ -1,14 +1,49 @@
-"""The dashboard's only way to data: the agent API over httpx, answers as contract models."""
+"""The dashboard's only way to data: the agent API over httpx, answers as contract models.
+
+Request bodies are built from the same contract models the server validates with, so a bad value
+fails here with a clear message instead of a round trip.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
-from widget_api.contracts.auth import Agent, LoginResponse
+from widget_api.contracts.auth import Agent, AgentCreate, LoginResponse
 from widget_api.contracts.common import Page
-from widget_api.contracts.tickets import Message, TicketDetail, TicketSummary
+from widget_api.contracts.inbox import (
+    AgentUpdate,
+    BulkResult,
+    BulkUpdate,
+    CustomerProfile,
+    Event,
+    Macro,
+    MacroCreate,
+    MacroUpdate,
+    MergeRequest,
+    PresenceUpdate,
+    RenderedMacro,
+    StoreSettings,
+    ViewCounts,
+    Viewer,
+)
+from widget_api.contracts.tickets import (
+    Message,
+    MessageCreate,
+    TicketDetail,
+    TicketSummary,
+    TicketUpdate,
+)
+from widget_api.contracts.widget import Attachment
+
+_AGENTS = TypeAdapter(list[Agent])
+_MACROS = TypeAdapter(list[Macro])
+_EVENTS = TypeAdapter(list[Event])
+_VIEWERS = TypeAdapter(list[Viewer])
+_ATTACHMENTS = TypeAdapter(list[Attachment])
 
 
 class ApiError(RuntimeError):
@@ -22,6 +57,14 @@ class ApiError(RuntimeError):
 
 class SessionExpired(ApiError):
     """The token is missing, expired or revoked: sign in again."""
+
+
+class Collision(ApiError):
+    """Someone else wrote in the thread since the agent loaded it (HTTP 409)."""
+
+
+def _body(model: Any) -> dict:
+    return model.model_dump(mode="json", exclude_unset=True)
 
 
 class ApiClient:
@@ -41,9 +84,25 @@ class ApiClient:
             raise ApiError(0, str(exc)) from exc
         if response.status_code == 401:
             raise SessionExpired(401, _detail(response))
+        if response.status_code == 409:
+            raise Collision(409, _detail(response))
         if response.is_error:
             raise ApiError(response.status_code, _detail(response))
         return response.json() if response.content else None
+
+    # -- sign-in and agents ------------------------------------------------------------------
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any agent-API call (JSON answer), for pages whose endpoints have no method here."""
+        return self._call(method, path, **kwargs)
+
+    def download(self, path: str) -> bytes:
+        """A binary answer (exports, attachments) with the agent's token."""
+        response = self._http.get(path)
+        if response.status_code == 401:
+            raise SessionExpired(401, _detail(response))
+        if response.is_error:
+            raise ApiError(response.status_code, _detail(response))
+        return response.content
 
     def login(self, email: str, password: str) -> LoginResponse:
         data = self._call("POST", "/api/v1/auth/login", json={"email": email, "password": password})
@@ -56,7 +115,19 @@ class ApiClient:
         return Agent.model_validate(self._call("GET", "/api/v1/me"))
 
     def agents(self) -> list[Agent]:
-        return [Agent.model_validate(a) for a in self._call("GET", "/api/v1/agents")]
+        return _AGENTS.validate_python(self._call("GET", "/api/v1/agents"))
+
+    def create_agent(self, **fields: Any) -> Agent:
+        body = _body(AgentCreate(**fields))
+        return Agent.model_validate(self._call("POST", "/api/v1/agents", json=body))
+
+    def update_agent(self, agent_id: int, **changes: Any) -> Agent:
+        body = _body(AgentUpdate(**changes))
+        return Agent.model_validate(self._call("PATCH", f"/api/v1/agents/{agent_id}", json=body))
+
+    # -- inbox -------------------------------------------------------------------------------
+    def view_counts(self) -> ViewCounts:
+        return ViewCounts.model_validate(self._call("GET", "/api/v1/views"))
 
     def tickets(self, **filters: Any) -> Page[TicketSummary]:
         params = {k: v for k, v in filters.items() if v not in (None, "", [], False)}
@@ -64,19 +135,117 @@ class ApiClient:
             self._call("GET", "/api/v1/tickets", params=params)
         )
 
+    def bulk_update(self, refs: list[str], **changes: Any) -> BulkResult:
+        body = _body(BulkUpdate(refs=refs, changes=TicketUpdate(**changes)))
+        return BulkResult.model_validate(self._call("POST", "/api/v1/tickets/bulk", json=body))
+
+    def merge(self, target_ref: str, source_refs: list[str]) -> TicketDetail:
+        body = _body(MergeRequest(source_refs=source_refs))
+        data = self._call("POST", f"/api/v1/tickets/{target_ref}/merge", json=body)
+        return TicketDetail.model_validate(data)
+
+    # -- one ticket --------------------------------------------------------------------------
     def ticket(self, ref: str) -> TicketDetail:
         return TicketDetail.model_validate(self._call("GET", f"/api/v1/tickets/{ref}"))
 
-    def add_message(self, ref: str, body: str, kind: str = "reply") -> Message:
-        data = self._call(
-            "POST", f"/api/v1/tickets/{ref}/messages", json={"body": body, "kind": kind}
+    def add_message(
+        self,
+        ref: str,
+        body: str,
+        kind: str = "reply",
+        *,
+        seen_message_id: int | None = None,
+        force: bool = False,
+        status: str | None = None,
+    ) -> Message:
+        message = MessageCreate(
+            kind=kind, body=body, seen_message_id=seen_message_id, force=force, status=status
         )
+        data = self._call("POST", f"/api/v1/tickets/{ref}/messages", json=_body(message))
         return Message.model_validate(data)
 
     def update_ticket(self, ref: str, **changes: Any) -> TicketDetail:
-        return TicketDetail.model_validate(
-            self._call("PATCH", f"/api/v1/tickets/{ref}", json=changes)
-        )
+        body = _body(TicketUpdate(**changes))
+        return TicketDetail.model_validate(self._call("PATCH", f"/api/v1/tickets/{ref}", json=body))
+
+    def snooze(self, ref: str, until: datetime | None) -> TicketDetail:
+        return self.update_ticket(ref, snoozed_until=until)
+
+    def presence(self, ref: str, *, typing: bool = False, leaving: bool = False) -> list[Viewer]:
+        body = _body(PresenceUpdate(typing=typing, leaving=leaving))
+        data = self._call("POST", f"/api/v1/tickets/{ref}/presence", json=body)
+        return _VIEWERS.validate_python(data)
+
+    def events(self, ref: str) -> list[Event]:
+        return _EVENTS.validate_python(self._call("GET", f"/api/v1/tickets/{ref}/events"))
+
+    def attachments(self, ref: str) -> list[Attachment]:
+        data = self._call("GET", f"/api/v1/tickets/{ref}/attachments")
+        return _ATTACHMENTS.validate_python(data)
+
+    def attachment_content(self, attachment_id: int) -> bytes:
+        """The file's bytes (the browser cannot fetch it: the API wants the agent's token)."""
+        try:
+            response = self._http.get(f"/api/v1/attachments/{attachment_id}")
+        except httpx.HTTPError as exc:
+            raise ApiError(0, str(exc)) from exc
+        if response.is_error:
+            raise ApiError(response.status_code, _detail(response))
+        return response.content
+
+    def customer(self, customer_id: int) -> CustomerProfile:
+        data = self._call("GET", f"/api/v1/customers/{customer_id}")
+        return CustomerProfile.model_validate(data)
+
+    # -- macros ------------------------------------------------------------------------------
+    def macros(self, q: str | None = None, include_inactive: bool = False) -> list[Macro]:
+        params: dict[str, Any] = {"include_inactive": include_inactive}
+        if q and q.strip():
+            params["q"] = q.strip()
+        return _MACROS.validate_python(self._call("GET", "/api/v1/macros", params=params))
+
+    def create_macro(self, **fields: Any) -> Macro:
+        body = _body(MacroCreate(**fields))
+        return Macro.model_validate(self._call("POST", "/api/v1/macros", json=body))
+
+    def update_macro(self, macro_id: int, **changes: Any) -> Macro:
+        body = _body(MacroUpdate(**changes))
+        return Macro.model_validate(self._call("PATCH", f"/api/v1/macros/{macro_id}", json=body))
+
+    def delete_macro(self, macro_id: int) -> None:
+        self._call("DELETE", f"/api/v1/macros/{macro_id}")
+
+    def render_macro(self, ref: str, macro_id: int) -> RenderedMacro:
+        data = self._call("GET", f"/api/v1/tickets/{ref}/macros/{macro_id}")
+        return RenderedMacro.model_validate(data)
+
+    def apply_macro(
+        self,
+        ref: str,
+        macro_id: int,
+        body: str | None = None,
+        *,
+        seen_message_id: int | None = None,
+        force: bool = False,
+        status: str | None = None,
+    ) -> TicketDetail:
+        """Send the macro (or ``body``, the agent's edit of it) as a reply and run its actions."""
+        payload = None
+        if body is not None:
+            message = MessageCreate(
+                body=body, seen_message_id=seen_message_id, force=force, status=status
+            )
+            payload = _body(message)
+        data = self._call("POST", f"/api/v1/tickets/{ref}/macros/{macro_id}/apply", json=payload)
+        return TicketDetail.model_validate(data)
+
+    # -- store settings ----------------------------------------------------------------------
+    def store_settings(self) -> StoreSettings:
+        return StoreSettings.model_validate(self._call("GET", "/api/v1/settings/store"))
+
+    def put_store_settings(self, settings: StoreSettings) -> StoreSettings:
+        data = self._call("PUT", "/api/v1/settings/store", json=settings.model_dump(mode="json"))
+        return StoreSettings.model_validate(data)
 
 
 def _detail(response: httpx.Response) -> str:

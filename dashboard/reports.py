@@ -18,7 +18,7 @@ def _params(start: date, end: date, channels: list[str]) -> dict[str, Any]:
 
 
 def report(api: ApiClient, name: str, start: date, end: date, channels: list[str]) -> Any:
-    return api._call(
+    return api.request(
         "GET", f"/api/v1/analytics/report/{name}", params=_params(start, end, channels)
     )
 
@@ -31,8 +31,8 @@ def drill(
     api: ApiClient, start: date, end: date, channels: list[str], filters: dict[str, Any]
 ) -> pd.DataFrame:
     params = {**_params(start, end, channels), **filters, "limit": 2000}
-    return frame(api._call("GET", "/api/v1/analytics/tickets", params=params))
+    return frame(api.request("GET", "/api/v1/analytics/tickets", params=params))
 
 
 def spikes(api: ApiClient, start: date, end: date) -> list[dict]:
-    return api._call("GET", "/api/v1/analytics/spikes", params=_params(start, end, []))
+    return api.request("GET", "/api/v1/analytics/spikes", params=_params(start, end, []))

@@ -1,11 +1,24 @@
-"""What every page needs from the session: the API URL and a client carrying the agent's token."""
+"""What every page needs from the session: the API URL, a client carrying the agent's token,
+the store's time zone, and one way to handle API refusals."""
 
 from __future__ import annotations
 
-import streamlit as st
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from dashboard.api_client import ApiClient
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard.api_client import ApiClient, ApiError, SessionExpired
+from dashboard.i18n import DEFAULT_TZ, tr
 from widget_api.settings import Settings
+
+# Keys that belong to one signed-in agent and go away with the token.
+_AGENT_KEYS = ("agent", "api_client", "store_tz", "sidebar_lang", "notices")
+# Page state (drafts, selections, open ticket) is the agent's too: the next one starts clean.
+_PAGE_PREFIXES = ("inbox_", "ticket_", "agents_", "store_", "macros_")
 
 
 def api_url() -> str:
@@ -14,11 +27,110 @@ def api_url() -> str:
     return st.session_state.api_url
 
 
+def lang() -> str:
+    return st.session_state.get("lang", "fr")
+
+
 def client() -> ApiClient:
-    return ApiClient(api_url(), st.session_state.token, st.session_state.get("lang", "fr"))
+    """The session's API client, rebuilt when the token or the language changes."""
+    wanted = (api_url(), st.session_state.get("token"), lang())
+    held = st.session_state.get("api_client")
+    if held is None or held[0] != wanted:
+        if held is not None:
+            held[1].close()
+        held = (wanted, ApiClient(*wanted))
+        st.session_state.api_client = held
+    return held[1]
 
 
-def sign_out(message: str | None) -> None:
+def me() -> dict:
+    """The signed-in agent as the frame last loaded it (id, name, role, language)."""
+    return st.session_state.agent
+
+
+def is_admin() -> bool:
+    return bool(st.session_state.get("agent")) and st.session_state.agent["role"] == "admin"
+
+
+def store_tz() -> str:
+    """The store's time zone (from the API once per session), for every date shown."""
+    if "store_tz" not in st.session_state:
+        try:
+            st.session_state.store_tz = client().store_settings().timezone
+        except ApiError:
+            return DEFAULT_TZ
+    return st.session_state.store_tz
+
+
+def sign_out(message: str | None, *, forget_pages: bool = False) -> None:
+    """Drop the token. An expired session keeps the page state (a draft survives signing in
+    again); signing out on purpose forgets it, so the next agent starts clean."""
+    held = st.session_state.get("api_client")
+    if held is not None:
+        held[1].close()
     st.session_state.token = None
-    st.session_state.agent = None
+    for key in list(st.session_state):
+        if key in _AGENT_KEYS or (forget_pages and str(key).startswith(_PAGE_PREFIXES)):
+            st.session_state.pop(key, None)
     st.session_state.flash = message
+
+
+def notify(text: str, kind: str = "success") -> None:
+    """Queue a message for the next run (callbacks cannot draw where the page wants them)."""
+    st.session_state.setdefault("notices", []).append((kind, text))
+
+
+def show_notices() -> None:
+    """Draw and forget the queued messages: successes as toasts, errors in the page."""
+    for kind, text in st.session_state.pop("notices", []):
+        if kind == "error":
+            st.error(text, icon=":material/error:")
+        else:
+            st.toast(text, icon=":material/check_circle:")
+
+
+def refusal_text(exc: Exception) -> str:
+    """What to tell the agent about a refused request or a form the contract rejected."""
+    if isinstance(exc, ApiError):
+        return exc.detail
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        return tr(
+            "dash.form_invalid", lang(), detail=f"{where}: {err['msg']}" if where else err["msg"]
+        )
+    return str(exc)
+
+
+@contextmanager
+def api_errors(inline: bool = False) -> Iterator[None]:
+    """Around API calls. In callbacks (the default) an expired token signs out and refusals
+    are queued for the next run; ``inline`` shows refusals where the page is and lets an
+    expired token reach the frame, which goes back to sign-in."""
+    try:
+        yield
+    except SessionExpired:
+        if inline:
+            raise
+        sign_out(tr("dash.session_expired", lang()))
+    except (ApiError, ValidationError) as exc:
+        if inline:
+            st.error(refusal_text(exc), icon=":material/error:")
+        else:
+            notify(refusal_text(exc), "error")
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """For fragments, which rerun without the frame: expired tokens go back to sign-in."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SessionExpired:
+            sign_out(tr("dash.session_expired", lang()))
+            st.rerun(scope="app")
+        except ApiError as exc:
+            st.error(exc.detail, icon=":material/error:")
+
+    return run

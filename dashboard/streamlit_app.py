@@ -6,39 +6,63 @@ import contextlib
 
 import streamlit as st
 
+from dashboard import navigation
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
 from dashboard.i18n import tr
-from dashboard.session import api_url, client, sign_out
+from dashboard.session import api_url, client, notify, show_notices, sign_out
+from dashboard.theme import CSS
 
 st.set_page_config(page_title="Comptoir", page_icon="💬", layout="wide")
 st.session_state.setdefault("token", None)
 st.session_state.setdefault("agent", None)
 st.session_state.setdefault("lang", "fr")
 st.session_state.setdefault("flash", None)
+st.html(CSS)
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def sign_in_page() -> None:
     lang = st.session_state.lang
-    st.title(tr("dash.sign_in.title", lang))
-    if st.session_state.flash:
-        st.warning(st.session_state.flash)
-    with st.form("sign_in"):
-        email = st.text_input(tr("dash.sign_in.email", lang), key="sign_in_email")
-        password = st.text_input(
-            tr("dash.sign_in.password", lang), type="password", key="sign_in_password"
-        )
-        submitted = st.form_submit_button(tr("dash.sign_in.submit", lang))
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title(tr("dash.sign_in.title", lang))
+        st.caption(tr("dash.sign_in.tagline", lang))
+        if st.session_state.flash:
+            st.warning(st.session_state.flash)
+        with st.form("sign_in"):
+            email = st.text_input(tr("dash.sign_in.email", lang), key="sign_in_email")
+            password = st.text_input(
+                tr("dash.sign_in.password", lang), type="password", key="sign_in_password"
+            )
+            submitted = st.form_submit_button(tr("dash.sign_in.submit", lang), type="primary")
     if submitted:
         try:
             answer = ApiClient(api_url(), language=lang).login(email, password)
         except ApiError as exc:
-            st.error(exc.detail)
+            middle.error(exc.detail)
             return
         st.session_state.token = answer.token
         st.session_state.agent = answer.agent.model_dump()
         st.session_state.lang = answer.agent.language
         st.session_state.flash = None
         st.rerun()
+
+
+def save_language() -> None:
+    """The sidebar switch: the agent's language is saved so the next sign-in uses it."""
+    chosen = st.session_state.sidebar_lang
+    agent = st.session_state.agent
+    try:
+        saved = client().update_agent(agent["id"], language=chosen)
+    except SessionExpired:
+        sign_out(tr("dash.session_expired", st.session_state.lang))
+        return
+    except ApiError as exc:
+        notify(exc.detail, "error")
+        return
+    st.session_state.agent = saved.model_dump()
+    st.session_state.lang = saved.language
 
 
 if not st.session_state.token:
@@ -48,7 +72,7 @@ if not st.session_state.token:
         index=["fr", "en"].index(st.session_state.lang),
         horizontal=True,
         key="sign_in_lang",
-        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        format_func=LANGUAGE_NAMES.get,
     )
     sign_in_page()
     st.stop()
@@ -59,14 +83,41 @@ try:
 except SessionExpired:
     sign_out(tr("dash.session_expired", lang))
     st.rerun()
+st.session_state.agent = me.model_dump()
 
 with st.sidebar:
-    st.markdown(f"**{me.name}** · {tr('role.' + me.role, lang)}")
-    if st.button(tr("dash.sign_out", lang), key="sign_out"):
+    st.markdown(f"### :material/forum: Comptoir\n**{me.name}** · {tr('role.' + me.role, lang)}")
+    st.segmented_control(
+        tr("dash.sidebar.language", lang),
+        ["fr", "en"],
+        default=lang,
+        required=True,
+        format_func=LANGUAGE_NAMES.get,
+        key="sidebar_lang",
+        on_change=save_language,
+    )
+    if st.button(tr("dash.sign_out", lang), key="sign_out", icon=":material/logout:"):
         with contextlib.suppress(ApiError):  # the token is dropped either way
             client().logout()
-        sign_out(None)
+        sign_out(None, forget_pages=True)
         st.rerun()
 
-pages = [st.Page("app_pages/inbox.py", title=tr("dash.nav.inbox", lang), icon="📥", default=True)]
-st.navigation(pages).run()
+pages = {
+    tr(f"dash.nav.{section}", lang): [
+        st.Page(p.path, title=tr(p.title_key, lang), icon=p.icon, default=p.name == "inbox")
+        for p in shown
+    ]
+    for section, shown in navigation.visible(me.role).items()
+}
+page = st.navigation(pages)
+show_notices()
+if page.url_path != "ticket" and st.session_state.get("ticket_present"):
+    with contextlib.suppress(ApiError):  # presence also expires by itself
+        client().presence(st.session_state.pop("ticket_present"), leaving=True)
+try:
+    page.run()
+except SessionExpired:
+    sign_out(tr("dash.session_expired", lang))
+    st.rerun()
+except ApiError as exc:
+    st.error(exc.detail, icon=":material/error:")

@@ -16,8 +16,8 @@ api = client()
 st.title(tr("hc.title", lang))
 
 try:
-    articles = api._call("GET", "/api/v1/help/admin/articles")
-    gaps = api._call("GET", "/api/v1/help/admin/gaps")
+    articles = api.request("GET", "/api/v1/help/admin/articles")
+    gaps = api.request("GET", "/api/v1/help/admin/gaps")
 except SessionExpired:
     sign_out(tr("dash.session_expired", lang))
     st.rerun()
@@ -71,30 +71,30 @@ with tab_edit:
     }  # fmt: skip
     try:
         if preview and body:
-            html = api._call("POST", "/api/v1/help/admin/preview", json={"body_markdown": body})
+            html = api.request("POST", "/api/v1/help/admin/preview", json={"body_markdown": body})
             with st.container(border=True):
                 st.html(html["html"])  # sanitised by the server
         if draft or publish:
             fields["status"] = "published" if publish else "draft"
             if chosen:
-                api._call("PUT", f"/api/v1/help/admin/articles/{chosen}", json=fields)
+                api.request("PUT", f"/api/v1/help/admin/articles/{chosen}", json=fields)
             else:
-                api._call("POST", "/api/v1/help/admin/articles", json=fields)
+                api.request("POST", "/api/v1/help/admin/articles", json=fields)
             st.success(tr("hc.saved", lang))
     except ApiError as exc:
         st.error(exc.detail)
     if chosen and is_admin and st.button(tr("hc.delete", lang), key="help_center_delete"):
-        api._call("DELETE", f"/api/v1/help/admin/articles/{chosen}")
+        api.request("DELETE", f"/api/v1/help/admin/articles/{chosen}")
         st.rerun()
 with tab_files:
-    export = api._http.get("/api/v1/help/admin/export")
-    st.download_button(tr("hc.export", lang), export.content, "help-center.tar.gz",
+    export = api.download("/api/v1/help/admin/export")
+    st.download_button(tr("hc.export", lang), export, "help-center.tar.gz",
                        "application/gzip", key="help_center_export")  # fmt: skip
     upload = st.file_uploader(tr("hc.import", lang), type=["gz", "tgz", "tar"],
                               key="help_center_upload", disabled=not is_admin)  # fmt: skip
     if upload is not None and st.button(tr("hc.import_go", lang), key="help_center_import"):
         try:
-            report = api._call("POST", "/api/v1/help/admin/import",
+            report = api.request("POST", "/api/v1/help/admin/import",
                                files={"data": (upload.name, upload.getvalue())})  # fmt: skip
             st.success(tr("hc.imported", lang, count=report["imported"]))
             for error in report["errors"]:

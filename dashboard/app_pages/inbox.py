@@ -1,46 +1,320 @@
-"""Inbox: filter, search and open tickets."""
+"""Inbox: views with live counts on the left, search and sort on top, the paged ticket list with
+row selection, and the bulk actions bar for the selected tickets."""
 
 from __future__ import annotations
 
-import pandas as pd
+from datetime import UTC, datetime
+
 import streamlit as st
 
-from dashboard.api_client import SessionExpired
-from dashboard.i18n import tr
-from dashboard.session import client, sign_out
+from dashboard import inbox_rows as ir
+from dashboard.i18n import label, short_when, tr
+from dashboard.session import api_errors, client, guarded, lang, notify, store_tz
+from widget_api.contracts.tickets import TicketSummary
 
-lang = st.session_state.lang
-STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"]
+REFRESH_SECONDS = 5
+TICKET_PAGE = "app_pages/ticket.py"
+LANG = lang()
+TZ = store_tz()
 
-st.title(tr("dash.inbox.title", lang))
-left, right = st.columns([2, 3])
-statuses = left.multiselect(
-    tr("dash.inbox.status", lang),
-    STATUSES,
-    default=["new", "open"],
-    format_func=lambda s: tr(f"status.{s}", lang),
-    key="inbox_status",
-)
-query = right.text_input(tr("dash.inbox.search", lang), key="inbox_q")
+st.session_state.setdefault("inbox_view", ir.DEFAULT_VIEW)
+st.session_state.setdefault("inbox_cursors", [])
+st.session_state.setdefault("inbox_selected", [])
 
-try:
-    page = client().tickets(status=statuses, q=query, sort="updated", limit=50)
-except SessionExpired:
-    sign_out(tr("dash.session_expired", lang))
-    st.rerun()
 
-st.caption(tr("dash.inbox.count", lang, total=page.total))
-rows = [
-    {
-        tr("dash.col.ref", lang): t.ref,
-        tr("dash.col.subject", lang): t.subject,
-        tr("dash.col.customer", lang): t.customer.name or t.customer.email,
-        tr("dash.col.status", lang): tr(f"status.{t.status}", lang),
-        tr("dash.col.priority", lang): tr(f"priority.{t.priority}", lang),
-        tr("dash.col.channel", lang): t.channel,
-        tr("dash.col.assignee", lang): t.assignee_name or "—",
-        tr("dash.col.updated", lang): t.updated_at,
+# -- what the controls do --
+def restart_paging() -> None:
+    st.session_state.inbox_cursors = []
+
+
+def choose_view(choice: str) -> None:
+    st.session_state.inbox_view = choice
+    st.session_state.inbox_cursors = []
+    st.session_state.inbox_selected = []
+
+
+def next_page(cursor: str) -> None:
+    st.session_state.inbox_cursors = [*st.session_state.inbox_cursors, cursor]
+
+
+def previous_page() -> None:
+    st.session_state.inbox_cursors = st.session_state.inbox_cursors[:-1]
+
+
+def open_clicked(refs: list[str]) -> None:
+    click = st.session_state.get("inbox_open_click")
+    if click is not None and 0 <= click["row"] < len(refs):
+        st.session_state.inbox_open = refs[click["row"]]
+
+
+def bulk(refs: list[str], action: str) -> None:
+    """One bulk change from the bar's widgets, applied with ``POST /api/v1/tickets/bulk``."""
+    state = st.session_state
+    tags = ir.parse_tags(state.get("inbox_bulk_tag", ""))
+    changes = {
+        "assign": {"assignee_id": state.get("inbox_bulk_assignee")},
+        "add_tag": {"add_tags": tags},
+        "remove_tag": {"remove_tags": tags},
+        "status": {"status": state.get("inbox_bulk_status")},
+        "priority": {"priority": state.get("inbox_bulk_priority")},
+    }[action]
+    if action in ("add_tag", "remove_tag") and not tags:
+        notify(tr("dash.bulk.no_tag", LANG), "error")
+        return
+    with api_errors():
+        result = client().bulk_update(refs, **changes)
+        notify(tr("dash.bulk.done", LANG, n=len(result.updated)))
+        if action in ("add_tag", "remove_tag"):
+            state.inbox_bulk_tag = ""
+
+
+def merge(target: str, sources: list[str]) -> None:
+    with api_errors():
+        client().merge(target, sources)
+        st.session_state.inbox_selected = [target]
+        notify(tr("dash.bulk.merged", LANG, n=len(sources), ref=target))
+
+
+# -- how it looks --
+def views_column(counts) -> None:
+    entries = ir.nav_entries(counts)
+    with st.container(key="inbox_nav", gap="xxsmall"):
+        for group in ("views", "channels", "types"):
+            shown = [e for e in entries if e.group == group]
+            if not shown:
+                continue
+            st.caption(tr(f"dash.inbox.group.{group}", LANG))
+            for entry in shown:
+                active = entry.choice == st.session_state.inbox_view
+                st.button(
+                    f"{ir.choice_title(entry.choice, LANG)} :gray-badge[{entry.count}]",
+                    key=f"inbox_view_{entry.choice.replace(':', '_')}",
+                    icon=ir.VIEW_ICONS.get(entry.name),
+                    type="primary" if active else "tertiary",
+                    on_click=choose_view,
+                    args=(entry.choice,),
+                    width="stretch",
+                )
+
+
+def column_config(sort: str) -> dict:
+    col = st.column_config
+
+    def labels(prefix: str, values: tuple, colors: dict[str, str], name: str, width: int):
+        return col.MultiselectColumn(
+            tr(f"dash.col.{name}", LANG),
+            options=[label(prefix, v, LANG) for v in values],
+            color=[colors[v] for v in values],
+            width=width,
+        )
+
+    return {
+        "ref": col.TextColumn(tr("dash.col.ref", LANG), width=80, pinned=True),
+        "subject": col.TextColumn(tr("dash.col.subject", LANG), width=190),
+        "customer": col.TextColumn(tr("dash.col.customer", LANG), width=120),
+        "status": labels("status", ir.STATUSES, ir.STATUS_COLORS, "status", 100),
+        "priority": labels("priority", ir.PRIORITIES, ir.PRIORITY_COLORS, "priority", 80),
+        "channel": col.TextColumn(tr("dash.col.channel", LANG), width=105),
+        "problem_type": col.TextColumn(tr("dash.col.problem_type", LANG), width=165),
+        "assignee": col.TextColumn(tr("dash.col.assignee", LANG), width=140),
+        "waiting": col.TextColumn(
+            tr("dash.col.updated" if sort == "updated" else "dash.col.waiting", LANG), width=110
+        ),
+        "sla": labels("sla", ir.SLA_STATES, ir.SLA_COLORS, "sla", 90),
+        "open": col.ButtonColumn(
+            "",
+            width=60,
+            type="tertiary",
+            key="inbox_open_click",
+            on_click=open_clicked,
+            args=(st.session_state.get("inbox_refs", []),),
+        ),
     }
-    for t in page.items
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="inbox_table")
+
+
+def bulk_bar(refs: list[str], items: list[TicketSummary]) -> None:
+    agents = [a for a in client().agents() if a.active]
+    names = {a.id: a.name for a in agents}
+    with st.container(key="inbox_bulk"):
+        st.markdown(tr("dash.bulk.selected", LANG, n=len(refs)))
+        row1 = st.columns([3, 1, 3, 1, 3, 1], vertical_alignment="bottom")
+        row1[0].selectbox(
+            tr("dash.bulk.assignee", LANG),
+            [None, *names],
+            format_func=lambda i: names.get(i) if i else tr("dash.bulk.unassigned", LANG),
+            key="inbox_bulk_assignee",
+        )
+        row1[1].button(
+            tr("dash.bulk.apply", LANG),
+            key="inbox_bulk_assign",
+            on_click=bulk,
+            args=(refs, "assign"),
+        )
+        row1[2].selectbox(
+            tr("dash.bulk.status", LANG),
+            ir.STATUSES,
+            index=1,
+            format_func=lambda s: label("status", s, LANG),
+            key="inbox_bulk_status",
+        )
+        row1[3].button(
+            tr("dash.bulk.apply", LANG),
+            key="inbox_bulk_set_status",
+            on_click=bulk,
+            args=(refs, "status"),
+        )
+        row1[4].selectbox(
+            tr("dash.bulk.priority", LANG),
+            ir.PRIORITIES,
+            index=2,
+            format_func=lambda p: label("priority", p, LANG),
+            key="inbox_bulk_priority",
+        )
+        row1[5].button(
+            tr("dash.bulk.apply", LANG),
+            key="inbox_bulk_set_priority",
+            on_click=bulk,
+            args=(refs, "priority"),
+        )
+        row2 = st.columns([3, 1, 1, 2, 2], vertical_alignment="bottom")
+        row2[0].text_input(
+            tr("dash.bulk.tag", LANG), key="inbox_bulk_tag", placeholder="vip, vague-froid"
+        )
+        row2[1].button(
+            tr("dash.bulk.add_tag", LANG),
+            key="inbox_bulk_add_tag",
+            icon=":material/add:",
+            on_click=bulk,
+            args=(refs, "add_tag"),
+        )
+        row2[2].button(
+            tr("dash.bulk.remove_tag", LANG),
+            key="inbox_bulk_remove_tag",
+            icon=":material/remove:",
+            on_click=bulk,
+            args=(refs, "remove_tag"),
+        )
+        plan = ir.merge_plan(refs, items)
+        row2[3].button(
+            tr("dash.bulk.merge", LANG, ref=plan[0]) if plan else tr("dash.bulk.merge_any", LANG),
+            key="inbox_bulk_merge",
+            icon=":material/merge:",
+            disabled=plan is None,
+            help=tr("dash.bulk.merge_help", LANG),
+            on_click=merge,
+            args=plan or ("", []),
+        )
+        if len(refs) == 1 and row2[4].button(
+            tr("dash.bulk.open", LANG, ref=refs[0]),
+            key="inbox_bulk_open",
+            type="primary",
+            icon=":material/open_in_new:",
+        ):
+            st.session_state.inbox_open = refs[0]
+
+
+def ticket_list(query: str, sort: str) -> None:
+    choice = st.session_state.inbox_view
+    stack = st.session_state.inbox_cursors
+    page = client().tickets(
+        **ir.filters_for(choice),
+        q=query,
+        sort=sort,
+        limit=ir.PAGE_SIZE,
+        cursor=ir.current_cursor(stack),
+    )
+    refs = [t.ref for t in page.items]
+    st.session_state.inbox_refs = refs
+
+    head, stamp = st.columns([3, 2], vertical_alignment="bottom")
+    head.subheader(ir.choice_title(choice, LANG))
+    stamp.caption(
+        tr("dash.inbox.refreshed", LANG, n=page.total, at=short_when(datetime.now(UTC), LANG, TZ)),
+        text_alignment="right",
+    )
+    if not page.items:
+        st.session_state.inbox_selected = []
+        st.info(tr("dash.inbox.empty", LANG), icon=":material/celebration:")
+        return
+
+    table = ir.rows(page.items, LANG, sort=sort)
+    table["open"] = tr("dash.inbox.open_row", LANG)
+    key = ir.table_key(choice, refs)
+    keep = ir.positions(st.session_state.inbox_selected, refs)
+    event = st.dataframe(
+        table,
+        key=key,
+        on_select="rerun",
+        selection_mode="multi-row",
+        selection_default={"selection": {"rows": keep}} if keep else None,
+        hide_index=True,
+        column_config=column_config(sort),
+        height=38 + 35 * len(table),
+        placeholder="—",
+    )
+    st.session_state.inbox_table_key = key
+    selected = ir.selected_refs(event.selection.rows, refs)
+    st.session_state.inbox_selected = selected
+
+    first, last = ir.page_range(stack, len(refs))
+    with st.container(
+        horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"
+    ):
+        st.button(
+            tr("dash.inbox.previous", LANG),
+            key="inbox_prev",
+            icon=":material/chevron_left:",
+            disabled=not stack,
+            on_click=previous_page,
+        )
+        st.caption(
+            tr("dash.inbox.range", LANG, first=first, last=last, total=page.total), width="content"
+        )
+        st.button(
+            tr("dash.inbox.next", LANG),
+            key="inbox_next",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            disabled=not page.next_cursor,
+            on_click=next_page,
+            args=(page.next_cursor,),
+        )
+    if selected:
+        bulk_bar(selected, page.items)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+@guarded
+def live_inbox(query: str, sort: str) -> None:
+    """Counts and list, refreshed every few seconds; selection and typed text stay."""
+    counts = client().view_counts()
+    nav, main = st.columns([1, 5], gap="medium")
+    with nav:
+        views_column(counts)
+    with main:
+        ticket_list(query, sort)
+    opened = st.session_state.pop("inbox_open", None)
+    if opened:
+        st.session_state.ticket_ref = opened
+        st.switch_page(TICKET_PAGE)
+
+
+title, search, order = st.columns([2.4, 3.6, 1.4], vertical_alignment="bottom")
+title.title(tr("dash.inbox.title", LANG))
+q = search.text_input(
+    tr("dash.inbox.search", LANG),
+    key="inbox_q",
+    type="search",
+    icon=":material/search:",
+    placeholder=tr("dash.inbox.search", LANG),
+    label_visibility="collapsed",
+    on_change=restart_paging,
+)
+sort_by = order.selectbox(
+    tr("dash.inbox.sort", LANG),
+    ir.SORTS,
+    format_func=lambda s: tr(f"dash.sort.{s}", LANG),
+    key="inbox_sort",
+    on_change=restart_paging,
+)
+live_inbox(q, sort_by)

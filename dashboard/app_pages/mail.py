@@ -14,10 +14,10 @@ lang = st.session_state.lang
 api = client()
 st.title(tr("mail.title", lang))
 try:
-    boxes = api._call("GET", "/api/v1/mail/mailboxes")
-    settings = api._call("GET", "/api/v1/mail/settings")
-    quarantine = api._call("GET", "/api/v1/mail/quarantine")
-    outbox = api._call("GET", "/api/v1/mail/outbox")
+    boxes = api.request("GET", "/api/v1/mail/mailboxes")
+    settings = api.request("GET", "/api/v1/mail/settings")
+    quarantine = api.request("GET", "/api/v1/mail/quarantine")
+    outbox = api.request("GET", "/api/v1/mail/outbox")
 except SessionExpired:
     sign_out(tr("dash.session_expired", lang))
     st.rerun()
@@ -28,7 +28,7 @@ for box in boxes:
         st.caption(tr("mail.status", lang, polled=box["last_polled_at"] or "—",
                       error=box["last_error"] or "—"))  # fmt: skip
         if st.button(tr("mail.test", lang), key=f"mail_test_{box['id']}"):
-            result = api._call("POST", f"/api/v1/mail/mailboxes/{box['id']}/test")
+            result = api.request("POST", f"/api/v1/mail/mailboxes/{box['id']}/test")
             for part in ("imap", "smtp"):
                 (st.success if result[part]["ok"] else st.error)(
                     f"{part.upper()} : {result[part]['detail']}")  # fmt: skip
@@ -60,7 +60,7 @@ with st.form("mail_new_box"):
             "smtp_password": imap_password or None, "auto_ack": auto_ack,
         }  # fmt: skip
         try:
-            api._call("POST", "/api/v1/mail/mailboxes",
+            api.request("POST", "/api/v1/mail/mailboxes",
                       json={k: v for k, v in fields.items() if v is not None})  # fmt: skip
             st.rerun()
         except ApiError as exc:
@@ -73,7 +73,7 @@ with st.form("mail_settings"):
     if st.form_submit_button(tr("mail.save", lang)):
         try:
             changed = {**settings, "listener_enabled": enabled, "listener_port": int(port)}
-            api._call("PUT", "/api/v1/mail/settings", json=changed)
+            api.request("PUT", "/api/v1/mail/settings", json=changed)
             st.success(tr("mail.saved", lang))
         except ApiError as exc:
             st.error(exc.detail)

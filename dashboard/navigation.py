@@ -1,0 +1,56 @@
+"""Which pages the sidebar lists, in which section, for which role.
+
+Pages of other parts of Comptoir (help center, reports, e-mail) share the folder; each is listed
+once its file is there, so the frame never points at a missing page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+SECTIONS = ("support", "reports", "admin")
+
+
+@dataclass(frozen=True)
+class NavPage:
+    name: str  # the file app_pages/<name>.py
+    section: str
+    title_key: str
+    icon: str
+    admins_only: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"app_pages/{self.name}.py"
+
+
+NAV = (
+    NavPage("inbox", "support", "dash.nav.inbox", ":material/inbox:"),
+    NavPage("ticket", "support", "dash.nav.ticket", ":material/forum:"),
+    NavPage("help_center", "support", "hc.title", ":material/menu_book:"),
+    NavPage("analytics", "reports", "an.title", ":material/monitoring:"),
+    NavPage("incidents", "reports", "inc.title", ":material/crisis_alert:"),
+    NavPage("agents", "admin", "dash.nav.agents", ":material/group:", admins_only=True),
+    NavPage("store", "admin", "dash.nav.store", ":material/storefront:", admins_only=True),
+    NavPage("macros", "admin", "dash.nav.macros", ":material/bolt:", admins_only=True),
+    NavPage("mail", "admin", "mail.title", ":material/mail:", admins_only=True),
+)
+
+
+def visible(
+    role: str, exists: Callable[[str], bool] = lambda name: (PAGES_DIR / f"{name}.py").exists()
+) -> dict[str, list[NavPage]]:
+    """The pages ``role`` sees, by section in sidebar order (empty sections left out)."""
+    shown: dict[str, list[NavPage]] = {}
+    for section in SECTIONS:
+        pages = [
+            p
+            for p in NAV
+            if p.section == section and (role == "admin" or not p.admins_only) and exists(p.name)
+        ]
+        if pages:
+            shown[section] = pages
+    return shown
