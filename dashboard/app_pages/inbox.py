@@ -3,11 +3,13 @@ row selection, and the bulk actions bar for the selected tickets."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import streamlit as st
 
 from dashboard import inbox_rows as ir
+from dashboard import reports
+from dashboard.api_client import ApiError
 from dashboard.i18n import label, short_when, tr
 from dashboard.session import api_errors, client, guarded, lang, notify, store_tz
 from widget_api.contracts.tickets import TicketSummary
@@ -299,6 +301,28 @@ def live_inbox(query: str, sort: str) -> None:
         st.switch_page(TICKET_PAGE)
 
 
+def incident_banner(lang: str) -> None:
+    """Recurring-incident alerts of the last eight weeks, on the home page of every agent."""
+    alerts = recent_spikes(st.session_state.token, lang)
+    if alerts:
+        names = ", ".join(
+            f"{a['key']} ({tr('ptype.' + a['problem_type'], lang)})" for a in alerts[:3]
+        )
+        with st.container(border=True):
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.warning(tr("inc.banner", lang, count=len(alerts), names=names))
+            if right.button(tr("inc.open", lang), key="inbox_incidents"):
+                st.switch_page("app_pages/incidents.py")
+
+
+@st.cache_data(ttl=300, max_entries=20, show_spinner=False)
+def recent_spikes(token: str, lang: str) -> list[dict]:
+    try:
+        return reports.spikes(client(), date.today() - timedelta(weeks=8), date.today())
+    except ApiError:
+        return []
+
+
 title, search, order = st.columns([2.4, 3.6, 1.4], vertical_alignment="bottom")
 title.title(tr("dash.inbox.title", LANG))
 q = search.text_input(
@@ -317,4 +341,5 @@ sort_by = order.selectbox(
     key="inbox_sort",
     on_change=restart_paging,
 )
+incident_banner(LANG)
 live_inbox(q, sort_by)
