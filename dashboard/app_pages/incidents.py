@@ -29,7 +29,7 @@ if not alerts:
     st.success(tr("inc.none", lang))
 for i, alert in enumerate(alerts):
     week = alert["week"][:10]
-    label = tr("inc.alert", lang, key=alert["key"], problem=tr(f"ptype.{alert['problem_type']}",
+    label = tr("inc.alert", lang, subject=alert["key"], problem=tr(f"ptype.{alert['problem_type']}",
                lang), week=week, count=alert["count"], baseline=alert["baseline"],
                ratio=alert["ratio"])  # fmt: skip
     with st.container(border=True):
