@@ -21,6 +21,7 @@ from widget_api.domain.csat import CsatListener
 from widget_api.domain.help import HelpCenter
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
+from widget_api.domain.returns import ReturnsService
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
@@ -36,6 +37,7 @@ from widget_api.routes import (
     help_api,
     help_pages,
     mail,
+    returns,
     static,
     widget,
     workspace,
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         owned = db is None
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
         secret = server_secret.ensure(app.state.db, settings)
+        app.state.returns = ReturnsService(app.state.db, settings)
         app.state.csat = CsatListener(app.state.db, secret, settings.api.public_base_url)
         app.state.auto_typer = AutoTyper(app.state.db)
         app.state.auto_typer.warm()
@@ -94,6 +97,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *widget.HANDLERS,
             *help_api.HANDLERS,
             *help_pages.HANDLERS,
+            *returns.HANDLERS,
             *static.HANDLERS,
             *csat.HANDLERS,
             *analytics.HANDLERS,

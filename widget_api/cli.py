@@ -138,6 +138,7 @@ def init(
 def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
+    from widget_api.domain.returns.demo import seed_demo_returns
     from widget_api.storage import Database, DatabaseLocked
 
     settings = _settings(db_path)
@@ -145,6 +146,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
     try:
         with Database(settings.db.path) as db:
             summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
+            seed_demo_returns(db, seed=seed, now=summary.end, settings=settings)
     except (DatabaseLocked, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(

@@ -45,6 +45,7 @@ from data.demo_store.tables import (
     products_table,
     tickets_table,
 )
+from widget_api.storage import tickets as ticket_store
 
 if TYPE_CHECKING:
     from widget_api.storage.db import Database
@@ -113,6 +114,7 @@ def seed_demo(
     )
     db.run_unqueued(lambda con: _write(con, built["tables"]))
     rated = db.run_unqueued(lambda con: seed_ratings(con, seed, now))
+    db.run_unqueued(ticket_store.rebuild_terms)
     return SeedSummary(
         seed=seed,
         days=days,

@@ -69,4 +69,8 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
             db.write(lambda w: settings_store.put(w, store.KEY, demo_store.model_dump(), SYSTEM,
                                                   utcnow()))  # fmt: skip
         if not db.read(ticket_store.count):
-            seed_demo(db, tickets=tickets)
+            from widget_api.domain.returns.demo import seed_demo_returns
+            from widget_api.settings import Settings
+
+            summary = seed_demo(db, tickets=tickets)
+            seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())

@@ -376,25 +376,27 @@ def put_return_policy(state: State, request: Request, data: ReturnPolicy) -> Ret
     return service(state).save_policy(request.state.agent, data)
 
 
+# Three methods on one path: async handlers, since Litestar wraps an earlier sync_to_thread
+# handler of the path again each time another one is registered on it (a third wrap breaks it).
 @get("/api/v1/settings/returns/3pl-key", operation_id="GetThreePlKey", tags=["settings"],
-     guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def get_tpl_key(state: State) -> ThreePlKey:
+     guards=[admin_required])  # fmt: skip
+async def get_tpl_key(state: State) -> ThreePlKey:
     """Whether a 3PL key is in force (never the key itself)."""
-    return service(state).tpl_key()
+    return await anyio.to_thread.run_sync(service(state).tpl_key)
 
 
 @post("/api/v1/settings/returns/3pl-key", operation_id="RotateThreePlKey", tags=["settings"],
-      status_code=201, guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def rotate_tpl_key(state: State, request: Request) -> ThreePlKey:
+      status_code=201, guards=[admin_required])  # fmt: skip
+async def rotate_tpl_key(state: State, request: Request) -> ThreePlKey:
     """Create a 3PL key, revoking the previous one; the key is shown in this answer only."""
-    return service(state).rotate_tpl_key(request.state.agent)
+    return await anyio.to_thread.run_sync(service(state).rotate_tpl_key, request.state.agent)
 
 
 @delete("/api/v1/settings/returns/3pl-key", operation_id="RevokeThreePlKey", tags=["settings"],
-        status_code=200, guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def revoke_tpl_key(state: State, request: Request) -> ThreePlKey:
+        status_code=200, guards=[admin_required])  # fmt: skip
+async def revoke_tpl_key(state: State, request: Request) -> ThreePlKey:
     """Revoke the 3PL key."""
-    return service(state).revoke_tpl_key(request.state.agent)
+    return await anyio.to_thread.run_sync(service(state).revoke_tpl_key, request.state.agent)
 
 
 # -- the 3PL warehouse ---------------------------------------------------------------------------

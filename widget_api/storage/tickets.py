@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from widget_api.contracts.tickets import TicketQuery
@@ -17,6 +18,33 @@ from widget_api.domain.text import fold, search_terms
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
+
+_WORD = re.compile(r"[a-z0-9]+")
+INDEX_MAX_DF = 5000  # words in more tickets than this are cheaper to scan for
+SCAN_WINDOWS_DAYS = (7, 30, 120)  # common words: most recent tickets first
+
+
+def words(text: str) -> list[str]:
+    """The indexed words of a text: folded, a-z and digits, two characters or more."""
+    return sorted({w for w in _WORD.findall(fold(text)) if len(w) >= 2})
+
+
+def _index_words(w: Writer, ticket_id: int, text: str) -> None:
+    found = words(text)
+    if found:
+        w.cur.execute("INSERT INTO ticket_terms SELECT unnest(?::VARCHAR[]), ?", [found, ticket_id])
+
+
+def rebuild_terms(con) -> None:
+    """Recompute the word index from every ticket's search text (after a bulk load)."""
+    con.execute("DROP INDEX IF EXISTS ticket_terms_term_idx")  # rebuilt once, not row by row
+    con.execute("DELETE FROM ticket_terms")
+    con.execute(
+        "INSERT INTO ticket_terms SELECT DISTINCT term, id FROM (SELECT id,"
+        " unnest(regexp_extract_all(search_text, '[a-z0-9]+')) AS term FROM tickets)"
+        " WHERE length(term) >= 2"
+    )
+    con.execute("CREATE INDEX ticket_terms_term_idx ON ticket_terms (term)")
 
 
 class BadCursor(ValueError):
@@ -94,6 +122,7 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
             search,
         ],
     )
+    _index_words(w, ticket_id, search)
     append(
         w,
         name="ticket.created",
@@ -160,6 +189,7 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
             "UPDATE tickets SET mentions = list_distinct(list_concat(mentions, ?)) WHERE id = ?",
             [list(msg.mentions), msg.ticket_id],
         )
+    _index_words(w, msg.ticket_id, msg.body_text[:4000])
     is_customer = msg.kind == "inbound"
     is_public_reply = msg.kind == "outbound" and msg.author_type == "agent"
     w.cur.execute(
@@ -365,10 +395,25 @@ def _where(
     if query.customer_id is not None:
         clauses.append("customer_id = ?")
         params.append(query.customer_id)
-    for term in search_terms(query.q or ""):
-        clauses.append("contains(search_text, ?)")
-        params.append(term)
     return clauses, params
+
+
+def _text_clauses(terms: list[str]) -> tuple[list[str], list[Any]]:
+    return ["contains(search_text, ?)" for _ in terms], list(terms)
+
+
+def _rarest_word(cur: Cursor, terms: list[str]) -> tuple[str, int] | None:
+    """The query's least frequent indexed word and its ticket count, if every word is known."""
+    counts = []
+    for word in words(" ".join(terms)):
+        (df,) = cur.execute("SELECT count(*) FROM ticket_terms WHERE term = ?", [word]).fetchone()
+        if df == 0:
+            return None  # a partial word: only a scan finds it
+        counts.append((df, word))
+    if not counts:
+        return None
+    df, word = min(counts)
+    return word, df
 
 
 def _encode_cursor(values: list[Any]) -> str:
@@ -412,12 +457,44 @@ def _after_cursor(keys: list[tuple[str, str, type]], values: list[Any]) -> tuple
 
 def list_page(
     cur: Cursor, query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
-) -> tuple[list[dict], int, str | None]:
-    """One page of ticket summaries, the total matching, and the cursor of the next page."""
-    clauses, params = _where(query, agent_id, now)
-    where = " AND ".join(clauses) or "TRUE"
-    (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()
+) -> tuple[list[dict], int, str | None, bool]:
+    """One page of ticket summaries, how many match, the next page's cursor, and whether that
+    count is exact.
 
+    Text queries use the word index when a word is selective; otherwise, for time-ordered lists,
+    they look at the most recent tickets first and stop once a page is full (the count is then
+    a lower bound, as "50+" in peer helpdesks).
+    """
+    now = now or datetime.now()
+    clauses, params = _where(query, agent_id, now)
+    terms = search_terms(query.q or "")
+    text, text_params = _text_clauses(terms)
+    windows: tuple[int | None, ...] = (None,)
+    if terms:
+        rarest = _rarest_word(cur, terms)
+        if rarest and rarest[1] <= INDEX_MAX_DF:
+            clauses.append("id IN (SELECT ticket_id FROM ticket_terms WHERE term = ?)")
+            params.append(rarest[0])
+        elif query.sort in ("updated", "newest") and not query.cursor:
+            windows = (*SCAN_WINDOWS_DAYS, None)
+    clauses, params = clauses + text, params + text_params
+    time_column = "updated_at" if query.sort == "updated" else "created_at"
+    for days in windows:
+        scoped, scoped_params = list(clauses), list(params)
+        if days is not None:
+            scoped.append(f"{time_column} >= ?")
+            scoped_params.append(now - timedelta(days=days))
+        rows, next_cursor = _page(cur, query, scoped, scoped_params)
+        if days is None or next_cursor is not None:
+            break
+    where = " AND ".join(scoped) or "TRUE"
+    (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", scoped_params).fetchone()
+    return rows, total, next_cursor, days is None
+
+
+def _page(
+    cur: Cursor, query: TicketQuery, clauses: list[str], params: list[Any]
+) -> tuple[list[dict], str | None]:
     keys = _SORTS[query.sort]
     page_clauses, page_params = list(clauses), list(params)
     if query.cursor:
@@ -450,7 +527,7 @@ def list_page(
                 for i in range(len(keys))
             ]
         )
-    return rows, total, next_cursor
+    return rows, next_cursor
 
 
 def summary(cur: Cursor, ticket_id: int) -> dict | None:
@@ -544,6 +621,10 @@ def move_messages(w: Writer, from_ticket: int, to_ticket: int) -> int:
     )
     w.cur.execute(
         "UPDATE tickets SET message_count = 0, merged_into_id = ? WHERE id = ?",
+        [to_ticket, from_ticket],
+    )
+    w.cur.execute(
+        "INSERT INTO ticket_terms SELECT term, ? FROM ticket_terms WHERE ticket_id = ?",
         [to_ticket, from_ticket],
     )
     return moved

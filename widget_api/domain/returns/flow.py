@@ -115,6 +115,13 @@ def step_texts(ctx: Context, ret: dict, step: str, params: dict[str, Any]) -> tu
     return t(f"returns.note.{step}", lang, **values), t(f"returns.customer.{step}", lang, **values)
 
 
+def agent_note(w: Writer, return_id: int, key: str, at: datetime, **params: Any) -> None:
+    """An internal note alone (something for agents to act on)."""
+    ret = store.current(w.cur, return_id)
+    text = t(key, ret["language"], rma=ret["rma"], **params)
+    _message(w, ret["ticket_id"], "note", text, NOTE_AUTHOR, at)
+
+
 def notify(
     w: Writer, ctx: Context, ret: dict, step: str, at: datetime, params: dict[str, Any]
 ) -> None:

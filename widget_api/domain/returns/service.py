@@ -38,7 +38,7 @@ from widget_api.contracts.returns import (
 )
 from widget_api.contracts.widget import Attachment
 from widget_api.domain import secrets, server_secret, store, widget
-from widget_api.domain.errors import Invalid, NotFound, Unauthorized
+from widget_api.domain.errors import ComptoirError, Invalid, NotFound, Unauthorized
 from widget_api.domain.returns import flow, policy, states
 from widget_api.domain.returns.errors import InvalidTransition
 from widget_api.domain.returns.label import Address, CarrierConnector, LabelRequest
@@ -567,7 +567,21 @@ class ReturnsService:
             self.commerce.restock(sku, quantity)
             self.db.write(lambda w, i=line_id, q=quantity: repo.mark_restocked(w, i, q))
         if inspection.resolve and accepted:
-            return self.resolve(rma, SYSTEM, now=now, trigger="inspection")
+            try:
+                return self.resolve(rma, SYSTEM, now=now, trigger="inspection")
+            except Exception as exc:  # the inspection stands; an agent resolves it again
+                log.exception("refund of %s failed after its inspection", rma)
+                lang = self.db.read(lambda cur: repo.current(cur, return_id))["language"]
+                error = (
+                    t(exc.key, lang, **exc.params)
+                    if isinstance(exc, ComptoirError)
+                    else str(exc) or type(exc).__name__
+                )[:300]
+                self.db.write(
+                    lambda w: flow.agent_note(
+                        w, return_id, "returns.note.resolve_failed", now, error=error
+                    )
+                )
         return self.detail(rma, now)
 
     def resolve(
