@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+
 from widget_api.contracts.tickets import TicketCreate, TicketCreated
 from widget_api.domain import language, secrets
 from widget_api.domain.auto_typing import AutoTyper
@@ -36,9 +38,12 @@ async def open_ticket(
     tags: tuple[str, ...] = (),
 ) -> TicketCreated:
     lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
+    # A read off the event loop, so other requests go on meanwhile.
     order = (
-        db.read(lambda cur: orders.find_by_number(cur, data.order_number))
-        if (data.order_number)
+        await anyio.to_thread.run_sync(
+            db.read, lambda cur: orders.find_by_number(cur, data.order_number)
+        )
+        if data.order_number
         else None
     )
     token = secrets.new_token()

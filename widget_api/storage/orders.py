@@ -34,11 +34,13 @@ def find_by_number(cur: Cursor, raw: str) -> dict | None:
             [wanted, f"%-{wanted}"],
         )
     else:
-        dashed = f"{match[1]}-{match[2]}" if match else wanted
-        cur.execute(
-            "SELECT id, number, customer_id FROM orders WHERE upper(number) IN (?, ?) LIMIT 1",
-            [dashed, wanted],
-        )
+        # Point look-ups on the unique index, in the stored form first ("ND-104233").
+        for candidate in [f"{match[1]}-{match[2]}", wanted] if match else [wanted]:
+            cur.execute("SELECT id, number, customer_id FROM orders WHERE number = ?", [candidate])
+            found = one(cur)
+            if found:
+                return found
+        return None
     return one(cur)
 
 
