@@ -285,7 +285,7 @@ class Database:
         self._queue.put(None)
         self._thread.join()
         try:
-            self._root.execute("CHECKPOINT")
+            self._root.execute("FORCE CHECKPOINT")
         except duckdb.Error as exc:  # read-only or already failing: closing still matters more
             log.warning("checkpoint on close failed: %s", exc)
         self._root.close()

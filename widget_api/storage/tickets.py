@@ -9,7 +9,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from widget_api.contracts.tickets import TicketQuery
@@ -21,7 +21,6 @@ from widget_api.storage.rows import dicts, one
 
 _WORD = re.compile(r"[a-z0-9]+")
 INDEX_MAX_DF = 5000  # words in more tickets than this are cheaper to scan for
-SCAN_WINDOWS_DAYS = (7, 30, 120)  # common words: most recent tickets first
 
 
 def words(text: str) -> list[str]:
@@ -406,7 +405,10 @@ def _rarest_word(cur: Cursor, terms: list[str]) -> tuple[str, int] | None:
     """The query's least frequent indexed word and its ticket count, if every word is known."""
     counts = []
     for word in words(" ".join(terms)):
-        (df,) = cur.execute("SELECT count(*) FROM ticket_terms WHERE term = ?", [word]).fetchone()
+        (df,) = cur.execute(  # counting stops past the threshold: big postings are not read
+            "SELECT count(*) FROM (SELECT 1 FROM ticket_terms WHERE term = ? LIMIT ?)",
+            [word, INDEX_MAX_DF + 1],
+        ).fetchone()
         if df == 0:
             return None  # a partial word: only a scan finds it
         counts.append((df, word))
@@ -459,42 +461,32 @@ def list_page(
     cur: Cursor, query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
 ) -> tuple[list[dict], int, str | None, bool]:
     """One page of ticket summaries, how many match, the next page's cursor, and whether that
-    count is exact.
+    count is exact (always, today; the contract allows a minimum for future search backends).
 
-    Text queries use the word index when a word is selective; otherwise, for time-ordered lists,
-    they look at the most recent tickets first and stop once a page is full (the count is then
-    a lower bound, as "50+" in peer helpdesks).
+    A text query reads the ticket texts once: the matches are kept and both the page and the
+    count come from them. A selective word first narrows the tickets through the word index.
     """
-    now = now or datetime.now()
-    clauses, params = _where(query, agent_id, now)
+    clauses, params = _where(query, agent_id, now or datetime.now())
     terms = search_terms(query.q or "")
+    if not terms:
+        rows, next_cursor = _page(cur, query, clauses, params)
+        where = " AND ".join(clauses) or "TRUE"
+        (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()
+        return rows, total, next_cursor, True
+    rarest = _rarest_word(cur, terms)
+    if rarest and rarest[1] <= INDEX_MAX_DF:
+        clauses.append("id IN (SELECT ticket_id FROM ticket_terms WHERE term = ?)")
+        params.append(rarest[0])
     text, text_params = _text_clauses(terms)
-    windows: tuple[int | None, ...] = (None,)
-    if terms:
-        rarest = _rarest_word(cur, terms)
-        if rarest and rarest[1] <= INDEX_MAX_DF:
-            clauses.append("id IN (SELECT ticket_id FROM ticket_terms WHERE term = ?)")
-            params.append(rarest[0])
-        elif query.sort in ("updated", "newest") and not query.cursor:
-            windows = (*SCAN_WINDOWS_DAYS, None)
-    clauses, params = clauses + text, params + text_params
-    time_column = "updated_at" if query.sort == "updated" else "created_at"
-    for days in windows:
-        scoped, scoped_params = list(clauses), list(params)
-        if days is not None:
-            scoped.append(f"{time_column} >= ?")
-            scoped_params.append(now - timedelta(days=days))
-        rows, next_cursor = _page(cur, query, scoped, scoped_params)
-        if days is None or next_cursor is not None:
-            break
-    where = " AND ".join(scoped) or "TRUE"
-    (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", scoped_params).fetchone()
-    return rows, total, next_cursor, days is None
+    rows, next_cursor, total = _page(cur, query, clauses + text, params + text_params, count=True)
+    return rows, total, next_cursor, True
 
 
 def _page(
-    cur: Cursor, query: TicketQuery, clauses: list[str], params: list[Any]
-) -> tuple[list[dict], str | None]:
+    cur: Cursor, query: TicketQuery, clauses: list[str], params: list[Any], count: bool = False
+) -> tuple:
+    """The page's rows and next cursor; with ``count``, also the number of matches, from the
+    same pass over the tickets (the matches are materialised once)."""
     keys = _SORTS[query.sort]
     page_clauses, page_params = list(clauses), list(params)
     if query.cursor:
@@ -504,15 +496,31 @@ def _page(
         page_params += cursor_params
     order = ", ".join(f"{expr} {direction}" for expr, direction, _ in keys)
     key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _, _) in enumerate(keys))
+    columns = f"{_SUMMARY_COLUMNS.replace('t.', '')}, {key_select}"
+    where = " AND ".join(page_clauses) or "TRUE"
+    if count:
+        # All matches once; the count ignores the cursor, the page honours it.
+        all_where = " AND ".join(clauses) or "TRUE"
+        cursor_where = " AND ".join(page_clauses[len(clauses) :]) or "TRUE"
+        source = (
+            f"WITH matches AS MATERIALIZED (SELECT {columns} FROM tickets WHERE {all_where}),"
+            f" page AS (SELECT * FROM matches WHERE {cursor_where} ORDER BY {order} LIMIT ?)"
+        )
+        source_params = [*params, *page_params[len(params) :], query.limit + 1]
+        extra = ", (SELECT count(*) FROM matches) AS _total"
+    else:
+        source = (
+            f"WITH page AS (SELECT {columns} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?)"
+        )
+        source_params = [*page_params, query.limit + 1]
+        extra = ""
     cur.execute(
-        f"WITH page AS (SELECT {_SUMMARY_COLUMNS.replace('t.', '')}, {key_select} FROM tickets"
-        f" WHERE {' AND '.join(page_clauses) or 'TRUE'} ORDER BY {order} LIMIT ?)"
-        f" SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
-        " c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name"
+        f"{source} SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
+        f" c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name{extra}"
         " FROM page t JOIN customers c ON c.id = t.customer_id"
         " LEFT JOIN agents a ON a.id = t.assignee_id"
         f" ORDER BY {', '.join(f'_k{i} {d}' for i, (_, d, _) in enumerate(keys))}",
-        [*page_params, query.limit + 1],
+        source_params,
     )
     rows = dicts(cur)
     next_cursor = None
@@ -527,7 +535,15 @@ def _page(
                 for i in range(len(keys))
             ]
         )
+    if count:
+        total = rows[0]["_total"] if rows else _count_matches(cur, clauses, params)
+        return rows, next_cursor, total
     return rows, next_cursor
+
+
+def _count_matches(cur: Cursor, clauses: list[str], params: list[Any]) -> int:
+    where = " AND ".join(clauses) or "TRUE"
+    return cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()[0]
 
 
 def summary(cur: Cursor, ticket_id: int) -> dict | None:
