@@ -242,15 +242,20 @@ def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fre
 
     api_url = f"http://127.0.0.1:{port}"
     me = [sys.executable, "-m", "widget_api.cli"]
+    # Children get their own sessions: Ctrl-C reaches this process only, which then stops the
+    # dashboard and the server in order (the server checkpoints the database on its way out).
     server = subprocess.Popen(
-        [*me, "serve", "--db", str(path), "--port", str(port), "--log-level", "warning"]
+        [*me, "serve", "--db", str(path), "--port", str(port), "--log-level", "warning"],
+        start_new_session=True,
     )
     children = [server]
     try:
         _wait_healthy(api_url, server)
         settings = Settings()
         dash = subprocess.Popen(
-            _dashboard_argv(settings, api_url, dashboard_port), env=_dashboard_env(api_url)
+            _dashboard_argv(settings, api_url, dashboard_port),
+            env=_dashboard_env(api_url),
+            start_new_session=True,
         )
         children.append(dash)
         click.echo(
@@ -271,14 +276,26 @@ def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fre
     except KeyboardInterrupt:
         click.echo("\nStopping…")
     finally:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
+        _stop(children)
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    """SIGINT each child (dashboard first), wait, kill what does not stop; a second Ctrl-C
+    while waiting does not leave a child behind."""
+    for child in reversed(children):
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT)
+    for child in reversed(children):
+        deadline = time.monotonic() + 20
+        while child.poll() is None and time.monotonic() < deadline:
             try:
-                child.wait(timeout=20)
+                child.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
-                child.kill()
+                continue
+            except KeyboardInterrupt:
+                break
+        if child.poll() is None:
+            child.kill()
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:

@@ -1,0 +1,65 @@
+"""`comptoir demo`: one command creates the demo store, starts server and dashboard, prints the
+URLs and the login, and stops both cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.conftest import free_port
+
+
+def test_demo_starts_both_and_stops_cleanly_on_ctrl_c(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    api_port, dash_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "widget_api.cli", "demo", "--db", str(db), "--port",
+         str(api_port), "--dashboard-port", str(dash_port), "--tickets", "300"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+        text = "".join(lines)
+        assert f"http://127.0.0.1:{dash_port}" in text and "admin@nordet.example" in text, text
+        assert httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=5).json()["status"] == "ok"
+        login = httpx.post(
+            f"http://127.0.0.1:{api_port}/api/v1/auth/login",
+            json={"email": "admin@nordet.example", "password": "comptoir-demo"},
+        )
+        token = login.json()["token"]
+        page = httpx.get(
+            f"http://127.0.0.1:{api_port}/api/v1/tickets",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert page["total"] >= 300  # the demo tickets, plus those of demo returns
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{dash_port}/_stcore/health", timeout=2).is_success:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the dashboard never answered")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    for port in (api_port, dash_port):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+            raise AssertionError(f"something still listens on {port}")
+        except httpx.HTTPError:
+            pass
+    assert not db.with_name(db.name + ".wal").exists()  # checkpointed on the way out
+    assert re.search(r"Stopping", process.stdout.read() + "".join(lines))
