@@ -45,7 +45,6 @@ from data.demo_store.tables import (
     products_table,
     tickets_table,
 )
-from widget_api.storage import tickets as ticket_store
 
 if TYPE_CHECKING:
     from widget_api.storage.db import Database
@@ -114,7 +113,6 @@ def seed_demo(
     )
     db.run_unqueued(lambda con: _write(con, built["tables"]))
     rated = db.run_unqueued(lambda con: seed_ratings(con, seed, now))
-    db.run_unqueued(ticket_store.rebuild_terms)
     return SeedSummary(
         seed=seed,
         days=days,

@@ -35,9 +35,6 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int = Field(description="How many items match the filters, all pages together.")
     next_cursor: str | None = None
-    total_exact: bool = Field(
-        True, description="False when a text search stopped early: `total` is then a minimum."
-    )
 
 
 class ErrorBody(BaseModel):

@@ -61,15 +61,14 @@ def list_tickets(
 ) -> Page[TicketSummary]:
     agent_id = agent.id if agent else None
     try:
-        rows, total, next_cursor, exact = db.read(
+        rows, total, next_cursor = db.read(
             lambda cur: tickets.list_page(cur, query, agent_id, utcnow())
         )
     except tickets.BadCursor as exc:
         raise Invalid("error.bad_cursor") from exc
     return Page[TicketSummary](
-        items=[_summary(r) for r in rows], total=total, next_cursor=next_cursor,
-        total_exact=exact,
-    )  # fmt: skip
+        items=[_summary(r) for r in rows], total=total, next_cursor=next_cursor
+    )
 
 
 def view_counts(db: Database, agent: Agent) -> ViewCounts:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,32 +17,6 @@ from widget_api.domain.text import fold, search_terms
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
-
-_WORD = re.compile(r"[a-z0-9]+")
-INDEX_MAX_DF = 5000  # words in more tickets than this are cheaper to scan for
-
-
-def words(text: str) -> list[str]:
-    """The indexed words of a text: folded, a-z and digits, two characters or more."""
-    return sorted({w for w in _WORD.findall(fold(text)) if len(w) >= 2})
-
-
-def _index_words(w: Writer, ticket_id: int, text: str) -> None:
-    found = words(text)
-    if found:
-        w.cur.execute("INSERT INTO ticket_terms SELECT unnest(?::VARCHAR[]), ?", [found, ticket_id])
-
-
-def rebuild_terms(con) -> None:
-    """Recompute the word index from every ticket's search text (after a bulk load)."""
-    con.execute("DROP INDEX IF EXISTS ticket_terms_term_idx")  # rebuilt once, not row by row
-    con.execute("DELETE FROM ticket_terms")
-    con.execute(
-        "INSERT INTO ticket_terms SELECT DISTINCT term, id FROM (SELECT id,"
-        " unnest(regexp_extract_all(search_text, '[a-z0-9]+')) AS term FROM tickets)"
-        " WHERE length(term) >= 2"
-    )
-    con.execute("CREATE INDEX ticket_terms_term_idx ON ticket_terms (term)")
 
 
 class BadCursor(ValueError):
@@ -121,7 +94,6 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
             search,
         ],
     )
-    _index_words(w, ticket_id, search)
     append(
         w,
         name="ticket.created",
@@ -188,7 +160,6 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
             "UPDATE tickets SET mentions = list_distinct(list_concat(mentions, ?)) WHERE id = ?",
             [list(msg.mentions), msg.ticket_id],
         )
-    _index_words(w, msg.ticket_id, msg.body_text[:4000])
     is_customer = msg.kind == "inbound"
     is_public_reply = msg.kind == "outbound" and msg.author_type == "agent"
     w.cur.execute(
@@ -401,23 +372,6 @@ def _text_clauses(terms: list[str]) -> tuple[list[str], list[Any]]:
     return ["contains(search_text, ?)" for _ in terms], list(terms)
 
 
-def _rarest_word(cur: Cursor, terms: list[str]) -> tuple[str, int] | None:
-    """The query's least frequent indexed word and its ticket count, if every word is known."""
-    counts = []
-    for word in words(" ".join(terms)):
-        (df,) = cur.execute(  # counting stops past the threshold: big postings are not read
-            "SELECT count(*) FROM (SELECT 1 FROM ticket_terms WHERE term = ? LIMIT ?)",
-            [word, INDEX_MAX_DF + 1],
-        ).fetchone()
-        if df == 0:
-            return None  # a partial word: only a scan finds it
-        counts.append((df, word))
-    if not counts:
-        return None
-    df, word = min(counts)
-    return word, df
-
-
 def _encode_cursor(values: list[Any]) -> str:
     raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -459,12 +413,11 @@ def _after_cursor(keys: list[tuple[str, str, type]], values: list[Any]) -> tuple
 
 def list_page(
     cur: Cursor, query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
-) -> tuple[list[dict], int, str | None, bool]:
-    """One page of ticket summaries, how many match, the next page's cursor, and whether that
-    count is exact (always, today; the contract allows a minimum for future search backends).
+) -> tuple[list[dict], int, str | None]:
+    """One page of ticket summaries, how many match, and the next page's cursor.
 
     A text query reads the ticket texts once: the matches are kept and both the page and the
-    count come from them. A selective word first narrows the tickets through the word index.
+    count come from them.
     """
     clauses, params = _where(query, agent_id, now or datetime.now())
     terms = search_terms(query.q or "")
@@ -472,14 +425,10 @@ def list_page(
         rows, next_cursor = _page(cur, query, clauses, params)
         where = " AND ".join(clauses) or "TRUE"
         (total,) = cur.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()
-        return rows, total, next_cursor, True
-    rarest = _rarest_word(cur, terms)
-    if rarest and rarest[1] <= INDEX_MAX_DF:
-        clauses.append("id IN (SELECT ticket_id FROM ticket_terms WHERE term = ?)")
-        params.append(rarest[0])
+        return rows, total, next_cursor
     text, text_params = _text_clauses(terms)
     rows, next_cursor, total = _page(cur, query, clauses + text, params + text_params, count=True)
-    return rows, total, next_cursor, True
+    return rows, total, next_cursor
 
 
 def _page(
@@ -637,10 +586,6 @@ def move_messages(w: Writer, from_ticket: int, to_ticket: int) -> int:
     )
     w.cur.execute(
         "UPDATE tickets SET message_count = 0, merged_into_id = ? WHERE id = ?",
-        [to_ticket, from_ticket],
-    )
-    w.cur.execute(
-        "INSERT INTO ticket_terms SELECT term, ? FROM ticket_terms WHERE ticket_id = ?",
         [to_ticket, from_ticket],
     )
     return moved
