@@ -247,8 +247,11 @@ def run_bench(
             for figures in _analytics(url, token, max(3, repeat // 10)):
                 click.echo(figures.line())
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            server.terminate()  # the server checkpoints on its way out: give it time
+            try:
+                server.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def _wait(url: str, process: subprocess.Popen) -> None:
