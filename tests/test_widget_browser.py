@@ -462,23 +462,6 @@ def test_attachments_upload_and_a_disguised_file_gets_the_api_message(page, stac
     expect(dialog.get_by_role("alert")).to_have_text(expected)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_return_request_starts_a_return_chat_with_the_order(page, stack, lang):
-    dialog = open_widget(page, stack, lang)
-    dialog.get_by_role("tab", name=TEXT[lang]["return"]).click()
-    pane = dialog.get_by_role("tabpanel")
-    pane.get_by_label(TEXT[lang]["number"]).fill(ORDER_NUMBER)
-    pane.get_by_label(TEXT[lang]["email"]).fill(ORDER_EMAIL)
-    pane.get_by_label(TEXT[lang]["reason"]).select_option(index=0)
-    pane.get_by_label(TEXT[lang]["problem"]).fill("La manche est décousue.")
-    pane.get_by_role("button", name=TEXT[lang]["start_return"]).click()
-    expect(dialog.get_by_role("log")).to_contain_text("La manche est décousue.")
-    ticket = stack.admin.get(f"/api/v1/tickets/{ref_of(stack, token_of(page, stack))}").json()
-    assert "return-request" in ticket["tags"]
-    assert ticket["source"]["widget_kind"] == "return"
-    assert ticket["customer"]["email"] == ORDER_EMAIL
-
-
 def test_signed_in_customer_is_sent_as_verified_identity(page, stack):
     signature = hmac.new(IDENTITY_SECRET.encode(), SIGNED_EMAIL.encode(), hashlib.sha256)
     query = urlencode(

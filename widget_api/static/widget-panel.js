@@ -51,12 +51,51 @@
     tooMany: ["Trop de tentatives. Réessayez dans {s} s.", "Too many attempts. Try again in {s} s."],
     network: ["Connexion impossible. Vérifiez votre réseau et réessayez.", "Could not connect. Check your network and try again."],
     failed: ["Une erreur est survenue. Réessayez.", "Something went wrong. Please try again."],
-    returnIntro: ["Dites-nous ce qui ne va pas : un membre de l'équipe vous répondra avec les étapes du retour.", "Tell us what's wrong: someone from our team will reply with the return steps."],
+    returnIntro: ["Entrez votre numéro de commande et le courriel utilisé lors de l'achat pour voir les articles que vous pouvez retourner.", "Enter your order number and the email you used at checkout to see the items you can return."],
+    findOrder: ["Trouver ma commande", "Find my order"],
+    returnLines: ["Articles à retourner", "Items to return"],
+    quantity: ["Quantité à retourner", "Quantity to return"],
+    pickLine: ["Choisissez au moins un article à retourner.", "Choose at least one item to return."],
     reason: ["Raison", "Reason"],
-    reasons: ["Trop petit|Trop grand|Article défectueux ou endommagé|Ne correspond pas à la description|Autre", "Too small|Too big|Defective or damaged item|Not as described|Other"],
+    outcome: ["Ce que vous souhaitez", "What you would like"],
+    exchangeFor: ["Échanger contre", "Exchange for"],
+    outOfStock: ["en rupture de stock", "out of stock"],
     problem: ["Qu'est-ce qui ne va pas?", "What's wrong?"],
     startReturn: ["Commencer le retour", "Start my return"],
-    returnBody: ["Demande de retour ({r}) : {p}", "Return request ({r}): {p}"],
+    returnTitle: ["Retour {r}", "Return {r}"],
+    returnState: ["État", "Status"],
+    returnOrder: ["Commande", "Order"],
+    estimate: ["Remboursement estimé", "Estimated refund"],
+    shippingFee: ["Frais de retour déduits", "Return shipping deducted"],
+    label: ["Télécharger l'étiquette", "Download label"],
+    labelLater: ["L'équipe examinera votre demande : l'étiquette sera offerte ici une fois le retour approuvé.", "Our team will review your request: the label will be offered here once the return is approved."],
+    refresh: ["Vérifier l'état du retour", "Check the return status"],
+    keepToken: ["Gardez ce numéro de retour : il sert à suivre votre demande avec l'équipe.", "Keep this return number: it lets our team follow up on your request."],
+    askAgent: ["Écrire à un membre de l'équipe", "Message our team"],
+    returnChat: ["Demande de retour pour la commande {n}. ", "Return request for order {n}. "],
+    anotherReturn: ["Commencer un autre retour", "Start another return"],
+    r_wrong_size: ["Mauvaise taille", "Wrong size"],
+    r_wrong_item: ["Mauvais article reçu", "Wrong item received"],
+    r_defective: ["Article défectueux", "Defective item"],
+    r_not_as_described: ["Non conforme à la description", "Not as described"],
+    r_changed_mind: ["Changement d'idée", "Changed my mind"],
+    r_arrived_damaged: ["Arrivé endommagé", "Arrived damaged"],
+    o_refund: ["Remboursement", "Refund"],
+    o_exchange: ["Échange (autre taille ou couleur)", "Exchange (another size or colour)"],
+    o_store_credit: ["Crédit en magasin", "Store credit"],
+    // Return states as the customer should read them.
+    rs_requested: ["Demande reçue", "Request received"],
+    rs_approved: ["Approuvé", "Approved"],
+    rs_rejected: ["Refusé", "Declined"],
+    rs_label_issued: ["Approuvé : étiquette prête", "Approved: label ready"],
+    rs_in_transit: ["Colis en route", "Parcel on its way"],
+    rs_received: ["Colis reçu", "Parcel received"],
+    rs_inspected: ["Inspecté", "Inspected"],
+    rs_refunded: ["Remboursé", "Refunded"],
+    rs_exchanged: ["Échangé", "Exchanged"],
+    rs_credited: ["Crédité", "Credited"],
+    rs_closed: ["Fermé", "Closed"],
+    rs_cancelled: ["Annulé", "Cancelled"],
     chatIntro: ["Écrivez-nous : nous répondons ici même, en direct.", "Send us a message: we answer right here, live."],
     name: ["Nom", "Name"],
     optional: ["facultatif", "optional"],
@@ -669,60 +708,249 @@
       }
     })();
 
-    // -- 3. start a return (a chat of kind "return" until the returns flow exists) ----------
+    // -- 3. returns: order lookup, items, reason and outcome, then the RMA and its label -----
     (function () {
       var pane = tabs.return.pane;
+      var REASONS = ["wrong_size", "wrong_item", "defective", "not_as_described", "changed_mind", "arrived_damaged"];
+      var LABELLED = /^(label_issued|in_transit|received|inspected|refunded|exchanged|credited|closed)$/;
+      var found = null;
+      var lineInputs = [];
+      var returnToken = null;
+
+      // Step 1: the order number and its e-mail.
       var number = h("input", { name: "order_number", required: true, autocomplete: "off", placeholder: t("orderHint"), "data-autofocus": true, maxlength: "64" });
       var email = h("input", { name: "email", type: "email", required: true, autocomplete: "email", maxlength: "254", value: ctx.identity ? ctx.identity.email : null });
-      var reason = h("select", { name: "reason" });
-      t("reasons").split("|").forEach(function (text) {
-        reason.append(h("option", { text: text, value: text }));
+      var find = h("button", { class: "btn wide", type: "submit", text: t("findOrder") });
+      var lookupErrors = errorBox();
+      var lookupForm = h("form", { novalidate: true }, [h("p", { class: "intro", text: t("returnIntro") }), lookupErrors, field(t("orderNumber"), number), field(t("email"), email), find]);
+
+      // Step 2: the items, the reason and the wanted outcome.
+      var heading = h("strong", { tabindex: "-1" });
+      var lines = h("div");
+      var reason = h("select", { name: "reason", required: true });
+      REASONS.forEach(function (key) {
+        reason.append(h("option", { value: key, text: t("r_" + key) }));
       });
-      var problem = h("textarea", { name: "problem", required: true, rows: "3", maxlength: "4000" });
+      var outcome = h("select", { name: "outcome" });
+      var problem = h("textarea", { name: "comment", rows: "3", maxlength: "4000" });
       var submit = h("button", { class: "btn wide", type: "submit", text: t("startReturn") });
-      var errors = errorBox();
-      var form = h("form", { novalidate: true }, [
-        h("p", { class: "intro", text: t("returnIntro") }),
-        errors,
-        field(t("orderNumber"), number),
-        field(t("email"), email),
+      var pickErrors = errorBox();
+      var refusal = h("div", { class: "note", role: "alert", hidden: true });
+      var pickForm = h("form", { novalidate: true, hidden: true }, [
+        h("div", { class: "ohead" }, [heading]),
+        pickErrors,
+        h("h3", { text: t("returnLines") }),
+        lines,
         field(t("reason"), reason),
-        field(t("problem"), problem),
-        submit
+        field(t("outcome"), outcome),
+        field(t("problem"), problem, t("optional")),
+        submit,
+        h("p", { style: "margin:12px 0 0" }, [h("button", { class: "link", type: "button", text: t("anotherOrder"), onclick: restart })])
       ]);
-      pane.append(form);
-      form.addEventListener("submit", function (event) {
+
+      // Step 3: the return.
+      var result = h("div", { hidden: true });
+      pane.append(lookupForm, refusal, pickForm, result);
+
+      function restart() {
+        found = null;
+        returnToken = null;
+        showRefusal(null);
+        showError(lookupErrors, null);
+        pickForm.hidden = result.hidden = true;
+        lookupForm.hidden = false;
+        number.value = "";
+        number.focus();
+      }
+      function money(cents) {
+        try {
+          return new Intl.NumberFormat(lang === "fr" ? "fr-CA" : "en-CA", { style: "currency", currency: "CAD" }).format(cents / 100);
+        } catch (_) {
+          return (cents / 100).toFixed(2) + " $";
+        }
+      }
+      // A policy refusal: the API's own words, and a way to reach an agent (a "return" chat).
+      function showRefusal(text) {
+        refusal.textContent = "";
+        refusal.hidden = !text;
+        if (!text) return;
+        refusal.append(
+          h("p", { style: "margin:0 0 10px", text: text }),
+          h("button", { class: "btn small", type: "button", text: t("askAgent"), onclick: askAgent })
+        );
+      }
+      function askAgent() {
+        var order = found ? found.order_number : number.value.trim();
+        chat.prefill({ kind: "return", order_number: order, email: email.value.trim(), body: t("returnChat", { n: order }) });
+        select("chat", true);
+      }
+
+      lookupForm.addEventListener("submit", function (event) {
         event.preventDefault();
-        var invalid = [number, email, problem].filter(function (el) {
-          return !el.value.trim() || !el.checkValidity();
-        })[0];
-        if (invalid) {
-          showError(errors, { message: invalid.validationMessage || t("failed") });
-          invalid.focus();
+        if (!lookupForm.checkValidity()) {
+          (number.validity.valid ? email : number).focus();
+          showError(lookupErrors, { message: number.validity.valid ? email.validationMessage : number.validationMessage });
           return;
         }
-        showError(errors, null);
-        busy(submit, true);
-        chat
-          .start({
-            kind: "return",
-            order_number: number.value.trim(),
-            email: email.value.trim(),
-            body: t("returnBody", { r: reason.value, p: problem.value.trim() })
+        showError(lookupErrors, null);
+        showRefusal(null);
+        busy(find, true);
+        request("POST", "/api/v1/returns/lookup", { order_number: number.value.trim(), email: email.value.trim() })
+          .then(showOrder, function (err) {
+            showError(lookupErrors, err);
           })
-          .then(
-            function () {
-              problem.value = "";
-              select("chat", true);
-            },
-            function (err) {
-              showError(errors, err);
-            }
-          )
+          .then(function () {
+            busy(find, false);
+          });
+      });
+
+      function showOrder(order) {
+        found = order;
+        if (!order.returnable) {
+          showRefusal([order.refusal, order.contact_agent].filter(Boolean).join(" "));
+          refusal.querySelector("button").focus();
+          return;
+        }
+        heading.textContent = t("orderTitle", { n: order.order_number });
+        lines.textContent = "";
+        lineInputs = [];
+        (order.lines || []).forEach(function (line) {
+          var details = [line.size, line.color].filter(Boolean).join(", ");
+          var name = line.title + (details ? " — " + details : "");
+          var box = h("div", { class: "card", style: "padding:12px;margin:0 0 10px" }, [h("p", { style: "margin:0 0 8px;font-weight:600", text: name })]);
+          if (line.quantity_returnable > 0) {
+            var qty = h("select", { name: "quantity", "data-sku": line.sku });
+            for (var n = 0; n <= line.quantity_returnable; n++) qty.append(h("option", { value: String(n), text: String(n) }));
+            if (line.quantity_returnable === 1) qty.value = "1";
+            var swap = h("select", { name: "exchange_sku", "data-sku": line.sku });
+            (line.exchange_options || []).forEach(function (option) {
+              var what = [option.size, option.color].filter(Boolean).join(", ") || option.sku;
+              swap.append(h("option", { value: option.sku, disabled: !option.in_stock, text: what + (option.in_stock ? "" : " (" + t("outOfStock") + ")") }));
+            });
+            var swapField = field(h("span", {}, [t("exchangeFor"), h("span", { class: "sr", text: " : " + name })]), swap);
+            swapField.hidden = true;
+            box.append(field(h("span", {}, [t("quantity"), h("span", { class: "sr", text: " : " + name })]), qty), swapField);
+            lineInputs.push({ sku: line.sku, qty: qty, swap: swap, swapField: swapField, options: (line.exchange_options || []).length });
+          } else if (line.refusal) {
+            box.append(h("p", { style: "margin:0;color:#5b6470;font-size:14px", text: line.refusal }));
+          }
+          lines.append(box);
+        });
+        outcome.textContent = "";
+        (order.outcomes && order.outcomes.length ? order.outcomes : ["refund"]).forEach(function (key) {
+          outcome.append(h("option", { value: key, text: S["o_" + key] ? t("o_" + key) : key }));
+        });
+        if (order.reasons && order.reasons.length) {
+          Array.prototype.forEach.call(reason.options, function (option) {
+            option.hidden = option.disabled = order.reasons.indexOf(option.value) < 0;
+          });
+        }
+        exchangeFields();
+        showError(pickErrors, null);
+        lookupForm.hidden = true;
+        pickForm.hidden = false;
+        announce(t("orderTitle", { n: order.order_number }));
+        heading.focus();
+      }
+      function exchangeFields() {
+        lineInputs.forEach(function (item) {
+          item.swapField.hidden = outcome.value !== "exchange" || !item.options;
+        });
+      }
+      outcome.addEventListener("change", exchangeFields);
+
+      pickForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var chosen = lineInputs.filter(function (item) {
+          return +item.qty.value > 0;
+        });
+        if (!chosen.length) {
+          showError(pickErrors, { message: t("pickLine") });
+          (lineInputs[0] ? lineInputs[0].qty : submit).focus();
+          return;
+        }
+        showError(pickErrors, null);
+        showRefusal(null);
+        var payload = {
+          order_number: found.order_number,
+          email: email.value.trim(),
+          language: lang === "fr" ? "fr" : "en",
+          reason: reason.value,
+          outcome: outcome.value,
+          lines: chosen.map(function (item) {
+            var line = { sku: item.sku, quantity: +item.qty.value };
+            if (outcome.value === "exchange" && item.swap.value) line.exchange_sku = item.swap.value;
+            return line;
+          })
+        };
+        if (problem.value.trim()) payload.comment = problem.value.trim();
+        busy(submit, true);
+        request("POST", "/api/v1/returns", payload)
+          .then(showReturn, function (err) {
+            if (err.status === 422) {
+              showRefusal(err.message);
+              refusal.querySelector("button").focus();
+            } else showError(pickErrors, err);
+          })
           .then(function () {
             busy(submit, false);
           });
       });
+
+      function showReturn(created) {
+        returnToken = created.return_token;
+        pickForm.hidden = true;
+        problem.value = "";
+        render(created);
+        announce(t("returnTitle", { r: created.rma }));
+        result.querySelector("strong").focus();
+      }
+      function render(ret) {
+        var state = ret.state;
+        var label = S["rs_" + state] ? t("rs_" + state) : state;
+        var tone = /rejected|cancelled/.test(state) ? " bad" : LABELLED.test(state) ? " delivered" : "";
+        var rows = [];
+        function row(name, value) {
+          if (value) rows.push(h("dt", { text: name }), h("dd", { text: value }));
+        }
+        row(t("returnOrder"), ret.order_number || (found && found.order_number));
+        row(t("returnState"), label);
+        if (ret.estimate_cents != null) row(t("estimate"), money(ret.estimate_cents));
+        if (ret.shipping_fee_cents) row(t("shippingFee"), money(ret.shipping_fee_cents));
+        var hasLabel = !!ret.label_url || LABELLED.test(state);
+        var href = base + "/api/v1/returns/" + encodeURIComponent(ret.rma) + "/label.pdf?token=" + encodeURIComponent(returnToken || "");
+        result.textContent = "";
+        result.append(
+          h("div", { class: "card", "data-rma": ret.rma }, [
+            h("div", { class: "ohead" }, [
+              h("strong", { tabindex: "-1", style: "white-space:nowrap", text: t("returnTitle", { r: ret.rma }) }),
+              h("span", { class: "status" + tone, "data-status": state, text: label })
+            ]),
+            h("dl", {}, rows),
+            hasLabel
+              ? h("p", {}, [h("a", { class: "btn wide", href: href, target: "_blank", rel: "noopener noreferrer" }, [t("label"), icon("out")])])
+              : /rejected|cancelled/.test(state) ? null : h("p", { class: "note", text: t("labelLater") }),
+            h("p", { class: "intro", text: t("keepToken") }),
+            h("p", { style: "margin:0;display:flex;flex-direction:column;gap:10px;align-items:flex-start" }, [
+              hasLabel ? null : h("button", { class: "link", type: "button", text: t("refresh"), onclick: function () { refresh(ret.rma); } }),
+              h("button", { class: "link", type: "button", text: t("askAgent"), onclick: askAgent }),
+              h("button", { class: "link", type: "button", text: t("anotherReturn"), onclick: restart })
+            ])
+          ])
+        );
+        result.hidden = false;
+      }
+      function refresh(rma) {
+        request("GET", "/api/v1/returns/" + encodeURIComponent(rma) + "/status?token=" + encodeURIComponent(returnToken || "")).then(
+          function (ret) {
+            render(ret);
+            announce(S["rs_" + ret.state] ? t("rs_" + ret.state) : ret.state);
+          },
+          function (err) {
+            announce(describe(err));
+          }
+        );
+      }
     })();
 
     // -- 4. chat ---------------------------------------------------------------------------
@@ -738,6 +966,7 @@
       var typingTimer = 0;
       var readTimer = 0;
       var csatScore = null;
+      var pendingKind = null; // "return" when the Return tab sent the customer here
 
       // The first message: who is writing, then the message.
       var startPane = h("div", { class: "pane" });
@@ -803,9 +1032,10 @@
         }
         showError(sErrors, null);
         busy(sSubmit, true);
-        start({ body: body, name: sName.value.trim(), email: sEmail.value.trim(), order_number: sOrder.value.trim(), search_query_id: help.queryId() })
+        start({ kind: pendingKind, body: body, name: sName.value.trim(), email: sEmail.value.trim(), order_number: sOrder.value.trim(), search_query_id: help.queryId() })
           .then(
             function () {
+              pendingKind = null;
               sBody.value = "";
               input.focus();
             },
@@ -1109,6 +1339,7 @@
         setOnline: setOnline,
         stopTyping: stopTyping,
         prefill: function (values) {
+          if (values.kind) pendingKind = values.kind;
           if (token) {
             if (values.order_number && !input.value) input.value = values.order_number + " : ";
             return;
