@@ -15,6 +15,7 @@ from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
+RETRAIN_EVERY = 20
 
 
 class AutoTyper:
@@ -23,6 +24,8 @@ class AutoTyper:
         self._threshold = threshold
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-typer")
         self._model = None
+        self._corrections_seen = 0
+        db.changes.listen(self.on_event)
 
     def warm(self) -> Future:
         """Train the model in the background so the first ticket is not slower."""
@@ -30,11 +33,34 @@ class AutoTyper:
 
     def _typer(self):
         if self._model is None:
-            from widget_api.problem_typing import ProblemTyper
-
-            model = ProblemTyper.default()
-            self._model = model.with_threshold(self._threshold) if self._threshold else model
+            self._model = self._train()
         return self._model
+
+    def _train(self):
+        """The shipped model, retrained with the agents' corrections kept in the event log."""
+        from widget_api.problem_typing import Example, ProblemTyper
+
+        model = ProblemTyper.default()
+        corrections = [
+            Example.for_ticket(subject, body, label, lang)
+            for subject, body, label, lang in self._db.read(tickets.type_corrections)
+        ]
+        if corrections:
+            model = model.with_corrections(corrections)
+        return model.with_threshold(self._threshold) if self._threshold else model
+
+    def on_event(self, event) -> None:
+        """Every ``RETRAIN_EVERY`` corrections by agents, learn from them (in the background)."""
+        if event.name == "ticket.problem_type_changed" and event.actor.type == "agent":
+            self._corrections_seen += 1
+            if self._corrections_seen % RETRAIN_EVERY == 0:
+                self._pool.submit(self._retrain)
+
+    def _retrain(self) -> None:
+        try:
+            self._model = self._train()
+        except Exception:  # keep the current model
+            log.exception("retraining the problem typer failed")
 
     def submit(self, ticket_id: int, subject: str | None, body: str) -> Future:
         return self._pool.submit(self._type_one, ticket_id, subject, body)

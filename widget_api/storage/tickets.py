@@ -636,3 +636,19 @@ def set_typing(
 def mark_customer_read(w: Writer, ticket_id: int, at: datetime) -> None:
     w.cur.execute("UPDATE tickets SET customer_read_at = ? WHERE id = ?", [at, ticket_id])
     w.touched(ticket_id)
+
+
+def type_corrections(cur: Cursor, limit: int = 5000) -> list[tuple[str, str, str, str]]:
+    """(subject, first customer message, corrected type, language) of tickets whose problem type
+    an agent set or changed, the latest correction of each ticket, newest first."""
+    cur.execute(
+        "WITH corrected AS (SELECT ticket_id, arg_max(after ->> 'problem_type', id) AS label"
+        " FROM events WHERE name = 'ticket.problem_type_changed' AND actor_type = 'agent'"
+        " GROUP BY 1)"
+        " SELECT t.subject, (SELECT m.body_text FROM messages m WHERE m.ticket_id = t.id"
+        " AND m.kind = 'inbound' ORDER BY m.id LIMIT 1), c.label, t.language"
+        " FROM corrected c JOIN tickets t ON t.id = c.ticket_id"
+        " WHERE c.label IS NOT NULL ORDER BY t.id DESC LIMIT ?",
+        [limit],
+    )
+    return [r for r in cur.fetchall() if r[1]]
