@@ -285,7 +285,9 @@ class Database:
         self._queue.put(None)
         self._thread.join()
         try:
-            self._root.execute("FORCE CHECKPOINT")
+            # A plain CHECKPOINT: FORCE would wait on a reader that another thread left open.
+            # If one is still open, the WAL keeps everything and the next open replays it.
+            self._root.execute("CHECKPOINT")
         except duckdb.Error as exc:  # read-only or already failing: closing still matters more
             log.warning("checkpoint on close failed: %s", exc)
         self._root.close()
