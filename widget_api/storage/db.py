@@ -161,6 +161,8 @@ class Database:
             raise
         self._write_batch = write_batch
         self._local = threading.local()
+        self._cursors: list[Cursor] = []  # every thread's read cursor, closed before checkpoint
+        self._cursors_lock = threading.Lock()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self.changes = ChangeFeed()
         self._writer = Writer(self._root.cursor(), self.changes)
@@ -179,6 +181,8 @@ class Database:
         if cur is None:
             cur = self._root.cursor()
             self._local.cur = cur
+            with self._cursors_lock:
+                self._cursors.append(cur)
         return cur
 
     def read(self, fn: Callable[[Cursor], T]) -> T:
@@ -284,9 +288,14 @@ class Database:
         self._closed = True
         self._queue.put(None)
         self._thread.join()
+        # Readers left with an unfinished result keep a transaction open, which CHECKPOINT
+        # refuses (and FORCE CHECKPOINT waits on forever): close every cursor first.
+        with self._cursors_lock:
+            for cur in [*self._cursors, self._writer.cur]:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
+            self._cursors.clear()
         try:
-            # A plain CHECKPOINT: FORCE would wait on a reader that another thread left open.
-            # If one is still open, the WAL keeps everything and the next open replays it.
             self._root.execute("CHECKPOINT")
         except duckdb.Error as exc:  # read-only or already failing: closing still matters more
             log.warning("checkpoint on close failed: %s", exc)
