@@ -31,6 +31,8 @@ NAV = (
     NavPage("inbox", "support", "dash.nav.inbox", ":material/inbox:"),
     NavPage("ticket", "support", "dash.nav.ticket", ":material/forum:"),
     NavPage("help_center", "support", "hc.title", ":material/menu_book:"),
+    NavPage("returns", "support", "rd.title", ":material/assignment_return:"),
+    NavPage("receiving", "support", "rd.receiving.title", ":material/barcode_scanner:"),
     NavPage("analytics", "reports", "an.title", ":material/monitoring:"),
     NavPage("incidents", "reports", "inc.title", ":material/crisis_alert:"),
     NavPage("agents", "admin", "dash.nav.agents", ":material/group:", admins_only=True),

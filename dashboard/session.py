@@ -18,7 +18,10 @@ from widget_api.settings import Settings
 # Keys that belong to one signed-in agent and go away with the token.
 _AGENT_KEYS = ("agent", "api_client", "store_tz", "sidebar_lang", "notices")
 # Page state (drafts, selections, open ticket) is the agent's too: the next one starts clean.
-_PAGE_PREFIXES = ("inbox_", "ticket_", "agents_", "store_", "macros_")
+_PAGE_PREFIXES = (
+    "inbox_", "ticket_", "agents_", "store_", "macros_", "returns_", "receiving_", "analytics_",
+    "incidents_", "help_center_", "mail_",
+)  # fmt: skip
 
 
 def api_url() -> str:

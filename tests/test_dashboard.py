@@ -44,6 +44,8 @@ PAGES = {
     "analytics": "app_pages/analytics.py",
     "incidents": "app_pages/incidents.py",
     "mail": "app_pages/mail.py",
+    "returns": "app_pages/returns.py",
+    "receiving": "app_pages/receiving.py",
 }
 WINTER_ORDER = "ND-200003"
 _emails = itertools.count()
@@ -432,7 +434,9 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     assert list(admin) == ["support", "reports", "admin"]
     assert [p.name for p in admin["admin"]] == ["agents", "store", "macros", "mail"]
     assert "admin" not in agent
-    assert [p.name for p in agent["support"]] == ["inbox", "ticket", "help_center"]
+    assert [p.name for p in agent["support"]] == [
+        "inbox", "ticket", "help_center", "returns", "receiving",
+    ]  # fmt: skip
     only_mine = navigation.visible("admin", lambda name: name in ("inbox", "ticket"))
     assert list(only_mine) == ["support"]
 
