@@ -75,6 +75,20 @@ async def _load(url: str, path: str, *, requests: int, concurrency: int, body_fo
     return Figures(path, client_ms, server_ms)
 
 
+def _settle(url: str, token: str, limit: float = 180) -> None:
+    """Wait for the background work the intake burst started (typing each ticket, SLA states)
+    to finish, so that the reads below are measured on an idle server."""
+    headers = {"Authorization": f"Bearer {token}"}
+    params = {"q": "essai", "problem_type": "order_status", "limit": 1}
+    last, stable, deadline = -1, 0, time.monotonic() + limit
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+        while time.monotonic() < deadline and stable < 3:
+            typed = client.get("/api/v1/tickets", params=params).json()["total"]
+            stable = stable + 1 if typed == last else 0
+            last = typed
+            time.sleep(1)
+
+
 def _reads(url: str, token: str, repeat: int) -> list[Figures]:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
@@ -240,6 +254,7 @@ def run_bench(
             click.echo(intake.line())
             ratio = _pct(sorted(intake.client_ms), 99) / _pct(sorted(health.client_ms), 99)
             click.echo(f"intake p99 / health p99 = {ratio:.2f} (target ≤ 3)")
+            _settle(url, token)
             for figures in _reads(url, token, repeat):
                 click.echo(figures.line())
             for figures in _pages(url, token, max(5, repeat // 5)):
