@@ -3,10 +3,6 @@ each with real numbers, and real Chromium takes screenshots of the reports."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, free_port, login, start_server
+from tests.browser import ARTIFACTS, chromium, streamlit_dashboard
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, start_server
 from widget_api.domain.setup import create_admin
 from widget_api.storage import Database
 
@@ -82,27 +78,8 @@ def test_mail_page_renders_for_admins(demo_server, token):
 
 @pytest.fixture(scope="module")
 def dashboard_url(demo_server) -> Iterator[str]:
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "reports-dashboard.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
-             "--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "COMPTOIR_DASHBOARD__API_URL": demo_server.url},
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with streamlit_dashboard(demo_server.url, "reports-dashboard.log") as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -5,10 +5,8 @@ screenshot of the returns page in French. The board's and forms' logic is tested
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard import returns_view as rv
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, free_port, login, start_server
+from tests.browser import ARTIFACTS, chromium, streamlit_dashboard
+from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, login, start_server
 from widget_api.contracts.returns import ReturnDetail, ReturnKpis, ReturnSummary
 from widget_api.domain.returns.demo import seed_demo_returns
 from widget_api.domain.setup import create_admin
@@ -392,27 +390,8 @@ def test_returns_logic_never_imports_storage():
 # -- real Chromium -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dashboard_url(demo_server) -> Iterator[str]:
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "returns-dashboard.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
-             "--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "COMPTOIR_DASHBOARD__API_URL": demo_server.url},
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with streamlit_dashboard(demo_server.url, "returns-dashboard.log") as url:
+        yield url
 
 
 @pytest.mark.browser
