@@ -4,22 +4,15 @@ its barcode, the 3PL API and its key, agents' steps, invalid transitions and can
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import (
     ORDER_EMAIL,
-    ROOT,
     RunningServer,
-    free_port,
     login,
     make_database,
     start_server,
@@ -29,40 +22,9 @@ from widget_api.storage import Database
 from widget_api.storage.rows import utcnow
 
 MARIE = "marie.tremblay@videotron.ca"
-SERVE = ROOT / "tests" / "fixtures" / "returns" / "serve.py"
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def _app_registers_returns() -> bool:
-    """Whether ``comptoir serve`` already serves the returns API (app.py registers it)."""
-    from widget_api.app import create_app
-    from widget_api.settings import Settings
-
-    return any(route.path == "/api/v1/returns" for route in create_app(Settings()).routes)
-
-
-def _start(db_path: Path) -> RunningServer:
-    if _app_registers_returns():
-        return start_server(db_path)
-    port = free_port()
-    log_path = db_path.parent / f"server-{port}.log"
-    process = subprocess.Popen(
-        [sys.executable, str(SERVE), str(db_path), str(port)],
-        stdout=log_path.open("w"), stderr=subprocess.STDOUT, cwd=ROOT,
-        env={**os.environ, "COMPTOIR_SECURITY__SECRET_KEY": "test-secret"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return RunningServer(url, db_path, process, log_path)
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start: {log_path.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +35,7 @@ def returns_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     make_database(db_path)
     with Database(db_path) as db:
         shop.load(db, utcnow())
-    running = _start(db_path)
+    running = start_server(db_path)
     yield running
     running.stop()
 
