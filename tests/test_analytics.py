@@ -164,3 +164,18 @@ def test_spike_detection_flags_a_jump_and_not_noise():
     found = detect_spikes(rows, weeks, SpikeRule())
     assert [(s.key, s.week, s.count) for s in found] == [("PK-ALIZE-M-NOIR", weeks[5], 14)]
     assert found[0].baseline == 3.33 and found[0].ratio == 4.2  # mean of the other weeks
+
+
+FACTS = (
+    "SELECT id, agent_replies, first_reply_by, first_response_at, reopens FROM tickets ORDER BY id"
+)
+
+
+def test_the_writer_keeps_reply_and_reopen_facts_equal_to_a_recount(built):
+    db, ids = built
+    kept = db.read(lambda cur: cur.execute(FACTS).fetchall())
+    by_id = {row[0]: row[1:] for row in kept}
+    assert by_id[ids["t2"]] == (2, ids["agent"], datetime(2026, 11, 16, 15, 0), 1)
+    assert by_id[ids["t3"]] == (0, None, None, 0)
+    db.write(lambda w: tickets.refresh_facts(w.cur))
+    assert db.read(lambda cur: cur.execute(FACTS).fetchall()) == kept

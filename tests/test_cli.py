@@ -83,7 +83,7 @@ def test_backup_and_restore_round_trip_every_row(tmp_path):
     before = duckdb.connect(str(source), read_only=True)
     after = duckdb.connect(str(target), read_only=True)
     assert row_counts(after) == row_counts(before)
-    query = "SELECT ref, subject, tags, search_text FROM tickets ORDER BY id"
+    query = "SELECT ref, subject, tags, search_doc FROM tickets ORDER BY id"
     assert after.execute(query).fetchall() == before.execute(query).fetchall()
     query = "SELECT * FROM events ORDER BY id"
     assert after.execute(query).fetchall() == before.execute(query).fetchall()

@@ -210,10 +210,10 @@ def test_refs_and_order_numbers_have_their_formats(seeded_db: Database) -> None:
     assert all(re.fullmatch(r"ND-\d{6}", n) for n in numbers)
 
 
-def test_search_text_is_the_folded_text_of_the_ticket(seeded_db: Database) -> None:
+def test_search_doc_is_the_folded_text_of_the_ticket(seeded_db: Database) -> None:
     tickets = rows(
         seeded_db,
-        "SELECT t.id, t.ref, t.subject, c.email, c.name, t.order_number, t.search_text"
+        "SELECT t.id, t.ref, t.subject, c.email, c.name, t.order_number, t.search_doc"
         " FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id % 7 = 0",
     )
     bodies: dict[int, list[str]] = {}

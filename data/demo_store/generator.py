@@ -45,6 +45,8 @@ from data.demo_store.tables import (
     products_table,
     tickets_table,
 )
+from widget_api.storage import search_signatures
+from widget_api.storage import tickets as tickets_repo
 
 if TYPE_CHECKING:
     from widget_api.storage.db import Database
@@ -377,6 +379,8 @@ def _write(con, tables: dict[str, pa.Table]) -> None:
         con.register("demo_events", tables["events"])
         con.execute(f"INSERT INTO events BY NAME {_EVENT_SELECT}")
         con.unregister("demo_events")
+        tickets_repo.refresh_facts(con)
+        search_signatures.backfill(con)
         con.commit()
     except BaseException:
         con.rollback()

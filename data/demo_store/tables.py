@@ -199,7 +199,7 @@ def message_table(steps, plan, people, bodies, sources, agent_ids, customer_id, 
     return {"table": table, "id_by_step": ids, "ticket_mentions": ticket_mentions}
 
 
-def search_text(header: pa.Array, messages_table: pa.Table, first_ticket_id: int, n: int):
+def search_doc(header: pa.Array, messages_table: pa.Table, first_ticket_id: int, n: int):
     """fold(ref subject e-mail name order) + " " + fold(message) for each message in order,
     as the live writer builds it."""
     ticket = messages_table["ticket_id"].to_numpy() - first_ticket_id
@@ -376,9 +376,7 @@ def tickets_table(
             "snoozed_until": ts(np.full(n, NEVER)),
             "solved_at": ts(np.where(lc.solve <= now_s, lc.solve, NEVER)),
             "closed_at": ts(np.where(lc.close <= now_s, lc.close, NEVER)),
-            "search_text": search_text(
-                texts.fold_many(header), msg["table"], int(ticket_ids[0]), n
-            ),
+            "search_doc": search_doc(texts.fold_many(header), msg["table"], int(ticket_ids[0]), n),
         }
     )
 

@@ -2,8 +2,10 @@
 quality, CSAT, agents, and the weekly counts behind recurring-incident detection.
 
 Every query takes the same filter (a date range on ticket creation and optional channels) and
-returns plain rows, ready for a chart or a CSV. Reply times come from the messages (append-only,
-one row per message.created event); status history comes from the event log.
+returns plain rows, ready for a chart or a CSV. Reply counts, first replies and reopens come
+from the per-ticket facts the writer keeps on each ticket row (recounted from the messages and
+the event log after merges and bulk loads, see ``tickets.refresh_facts``), so a report reads one
+table; per-agent solves still come from the event log.
 """
 
 from __future__ import annotations
@@ -82,67 +84,49 @@ def _facts(scope: Scope) -> tuple[str, list]:
     sql = f"""
     scoped AS (
         SELECT t.id, t.ref, t.subject, t.channel, t.priority, t.status, t.problem_type,
-               t.assignee_id, t.order_id, t.tags, t.created_at, t.solved_at
+               t.assignee_id, t.order_id, t.tags, t.created_at, t.solved_at,
+               t.first_response_at AS first_reply_at, t.agent_replies AS replies,
+               t.first_reply_by, t.reopens
         FROM tickets t WHERE {where}
     ),
-    agent_replies AS (
-        SELECT m.ticket_id, min(m.created_at) AS first_reply_at, count(*) AS replies,
-               arg_min(m.author_id, m.created_at) AS first_reply_by
-        FROM messages m JOIN scoped s ON s.id = m.ticket_id
-        WHERE m.kind = 'outbound' AND m.author_type = 'agent' GROUP BY 1
-    ),
-    reopened AS (
-        SELECT e.ticket_id, count(*) AS reopens
-        FROM events e JOIN scoped s ON s.id = e.ticket_id
-        WHERE e.name = 'ticket.status_changed'
-          AND e.before ->> 'status' IN ('solved', 'closed')
-          AND e.after ->> 'status' NOT IN ('solved', 'closed')
-        GROUP BY 1
-    ),
     matched AS (
-        SELECT s.id, arg_min(p.name, p.rank) AS policy, arg_min(p.hours, p.rank) AS hours,
+        SELECT k.channel, k.priority, arg_min(p.name, p.rank) AS policy,
+               arg_min(p.hours, p.rank) AS hours,
                arg_min(p.first_reply_minutes, p.rank) AS first_target,
                arg_min(p.resolution_minutes, p.rank) AS resolution_target
-        FROM scoped s JOIN sla_policies p
-          ON (len(p.channels) = 0 OR list_contains(p.channels, s.channel))
-         AND (len(p.priorities) = 0 OR list_contains(p.priorities, s.priority))
-        GROUP BY 1
+        FROM (SELECT DISTINCT channel, priority FROM scoped) k JOIN sla_policies p
+          ON (len(p.channels) = 0 OR list_contains(p.channels, k.channel))
+         AND (len(p.priorities) = 0 OR list_contains(p.priorities, k.priority))
+        GROUP BY 1, 2
     ),
     timed AS (
-        SELECT s.*, r.first_reply_at, coalesce(r.replies, 0) AS replies, r.first_reply_by,
-               coalesce(o.reopens, 0) AS reopens, m.policy, m.hours, m.first_target,
-               m.resolution_target
-        FROM scoped s LEFT JOIN agent_replies r ON r.ticket_id = s.id
-        LEFT JOIN reopened o ON o.ticket_id = s.id LEFT JOIN matched m ON m.id = s.id
-    ),
-    b_created AS (
-        SELECT t.id, coalesce(b.cum_before + least(greatest(epoch(t.created_at)
-               - epoch(b.start_at), 0) / 60, b.minutes), 0) AS at_min
-        FROM timed t ASOF LEFT JOIN business_spans b ON t.created_at >= b.start_at
-    ),
-    b_reply AS (
-        SELECT t.id, coalesce(b.cum_before + least(greatest(epoch(t.first_reply_at)
-               - epoch(b.start_at), 0) / 60, b.minutes), 0) AS at_min
-        FROM timed t ASOF LEFT JOIN business_spans b ON t.first_reply_at >= b.start_at
-        WHERE t.first_reply_at IS NOT NULL
-    ),
-    b_solved AS (
-        SELECT t.id, coalesce(b.cum_before + least(greatest(epoch(t.solved_at)
-               - epoch(b.start_at), 0) / 60, b.minutes), 0) AS at_min
-        FROM timed t ASOF LEFT JOIN business_spans b ON t.solved_at >= b.start_at
-        WHERE t.solved_at IS NOT NULL AND t.status IN ('solved', 'closed')
+        SELECT s.*, m.policy, m.hours, m.first_target, m.resolution_target
+        FROM scoped s LEFT JOIN matched m ON m.channel = s.channel AND m.priority = s.priority
     ),
     facts AS (
         SELECT t.*,
                (epoch(t.first_reply_at) - epoch(t.created_at)) / 3600 AS frt_cal_h,
-               (br.at_min - bc.at_min) / 60 AS frt_biz_h,
+               (CASE WHEN t.first_reply_at IS NOT NULL THEN {_at_min("br", "t.first_reply_at")} END
+                - {_at_min("bc", "t.created_at")}) / 60 AS frt_biz_h,
                CASE WHEN t.status IN ('solved', 'closed')
                     THEN (epoch(t.solved_at) - epoch(t.created_at)) / 3600 END AS res_cal_h,
-               (bs.at_min - bc.at_min) / 60 AS res_biz_h
-        FROM timed t JOIN b_created bc ON bc.id = t.id
-        LEFT JOIN b_reply br ON br.id = t.id LEFT JOIN b_solved bs ON bs.id = t.id
+               (CASE WHEN t.solved_at IS NOT NULL AND t.status IN ('solved', 'closed')
+                     THEN {_at_min("bs", "t.solved_at")} END
+                - {_at_min("bc", "t.created_at")}) / 60 AS res_biz_h
+        FROM timed t
+        ASOF LEFT JOIN business_spans bc ON t.created_at >= bc.start_at
+        ASOF LEFT JOIN business_spans br ON t.first_reply_at >= br.start_at
+        ASOF LEFT JOIN business_spans bs ON t.solved_at >= bs.start_at
     )"""
     return sql, params
+
+
+def _at_min(alias: str, column: str) -> str:
+    """Business minutes from the first span to ``column``, through its ASOF-joined span."""
+    return (
+        f"coalesce({alias}.cum_before + least(greatest(epoch({column})"
+        f" - epoch({alias}.start_at), 0) / 60, {alias}.minutes), 0)"
+    )
 
 
 def _scope_where(scope: Scope) -> tuple[str, list]:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from widget_api.storage import search_signatures
 from widget_api.storage.migrate import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ class Database:
         self._closed = False
         if not read_only:
             apply_migrations(self._writer.cur)
+            search_signatures.backfill(self._writer.cur)
         self._thread = threading.Thread(
             target=self._write_loop, name="comptoir-writer", daemon=True
         )

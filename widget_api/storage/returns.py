@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from widget_api.storage import search_signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
@@ -687,13 +688,19 @@ def bulk_ticket_changes(w: Writer, changes: Sequence[dict[str, Any]]) -> None:
     """Per ticket: messages added, newest time, search text to append, tags."""
     if not changes:
         return
+    sigs = search_signatures.signatures([c["search"] for c in changes])
+    ors = ", ".join(f"{col} = tickets.{col} | d.{col}" for col in search_signatures.COLUMNS)
     w.cur.execute(
         "UPDATE tickets SET message_count = message_count + d.n,"
-        " updated_at = greatest(updated_at, d.at), search_text = search_text || d.search,"
+        f" updated_at = greatest(updated_at, d.at), search_doc = search_doc || d.search, {ors},"
         " tags = d.tags FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::INTEGER[]) AS n,"
         " unnest(?::TIMESTAMP[]) AS at, unnest(?::VARCHAR[]) AS search,"
-        " unnest(?::VARCHAR[][]) AS tags) d WHERE tickets.id = d.id",
-        [[c[k] for c in changes] for k in ("id", "messages", "at", "search", "tags")],
+        f" unnest(?::VARCHAR[][]) AS tags, {search_signatures.unnest_sql()}) d"
+        " WHERE tickets.id = d.id",
+        [
+            *([c[k] for c in changes] for k in ("id", "messages", "at", "search", "tags")),
+            *search_signatures.column_lists(sigs),
+        ],
     )
 
 

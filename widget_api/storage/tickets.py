@@ -14,6 +14,7 @@ from typing import Any
 from widget_api.contracts.tickets import TicketQuery
 from widget_api.domain.refs import ticket_ref
 from widget_api.domain.text import fold, search_terms
+from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
@@ -58,6 +59,9 @@ class NewMessage:
     mentions: tuple[int, ...] = ()
 
 
+_SIGNATURE_PARAMS = ", ".join("?" for _ in signatures.COLUMNS)
+
+
 # -- writes -----------------------------------------------------------------------------------
 def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
     """Insert the ticket and its first message; return (id, public reference)."""
@@ -74,7 +78,8 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
     w.cur.execute(
         "INSERT INTO tickets (id, ref, subject, status, priority, channel, language, customer_id,"
         " order_id, order_number, conversation_token_hash, source, tags, created_at, updated_at,"
-        " search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" search_doc, {', '.join(signatures.COLUMNS)})"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {_SIGNATURE_PARAMS})",
         [
             ticket_id,
             ref,
@@ -92,6 +97,7 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
             new.at,
             new.at,
             search,
+            *signatures.signature(search),
         ],
     )
     append(
@@ -162,23 +168,31 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
         )
     is_customer = msg.kind == "inbound"
     is_public_reply = msg.kind == "outbound" and msg.author_type == "agent"
+    added = fold(msg.body_text)[:4000]
     w.cur.execute(
         "UPDATE tickets SET message_count = message_count + 1, updated_at = ?,"
-        " search_text = search_text || ' ' || ?,"
+        f" search_doc = search_doc || ' ' || ?, {signatures.or_assignments()},"
         " last_customer_message_at = CASE WHEN ? THEN ? ELSE last_customer_message_at END,"
         " last_agent_message_at = CASE WHEN ? THEN ? ELSE last_agent_message_at END,"
+        " first_reply_by = CASE WHEN ? AND first_response_at IS NULL THEN ?"
+        "                  ELSE first_reply_by END,"
         " first_response_at = CASE WHEN ? AND first_response_at IS NULL THEN ?"
-        "                     ELSE first_response_at END"
+        "                     ELSE first_response_at END,"
+        " agent_replies = agent_replies + CASE WHEN ? THEN 1 ELSE 0 END"
         " WHERE id = ?",
         [
             msg.at,
-            fold(msg.body_text)[:4000],
+            added,
+            *signatures.signature(added),
             is_customer,
             msg.at,
             is_public_reply,
             msg.at,
             is_public_reply,
+            msg.author_id,
+            is_public_reply,
             msg.at,
+            is_public_reply,
             msg.ticket_id,
         ],
     )
@@ -233,11 +247,13 @@ def update(
     sets = [f"{col} = ?" for col in changed]
     values = [new for _, new in changed.values()]
     if "status" in changed:
-        new_status = changed["status"][1]
+        old_status, new_status = changed["status"]
         sets.append("solved_at = CASE WHEN ? THEN ? ELSE solved_at END")
         values += [new_status == "solved", at]
         sets.append("closed_at = CASE WHEN ? THEN ? ELSE closed_at END")
         values += [new_status == "closed", at]
+        if old_status in RESOLVED_STATUSES and new_status not in RESOLVED_STATUSES:
+            sets.append("reopens = reopens + 1")
     w.cur.execute(
         f"UPDATE tickets SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
         [*values, at, ticket_id],
@@ -298,6 +314,7 @@ def id_for_token(cur: Cursor, token_hash: str) -> int | None:
 
 
 OPEN_STATUSES = ("new", "open")
+RESOLVED_STATUSES = ("solved", "closed")
 ACTIVE_STATUSES = ("new", "open", "pending", "on_hold")
 EXCEPTION_TYPES = ("address_change", "wrong_item")
 
@@ -369,7 +386,8 @@ def _where(
 
 
 def _text_clauses(terms: list[str]) -> tuple[list[str], list[Any]]:
-    return ["contains(search_text, ?)" for _ in terms], list(terms)
+    sql, params = signatures.match_sql(terms)
+    return [sql], params
 
 
 def _encode_cursor(values: list[Any]) -> str:
@@ -578,17 +596,45 @@ def move_messages(w: Writer, from_ticket: int, to_ticket: int) -> int:
         "SELECT count(*) FROM messages WHERE ticket_id = ?", [from_ticket]
     ).fetchone()
     w.cur.execute("UPDATE messages SET ticket_id = ? WHERE ticket_id = ?", [to_ticket, from_ticket])
+    doc, *sig = w.cur.execute(
+        f"SELECT search_doc, {', '.join(signatures.COLUMNS)} FROM tickets WHERE id = ?",
+        [from_ticket],
+    ).fetchone()
     w.cur.execute(
         "UPDATE tickets SET message_count = (SELECT count(*) FROM messages WHERE ticket_id = ?),"
-        " search_text = search_text || ' ' || (SELECT search_text FROM tickets WHERE id = ?)"
-        " WHERE id = ?",
-        [to_ticket, from_ticket, to_ticket],
+        f" search_doc = search_doc || ' ' || ?, {signatures.or_assignments()} WHERE id = ?",
+        [to_ticket, doc, *sig, to_ticket],
     )
     w.cur.execute(
         "UPDATE tickets SET message_count = 0, merged_into_id = ? WHERE id = ?",
         [to_ticket, from_ticket],
     )
+    refresh_facts(w.cur, [to_ticket, from_ticket])
     return moved
+
+
+def refresh_facts(cur: Cursor, ticket_ids: list[int] | None = None) -> None:
+    """Recount the per-ticket facts the writer keeps (public agent replies: how many, the first
+    when and by whom; reopens) from the messages and the event log, for ``ticket_ids`` or every
+    ticket: after a merge moves messages, or after a bulk load."""
+    only = "TRUE" if ticket_ids is None else "t.id IN (SELECT unnest(?::BIGINT[]))"
+    cur.execute(
+        "UPDATE tickets SET agent_replies = d.replies, first_reply_by = d.first_by,"
+        " first_response_at = d.first_at, reopens = d.reopens"
+        " FROM (SELECT t.id, coalesce(r.replies, 0) AS replies, r.first_by, r.first_at,"
+        "       coalesce(o.reopens, 0) AS reopens FROM tickets t"
+        "   LEFT JOIN (SELECT ticket_id, count(*) AS replies,"
+        "              arg_min(author_id, created_at) AS first_by, min(created_at) AS first_at"
+        "              FROM messages WHERE kind = 'outbound' AND author_type = 'agent'"
+        "              GROUP BY 1) r ON r.ticket_id = t.id"
+        "   LEFT JOIN (SELECT ticket_id, count(*) AS reopens FROM events"
+        "              WHERE name = 'ticket.status_changed'"
+        "                AND before ->> 'status' IN ('solved', 'closed')"
+        "                AND after ->> 'status' NOT IN ('solved', 'closed')"
+        f"              GROUP BY 1) o ON o.ticket_id = t.id WHERE {only}) d"
+        " WHERE tickets.id = d.id",
+        [] if ticket_ids is None else [ticket_ids],
+    )
 
 
 def resolve_merged(cur: Cursor, ticket_id: int) -> int:

@@ -29,7 +29,7 @@ from widget_api.domain.returns.money import refund_breakdown
 from widget_api.domain.text import fold
 from widget_api.i18n import money, t
 from widget_api.settings import Settings
-from widget_api.storage import Database, agents
+from widget_api.storage import Database, agents, search_signatures
 from widget_api.storage import returns as repo
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
@@ -349,6 +349,8 @@ class _Bulk:
         subject = t("returns.ticket.subject", lang, order=order["number"])
         body = flow.request_body(order["number"], b.request.lines, b.reason, b.outcome, None,
                                  lang)  # fmt: skip
+        search = fold(" ".join(filter(None, [ref, subject, customer["email"], customer["name"],
+                                             order["number"]])))  # fmt: skip
         row = {
             "id": ticket_id, "ref": ref, "subject": subject, "status": "new",
             "priority": "normal", "channel": "web", "language": lang,
@@ -358,8 +360,9 @@ class _Bulk:
             "source": json.dumps({"origin": "returns"}), "tags": ["return"],
             "problem_type": "return_request", "message_count": 0, "created_at": at,
             "updated_at": at, "last_customer_message_at": at, "solved_at": None,
-            "search_text": fold(" ".join(filter(None, [ref, subject, customer["email"],
-                                                       customer["name"], order["number"]]))),
+            "search_doc": search,
+            **dict(zip(search_signatures.COLUMNS, search_signatures.signature(search),
+                       strict=True)),
         }  # fmt: skip
         self.rows["tickets"].append(row)
         self.new_tickets[ticket_id] = row
