@@ -29,6 +29,7 @@ from data.demo_store.people import DEMO_AGENTS
 from data.demo_store.plan import MARKETPLACES
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.refs import ticket_ref
+from widget_api.storage import search_signatures
 
 
 # -- helpers: arrays to Arrow -----------------------------------------------------------------
@@ -346,6 +347,8 @@ def tickets_table(
     token_bytes = rng.bytes(32 * n)  # the demo never needs the tokens, only their hashes
     token_hash = [hashlib.sha256(token_bytes[i * 32 : i * 32 + 32]).hexdigest() for i in range(n)]
     confidence = cols["confidence"]
+    doc = search_doc(texts.fold_many(header), msg["table"], int(ticket_ids[0]), n)
+    sigs = search_signatures.signatures(doc.to_pylist())
     return pa.table(
         {
             "id": pa.array(ticket_ids, pa.int64()),
@@ -376,7 +379,11 @@ def tickets_table(
             "snoozed_until": ts(np.full(n, NEVER)),
             "solved_at": ts(np.where(lc.solve <= now_s, lc.solve, NEVER)),
             "closed_at": ts(np.where(lc.close <= now_s, lc.close, NEVER)),
-            "search_doc": search_doc(texts.fold_many(header), msg["table"], int(ticket_ids[0]), n),
+            "search_doc": doc,
+            **{
+                column: pa.array(sigs[:, i], pa.int64())
+                for i, column in enumerate(search_signatures.COLUMNS)
+            },
         }
     )
 

@@ -29,6 +29,13 @@ _CHUNK = 50_000
 def signatures(texts: Sequence[str]) -> np.ndarray:
     """One signature per text: an (n, 16) int64 array, bit ``k`` of word ``w`` = trigram bit
     ``64 * w + k``."""
+    if len(texts) <= _CHUNK:
+        return _signatures(texts)
+    parts = [_signatures(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)]
+    return np.concatenate(parts)
+
+
+def _signatures(texts: Sequence[str]) -> np.ndarray:
     n = len(texts)
     if n == 0:
         return np.zeros((0, WORDS), dtype=np.int64)

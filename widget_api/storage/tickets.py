@@ -453,41 +453,47 @@ def _page(
     cur: Cursor, query: TicketQuery, clauses: list[str], params: list[Any], count: bool = False
 ) -> tuple:
     """The page's rows and next cursor; with ``count``, also the number of matches, from the
-    same pass over the tickets (the matches are materialised once)."""
+    same pass over the tickets.
+
+    With ``count`` (a text search) only the ids and sort keys of the matches are materialised:
+    the scan then reads the search columns and the keys alone, and the page's 50 rows are
+    fetched by id afterwards."""
     keys = _SORTS[query.sort]
-    page_clauses, page_params = list(clauses), list(params)
+    aliased = [(f"_k{i}", direction, kind) for i, (_, direction, kind) in enumerate(keys)]
+    cursor_clauses: list[str] = []
+    cursor_params: list[Any] = []
     if query.cursor:
         values = _decode_cursor(query.cursor, [kind for _, _, kind in keys])
-        predicate, cursor_params = _after_cursor(keys, values)
-        page_clauses.append(predicate)
-        page_params += cursor_params
-    order = ", ".join(f"{expr} {direction}" for expr, direction, _ in keys)
+        predicate, cursor_params = _after_cursor(keys if not count else aliased, values)
+        cursor_clauses.append(predicate)
+    key_order = ", ".join(f"_k{i} {direction}" for i, (_, direction, _) in enumerate(keys))
     key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _, _) in enumerate(keys))
-    columns = f"{_SUMMARY_COLUMNS.replace('t.', '')}, {key_select}"
-    where = " AND ".join(page_clauses) or "TRUE"
+    key_columns = ", ".join(f"k._k{i}" for i in range(len(keys)))
+    columns = _SUMMARY_COLUMNS.replace("t.", "tickets.")
     if count:
         # All matches once; the count ignores the cursor, the page honours it.
-        all_where = " AND ".join(clauses) or "TRUE"
-        cursor_where = " AND ".join(page_clauses[len(clauses) :]) or "TRUE"
         source = (
-            f"WITH matches AS MATERIALIZED (SELECT {columns} FROM tickets WHERE {all_where}),"
-            f" page AS (SELECT * FROM matches WHERE {cursor_where} ORDER BY {order} LIMIT ?)"
+            f"WITH matches AS MATERIALIZED (SELECT id AS _id, {key_select} FROM tickets"
+            f" WHERE {' AND '.join(clauses) or 'TRUE'}),"
+            f" page_keys AS (SELECT * FROM matches WHERE {' AND '.join(cursor_clauses) or 'TRUE'}"
+            f" ORDER BY {key_order} LIMIT ?),"
+            f" page AS (SELECT {columns}, {key_columns} FROM page_keys k"
+            " JOIN tickets ON tickets.id = k._id)"
         )
-        source_params = [*params, *page_params[len(params) :], query.limit + 1]
         extra = ", (SELECT count(*) FROM matches) AS _total"
     else:
+        where = " AND ".join(clauses + cursor_clauses) or "TRUE"
         source = (
-            f"WITH page AS (SELECT {columns} FROM tickets WHERE {where} ORDER BY {order} LIMIT ?)"
+            f"WITH page AS (SELECT {_SUMMARY_COLUMNS.replace('t.', '')}, {key_select}"
+            f" FROM tickets WHERE {where} ORDER BY {key_order} LIMIT ?)"
         )
-        source_params = [*page_params, query.limit + 1]
         extra = ""
     cur.execute(
         f"{source} SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
         f" c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name{extra}"
         " FROM page t JOIN customers c ON c.id = t.customer_id"
-        " LEFT JOIN agents a ON a.id = t.assignee_id"
-        f" ORDER BY {', '.join(f'_k{i} {d}' for i, (_, d, _) in enumerate(keys))}",
-        source_params,
+        f" LEFT JOIN agents a ON a.id = t.assignee_id ORDER BY {key_order}",
+        [*params, *cursor_params, query.limit + 1],
     )
     rows = dicts(cur)
     next_cursor = None
