@@ -78,17 +78,23 @@ class Scope:
         return sql, params
 
 
-def _facts(scope: Scope) -> tuple[str, list]:
-    """A CTE named ``facts``: one row per ticket in scope with its times, policy and outcomes."""
+_FACT_COLUMNS = (
+    "t.id, t.channel, t.priority, t.status, t.assignee_id, t.created_at, t.solved_at,"
+    " t.first_response_at AS first_reply_at, t.agent_replies AS replies, t.first_reply_by,"
+    " t.reopens"
+)
+# What the drill-down shows or filters on besides the facts.
+_DRILL_COLUMNS = "t.ref, t.subject, t.problem_type, t.order_id, t.tags"
+
+
+def _facts(scope: Scope, extra_columns: str = "") -> tuple[str, list]:
+    """A CTE named ``facts``: one row per ticket in scope with its times, policy and outcomes.
+    Only the columns reports aggregate are carried (``extra_columns`` adds more), so a CTE
+    read twice stays narrow."""
     where, params = _scope_where(scope)
+    columns = f"{_FACT_COLUMNS}, {extra_columns}" if extra_columns else _FACT_COLUMNS
     sql = f"""
-    scoped AS (
-        SELECT t.id, t.ref, t.subject, t.channel, t.priority, t.status, t.problem_type,
-               t.assignee_id, t.order_id, t.tags, t.created_at, t.solved_at,
-               t.first_response_at AS first_reply_at, t.agent_replies AS replies,
-               t.first_reply_by, t.reopens
-        FROM tickets t WHERE {where}
-    ),
+    scoped AS (SELECT {columns} FROM tickets t WHERE {where}),
     matched AS (
         SELECT k.channel, k.priority, arg_min(p.name, p.rank) AS policy,
                arg_min(p.hours, p.rank) AS hours,
@@ -133,8 +139,10 @@ def _scope_where(scope: Scope) -> tuple[str, list]:
     return scope.where("t")
 
 
-def _run(cur: Cursor, scope: Scope, select: str, extra: list | None = None) -> list[dict]:
-    ctes, params = _facts(scope)
+def _run(
+    cur: Cursor, scope: Scope, select: str, extra: list | None = None, columns: str = ""
+) -> list[dict]:
+    ctes, params = _facts(scope, columns)
     cur.execute(f"WITH {ctes} {select}", [*params, *(extra or [])])
     return dicts(cur)
 
@@ -160,47 +168,72 @@ def volume(cur: Cursor, scope: Scope) -> dict[str, list[dict]]:
 
 
 def response_times(cur: Cursor, scope: Scope) -> list[dict]:
+    """Median and 90th percentile of first reply and resolution, calendar and business hours,
+    from one pass over the facts."""
     return _run(
         cur,
         scope,
-        """SELECT 'first_reply' AS metric, count(frt_cal_h) AS tickets,
-                  median(frt_cal_h) AS calendar_median_h,
-                  quantile_cont(frt_cal_h, 0.9) AS calendar_p90_h,
-                  median(frt_biz_h) AS business_median_h,
-                  quantile_cont(frt_biz_h, 0.9) AS business_p90_h FROM facts
-           UNION ALL
-           SELECT 'resolution', count(res_cal_h), median(res_cal_h),
-                  quantile_cont(res_cal_h, 0.9), median(res_biz_h),
-                  quantile_cont(res_biz_h, 0.9) FROM facts""",
+        """, summary AS (
+            SELECT count(frt_cal_h) AS f_n, median(frt_cal_h) AS f_cm,
+                   quantile_cont(frt_cal_h, 0.9) AS f_c90, median(frt_biz_h) AS f_bm,
+                   quantile_cont(frt_biz_h, 0.9) AS f_b90,
+                   count(res_cal_h) AS r_n, median(res_cal_h) AS r_cm,
+                   quantile_cont(res_cal_h, 0.9) AS r_c90, median(res_biz_h) AS r_bm,
+                   quantile_cont(res_biz_h, 0.9) AS r_b90
+            FROM facts
+        )
+        SELECT 'first_reply' AS metric, f_n AS tickets, f_cm AS calendar_median_h,
+               f_c90 AS calendar_p90_h, f_bm AS business_median_h, f_b90 AS business_p90_h
+        FROM summary
+        UNION ALL
+        SELECT 'resolution', r_n, r_cm, r_c90, r_bm, r_b90 FROM summary""",
     )
 
 
 def sla_compliance(cur: Cursor, scope: Scope, now: datetime) -> list[dict]:
     """Per policy and metric: targets met, breached, and the compliance rate. Unanswered
-    tickets already past their first-reply target count as breached."""
+    tickets already past their first-reply target count as breached. One pass over the facts;
+    a policy/metric appears when some ticket has that target (and, for resolution, is solved)."""
     ctes, params = _facts(scope)
     cur.execute(
         f"""WITH {ctes},
         outcomes AS (
-            SELECT policy, 'first_reply' AS metric,
-                   CASE WHEN first_reply_at IS NOT NULL
+            SELECT policy,
+                   first_target IS NOT NULL AS has_first,
+                   CASE WHEN first_target IS NULL THEN NULL
+                        WHEN first_reply_at IS NOT NULL
                         THEN (CASE WHEN hours = 'business' THEN frt_biz_h ELSE frt_cal_h END)
                              * 60 <= first_target
                         WHEN (epoch(?::TIMESTAMP) - epoch(created_at)) / 60 > first_target
                         THEN FALSE
-                   END AS met
-            FROM facts WHERE first_target IS NOT NULL
+                   END AS first_met,
+                   resolution_target IS NOT NULL AND res_cal_h IS NOT NULL AS has_resolution,
+                   CASE WHEN resolution_target IS NOT NULL AND res_cal_h IS NOT NULL
+                        THEN (CASE WHEN hours = 'business' THEN res_biz_h ELSE res_cal_h END)
+                             * 60 <= resolution_target
+                   END AS resolution_met
+            FROM facts
+        ),
+        per_policy AS (
+            SELECT policy,
+                   count(*) FILTER (WHERE has_first) AS f_rows, count(first_met) AS f_n,
+                   count(*) FILTER (WHERE first_met) AS f_met,
+                   count(*) FILTER (WHERE NOT first_met) AS f_breached,
+                   count(*) FILTER (WHERE has_resolution) AS r_rows,
+                   count(resolution_met) AS r_n,
+                   count(*) FILTER (WHERE resolution_met) AS r_met,
+                   count(*) FILTER (WHERE NOT resolution_met) AS r_breached
+            FROM outcomes GROUP BY 1
+        ),
+        rows AS (
+            SELECT policy, 'first_reply' AS metric, f_n AS tickets, f_met AS met,
+                   f_breached AS breached FROM per_policy WHERE f_rows > 0
             UNION ALL
-            SELECT policy, 'resolution',
-                   (CASE WHEN hours = 'business' THEN res_biz_h ELSE res_cal_h END) * 60
-                       <= resolution_target
-            FROM facts WHERE resolution_target IS NOT NULL AND res_cal_h IS NOT NULL
+            SELECT policy, 'resolution', r_n, r_met, r_breached FROM per_policy WHERE r_rows > 0
         )
-        SELECT policy, metric, count(met) AS tickets, count(*) FILTER (WHERE met) AS met,
-               count(*) FILTER (WHERE NOT met) AS breached,
-               round(100.0 * count(*) FILTER (WHERE met) / nullif(count(met), 0), 1)
-                   AS compliance_pct
-        FROM outcomes GROUP BY 1, 2 ORDER BY 1, 2""",
+        SELECT policy, metric, tickets, met, breached,
+               round(100.0 * met / nullif(tickets, 0), 1) AS compliance_pct
+        FROM rows ORDER BY 1, 2""",
         [*params, now],
     )
     return dicts(cur)
@@ -357,8 +390,9 @@ def drill(cur: Cursor, scope: Scope, filters: dict[str, object], limit: int) -> 
                    round(res_cal_h, 2) AS resolution_calendar_h,
                    round(res_biz_h, 2) AS resolution_business_h, replies, reopens,
                    (SELECT score FROM csat_ratings r WHERE r.ticket_id = facts.id) AS csat
-            FROM facts WHERE {where} ORDER BY created_at DESC LIMIT ?""",
+            FROM facts WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?""",
         [*params, limit],
+        columns=_DRILL_COLUMNS,
     )
 
 

@@ -464,7 +464,7 @@ def _page(
     cursor_params: list[Any] = []
     if query.cursor:
         values = _decode_cursor(query.cursor, [kind for _, _, kind in keys])
-        predicate, cursor_params = _after_cursor(keys if not count else aliased, values)
+        predicate, cursor_params = _after_cursor(aliased if count else keys, values)
         cursor_clauses.append(predicate)
     key_order = ", ".join(f"_k{i} {direction}" for i, (_, direction, _) in enumerate(keys))
     key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _, _) in enumerate(keys))
