@@ -271,19 +271,23 @@ def backlog(cur: Cursor, scope: Scope) -> list[dict]:
 
 
 def quality(cur: Cursor, scope: Scope) -> list[dict]:
+    """One-touch and reopen rates among solved tickets: reads the scoped facts alone (no
+    business time or policy needed)."""
     return _run(
         cur,
         scope,
-        """SELECT count(*) FILTER (WHERE res_cal_h IS NOT NULL) AS solved,
-                  count(*) FILTER (WHERE res_cal_h IS NOT NULL AND replies = 1) AS one_touch,
-                  count(*) FILTER (WHERE reopens > 0) AS reopened,
-                  round(100.0 * count(*) FILTER (WHERE res_cal_h IS NOT NULL AND replies = 1)
-                        / nullif(count(*) FILTER (WHERE res_cal_h IS NOT NULL), 0), 1)
-                      AS one_touch_pct,
-                  round(100.0 * count(*) FILTER (WHERE reopens > 0)
-                        / nullif(count(*) FILTER (WHERE res_cal_h IS NOT NULL), 0), 1)
-                      AS reopen_pct
-           FROM facts""",
+        """, solved AS (
+            SELECT status IN ('solved', 'closed') AND solved_at IS NOT NULL AS solved, replies,
+                   reopens FROM scoped
+        )
+        SELECT count(*) FILTER (WHERE solved) AS solved,
+               count(*) FILTER (WHERE solved AND replies = 1) AS one_touch,
+               count(*) FILTER (WHERE reopens > 0) AS reopened,
+               round(100.0 * count(*) FILTER (WHERE solved AND replies = 1)
+                     / nullif(count(*) FILTER (WHERE solved), 0), 1) AS one_touch_pct,
+               round(100.0 * count(*) FILTER (WHERE reopens > 0)
+                     / nullif(count(*) FILTER (WHERE solved), 0), 1) AS reopen_pct
+        FROM solved""",
     )
 
 
