@@ -114,3 +114,19 @@ def test_at_risk_tickets_fill_the_inbox_view(tmp_path):
             assert client.get("/api/v1/views").json()["views"]["sla_at_risk"] >= 1
     finally:
         server.stop()
+
+
+def test_a_restart_keeps_the_stored_states_and_a_settings_change_recomputes_them(tmp_path):
+    with Database(tmp_path / "sla.duckdb") as db:
+        ids = [_ticket(db) for _ in range(3)]
+        first = SlaWorker(db, "America/Toronto")
+        assert first.flush() == 3  # no states were ever computed
+        assert first.flush() == 0
+        restarted = SlaWorker(db, "America/Toronto")
+        assert restarted.flush() == 0  # same settings: the stored states stand
+        db.write(lambda w: settings_store.put(w, "sla", FAST.model_dump(mode="json"), SYSTEM,
+                                              utcnow()))  # fmt: skip
+        restarted.reload()
+        assert restarted.flush() == 3
+        assert {_sla(db, i)[0] for i in ids} == {"Instant"}
+        assert SlaWorker(db, "America/Montreal").flush() == 3  # another time zone, other hours

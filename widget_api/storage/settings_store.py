@@ -25,6 +25,15 @@ def put(w: Writer, key: str, value: dict, actor: Actor, at: datetime) -> None:
            before=_redacted(key, before), after=_redacted(key, value))  # fmt: skip
 
 
+def remember(w: Writer, key: str, value: dict, at: datetime) -> None:
+    """Bookkeeping the server keeps for itself (not a merchant's setting, so no event)."""
+    w.cur.execute(
+        "INSERT INTO store_settings (key, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        [key, json.dumps(value), at],
+    )
+
+
 def _redacted(key: str, value: dict | None) -> dict | None:
     """The event log keeps what changed, never a secret or password."""
     if value is None:

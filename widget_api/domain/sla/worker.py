@@ -3,6 +3,7 @@ breached as time passes, and breaches escalated by priority as the policy says."
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -19,6 +20,9 @@ from widget_api.storage.events import SYSTEM
 log = logging.getLogger(__name__)
 KEY = "sla"
 _BATCH = 2000
+# The settings the stored SLA states were computed with; bump ENGINE when the rules change.
+COMPUTED_FOR_KEY = "sla.states_computed_for"
+ENGINE = 1
 
 
 def load_settings(db: Database) -> SlaSettings:
@@ -39,6 +43,7 @@ class SlaWorker:
         self._interval = interval
         self._tick_every = tick_every
         self._pending: set[int] = set()
+        self._record_when_done: str | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -47,14 +52,25 @@ class SlaWorker:
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the policies; every unresolved ticket is recomputed."""
+        """Re-read the policies. The states stored on the tickets are kept when they were
+        computed with these same settings (a plain restart); otherwise every unresolved ticket
+        is recomputed, and the settings are recorded once all of them are."""
         self.settings = load_settings(self._db)
         self.calendar = calendar_for(self.settings, self._timezone)
         refresh_reference(self._db, self.settings, self.calendar)
+        fingerprint = self._fingerprint()
+        saved = self._db.read(lambda cur: settings_store.get(cur, COMPUTED_FOR_KEY))
+        if saved == {"fingerprint": fingerprint}:
+            return
         with self._lock:
             self._pending.update(self._db.read(sla_store.unresolved_ids))
             self._pending.update(self._db.read(sla_store.resolved_with_state))
+            self._record_when_done = fingerprint
         self._wake.set()
+
+    def _fingerprint(self) -> str:
+        text = f"{ENGINE}|{self._timezone}|{self.settings.model_dump_json()}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def start(self) -> None:
         """Run in the background (tests call ``flush`` and ``tick`` directly instead)."""
@@ -87,8 +103,12 @@ class SlaWorker:
         """Recompute the tickets that changed; return how many."""
         with self._lock:
             pending, self._pending = sorted(self._pending), set()
+            record, self._record_when_done = self._record_when_done, None
         for start in range(0, len(pending), _BATCH):
             self._recompute(pending[start : start + _BATCH])
+        if record and record == self._fingerprint():
+            self._db.write(lambda w: settings_store.remember(
+                w, COMPUTED_FOR_KEY, {"fingerprint": record}, _now()))  # fmt: skip
         return len(pending)
 
     def _recompute(self, ids: list[int]) -> None:
