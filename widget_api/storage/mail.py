@@ -538,21 +538,31 @@ def recent_auto_ack(cur: Cursor, address: str, since: datetime) -> bool:
 def replies_to_send(
     cur: Cursor, channels: tuple[str, ...], watermark: int, ticket_ids: list[int] | None = None
 ) -> list[tuple[int, int]]:
-    """(ticket id, message id) of agent replies on mail tickets that are not queued yet."""
-    params: list[Any] = [watermark, *channels]
+    """(ticket id, message id) of agent replies on mail tickets that are not queued yet.
+
+    The unsent agent replies are found first, in the messages alone: most calls (one per
+    committed change) find none and stop there, without joining the tickets."""
+    params: list[Any] = [watermark]
     extra = ""
     if ticket_ids is not None:
         if not ticket_ids:
             return []
-        extra = f" AND m.ticket_id IN ({', '.join('?' for _ in ticket_ids)})"
+        extra = f" AND ticket_id IN ({', '.join('?' for _ in ticket_ids)})"
         params += ticket_ids
+    candidates = cur.execute(
+        "SELECT ticket_id, id FROM messages WHERE kind = 'outbound' AND author_type = 'agent'"
+        f" AND delivery = 'none' AND id > ?{extra}",
+        params,
+    ).fetchall()
+    if not candidates:
+        return []
     rows = cur.execute(
-        "SELECT m.ticket_id, m.id FROM messages m JOIN tickets t ON t.id = m.ticket_id"
-        " WHERE m.kind = 'outbound' AND m.author_type = 'agent' AND m.delivery = 'none'"
-        f" AND m.id > ? AND t.channel IN ({', '.join('?' for _ in channels)}){extra}"
+        "SELECT m.ticket_id, m.id FROM (SELECT unnest(?::BIGINT[]) AS ticket_id,"
+        " unnest(?::BIGINT[]) AS id) m JOIN tickets t ON t.id = m.ticket_id"
+        f" WHERE t.channel IN ({', '.join('?' for _ in channels)})"
         " AND NOT EXISTS (SELECT 1 FROM mail_outbox o WHERE o.message_id = m.id)"
         " ORDER BY m.id",
-        params,
+        [[c[0] for c in candidates], [c[1] for c in candidates], *channels],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
 
