@@ -76,13 +76,18 @@ def write_states(w: Writer, states: dict[int, tuple]) -> None:
         [ids],
     ).fetchall():
         current[row[0]] = tuple(row[1:])
-    for ticket_id, values in states.items():
-        if current[ticket_id] != tuple(values):
-            w.cur.execute(
-                "UPDATE tickets SET sla_policy = ?, sla_metric = ?, sla_due_at = ?,"
-                " sla_warn_at = ?, sla_state = ? WHERE id = ?",
-                [*values, ticket_id],
-            )
+    changed = [(i, *v) for i, v in states.items() if current[i] != tuple(v)]
+    if not changed:
+        return
+    columns = list(zip(*changed, strict=True))
+    w.cur.execute(
+        "UPDATE tickets SET sla_policy = d.policy, sla_metric = d.metric, sla_due_at = d.due_at,"
+        " sla_warn_at = d.warn_at, sla_state = d.state FROM (SELECT unnest(?::BIGINT[]) AS id,"
+        " unnest(?::VARCHAR[]) AS policy, unnest(?::VARCHAR[]) AS metric,"
+        " unnest(?::TIMESTAMP[]) AS due_at, unnest(?::TIMESTAMP[]) AS warn_at,"
+        " unnest(?::VARCHAR[]) AS state) d WHERE tickets.id = d.id",
+        [list(c) for c in columns],
+    )
 
 
 def tick(w: Writer, now: datetime) -> list[tuple[int, str, str]]:
