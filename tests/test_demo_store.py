@@ -525,3 +525,25 @@ def test_logipro_incident_tickets_are_tagged_3pl(seeded_db: Database) -> None:
         [start, end],
     )
     assert untagged == 0
+
+
+def test_a_few_percent_of_solved_tickets_are_reopened_by_the_customer(seeded_db: Database) -> None:
+    solved, reopened = rows(
+        seeded_db,
+        "SELECT count(*) FILTER (WHERE status IN ('solved', 'closed')),"
+        " count(*) FILTER (WHERE reopens > 0) FROM tickets",
+    )[0]
+    assert 0.01 <= reopened / solved <= 0.08
+    # Each reopen is the customer's message after a solve, in the event log and the facts.
+    events = scalar(
+        seeded_db,
+        "SELECT count(*) FROM events WHERE name = 'ticket.status_changed'"
+        " AND before ->> 'status' = 'solved' AND after ->> 'status' = 'open'"
+        " AND actor_type = 'customer'",
+    )
+    assert events == scalar(seeded_db, "SELECT sum(reopens) FROM tickets")
+    questions = scalar(
+        seeded_db,
+        "SELECT count(*) FROM tickets WHERE reopens > 0 AND problem_type = 'product_question'",
+    )
+    assert questions == 0

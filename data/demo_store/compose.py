@@ -25,6 +25,7 @@ from data.demo_store.lifecycle import (
     M_REPLY2,
     ONE,
     QUIET,
+    REOPEN,
     THANKS,
 )
 from data.demo_store.orders import CARRIER_EN, PROMO_CODES
@@ -294,12 +295,18 @@ def render(rng, plan: TicketPlan, lang, slots, steps, lc) -> tuple[np.ndarray, n
     rows = np.flatnonzero(steps.what == M_CUSTOMER2)
     t = steps.ticket[rows]
     thanks = lc.shape[t] == THANKS
+    reopened = lc.shape[t] == REOPEN
     body = np.empty(len(t), dtype=object)
     for lg in ("fr", "en"):
         sel = np.flatnonzero(lang[t] == lg)
         pools = dict(texts.LANGS[lg].CUSTOMER_INFO)
         pools["_thanks"] = texts.LANGS[lg].THANKS
-        keys = np.where(thanks[sel], "_thanks", _pool_keys(pools, plan, t[sel])).astype(object)
+        pools["_reopened"] = texts.LANGS[lg].REOPENED
+        keys = np.select(
+            [thanks[sel], reopened[sel]],
+            ["_thanks", "_reopened"],
+            default=_pool_keys(pools, plan, t[sel]),
+        ).astype(object)
         body[sel] = texts.pick_fill(rng, pools, keys, t[sel], slots)
     sloppy = noise[t] == 2
     body[sloppy] = [texts.sloppy(x) for x in body[sloppy]]
@@ -384,17 +391,19 @@ def _agent_replies(rng, plan, lang, short, slots, lc, t, slot_kind) -> np.ndarra
     shape = lc.shape[t]
     if slot_kind == M_REPLY1:
         kind = np.select(
-            [np.isin(shape, [ONE, QUIET, THANKS]), np.isin(shape, [BACK, FORGOT])],
+            [np.isin(shape, [ONE, QUIET, THANKS, REOPEN]), np.isin(shape, [BACK, FORGOT])],
             ["resolve", "ask"],
             default="hold",
         )
         agent = lc.a1[t]
     else:
-        kind = np.where(shape == HOLD, "after_hold", "resolve")
+        kind = np.select(
+            [shape == HOLD, shape == REOPEN], ["after_hold", "after_reopen"], default="resolve"
+        )
         agent = lc.a2[t]
     ask_keys = _pool_keys(texts.LANGS["fr"].AGENT_ASK, plan, t)
     keys = np.where(
-        np.isin(kind, ["resolve", "after_hold"]),
+        np.isin(kind, ["resolve", "after_hold", "after_reopen"]),
         plan.key[t],
         np.where(kind == "ask", ask_keys, plan.ptype[t]),
     )
@@ -414,6 +423,7 @@ def _agent_replies(rng, plan, lang, short, slots, lc, t, slot_kind) -> np.ndarra
         for key, pool in mod.AGENT_RESOLVE.items():
             pools[f"resolve:{key}"] = pool
             pools[f"after_hold:{key}"] = tuple(f"{mod.AFTER_HOLD_OPENER} {x}" for x in pool)
+            pools[f"after_reopen:{key}"] = tuple(f"{mod.REOPEN_OPENER} {x}" for x in pool)
         for key, pool in mod.AGENT_ASK.items():
             pools[f"ask:{key}"] = pool
         for key, pool in mod.AGENT_HOLD.items():

@@ -10,6 +10,8 @@ Thread shapes (status after each step in brackets):
 - ``THANKS``: question, answer [pending], "merci!" [open], agent solves without a message
 - ``HOLD``: question, answer [on_hold] + internal note, answer after the 3PL/carrier check [solved]
 - ``FORGOT``/``HOLD_STALE``: like BACK/HOLD but the last step never comes (old backlog)
+- ``REOPEN``: question, answer and solve [solved], the customer writes back that it is not
+  fixed [open, a reopen], second answer [solved]
 
 Solved tickets close 96 h after they were solved.
 
@@ -27,10 +29,11 @@ import numpy as np
 from data.demo_store.clock import HOUR, MINUTE, NEVER, business_add
 from data.demo_store.people import DEMO_AGENTS
 
-ONE, QUIET, BACK, THANKS, HOLD, FORGOT, HOLD_STALE = range(7)
-SHAPE_NAMES = ("one", "quiet", "back", "thanks", "hold", "forgot", "hold_stale")
+ONE, QUIET, BACK, THANKS, HOLD, FORGOT, HOLD_STALE, REOPEN = range(8)
+SHAPE_NAMES = ("one", "quiet", "back", "thanks", "hold", "forgot", "hold_stale", "reopen")
 KEVIN = 3  # handles the marketplaces
 HOLD_TYPES = ("delivery_problem", "wrong_item", "defective_product", "refund_status")
+NEVER_REOPENED = ("product_question", "other")
 AUTO_CLOSE = 96 * HOUR
 AUTO_SOLVE = 96 * HOUR
 BREACH_SHARE = 0.065
@@ -64,7 +67,7 @@ class Lifecycle:
     def resolution(self) -> np.ndarray:
         """When the agent's fix went out (cancelled, reshipped, refunded...), or NEVER."""
         resolved_at_r1 = np.isin(self.shape, [ONE, QUIET, THANKS])
-        resolved_at_r2 = np.isin(self.shape, [BACK, HOLD])
+        resolved_at_r2 = np.isin(self.shape, [BACK, HOLD, REOPEN])
         return np.where(resolved_at_r1, self.r1, np.where(resolved_at_r2, self.r2, NEVER))
 
 
@@ -105,12 +108,13 @@ _CUSTOMER_LAG = {  # wall-clock hours
 
 def _shape_probabilities(ptype: np.ndarray, channel: np.ndarray, is_3pl: np.ndarray) -> np.ndarray:
     n = len(ptype)
-    p = np.tile(np.array([0.30, 0.22, 0.28, 0.15, 0.0, 0.015, 0.0]), (n, 1))
+    p = np.tile(np.array([0.30, 0.22, 0.28, 0.15, 0.0, 0.015, 0.0, 0.04]), (n, 1))
     can_hold = np.isin(ptype, HOLD_TYPES)
     p[can_hold, HOLD] = np.where(is_3pl[can_hold] & (ptype[can_hold] == "wrong_item"), 0.3, 0.14)
     p[can_hold, HOLD_STALE] = 0.012
     other = ptype == "other"
-    p[other] = [0.7, 0.05, 0.08, 0.17, 0.0, 0.0, 0.0]
+    p[other] = [0.7, 0.05, 0.08, 0.17, 0.0, 0.0, 0.0, 0.0]
+    p[np.isin(ptype, NEVER_REOPENED), REOPEN] = 0.0  # an answered question stays answered
     market = np.isin(channel, ["amazon", "etsy"])
     p[market, ONE] += 0.2
     return p / p.sum(axis=1, keepdims=True)
@@ -151,11 +155,14 @@ def simulate(
     )
     t_assign = np.where(auto, t0, np.maximum(t0 + 1, r1 - rng.integers(MINUTE, 20 * MINUTE, n)))
 
-    # The customer writes back (BACK, THANKS, FORGOT).
-    customer_back = np.isin(shape, [BACK, THANKS, FORGOT])
+    # The customer writes back (BACK, THANKS, FORGOT; REOPEN after the solve, before the
+    # ticket closes).
+    customer_back = np.isin(shape, [BACK, THANKS, FORGOT, REOPEN])
     c2 = np.where(
         customer_back, r1 + np.maximum(_by_channel(rng, channel, _CUSTOMER_LAG), 30), never
     )
+    reopen = shape == REOPEN
+    c2[reopen] = np.minimum(c2[reopen], r1[reopen] + AUTO_CLOSE - HOUR)
     # Second answer (BACK after the reply, HOLD after the check).
     n1 = np.where(
         np.isin(shape, [HOLD, HOLD_STALE]), r1 + rng.integers(MINUTE, 20 * MINUTE, n), never
@@ -165,6 +172,7 @@ def simulate(
     r2 = never.copy()
     back = shape == BACK
     r2[back] = business_add(c2[back], d2[back])
+    r2[reopen] = business_add(c2[reopen], d2[reopen])
     hold = shape == HOLD
     r2[hold] = business_add(n1[hold], hold_wait[hold])
 
@@ -184,7 +192,7 @@ def simulate(
     solve_by_system = shape == QUIET
     solve[shape == ONE] = r1[shape == ONE]
     solve[shape == QUIET] = r1[shape == QUIET] + AUTO_SOLVE
-    solve[back | hold] = r2[back | hold]
+    solve[back | hold | reopen] = r2[back | hold | reopen]
     thanks = shape == THANKS
     solve[thanks] = business_add(
         c2[thanks], rng.integers(2 * MINUTE, 90 * MINUTE, int(thanks.sum()))
@@ -265,10 +273,12 @@ def status_changes(lc: Lifecycle, now_s: int) -> Steps:
         )
 
     hold_like = np.isin(shape, [HOLD, HOLD_STALE])
-    after_r1 = np.where(shape == ONE, S_SOLVED, np.where(hold_like, S_ON_HOLD, S_PENDING))
+    solved_at_r1 = np.isin(shape, [ONE, REOPEN])
+    after_r1 = np.where(solved_at_r1, S_SOLVED, np.where(hold_like, S_ON_HOLD, S_PENDING))
     add(np.ones(n, bool), lc.r1, S_NEW, after_r1, lc.a1, 5)
-    add(lc.c2 < NEVER, lc.c2, S_PENDING, S_OPEN, -1, 8)
-    add(shape == BACK, lc.r2, S_OPEN, S_SOLVED, lc.a2, 12)
+    before_c2 = np.where(shape == REOPEN, S_SOLVED, S_PENDING)
+    add(lc.c2 < NEVER, lc.c2, before_c2, S_OPEN, -1, 8)
+    add(np.isin(shape, [BACK, REOPEN]), lc.r2, S_OPEN, S_SOLVED, lc.a2, 12)
     add(shape == HOLD, lc.r2, S_ON_HOLD, S_SOLVED, lc.a1, 12)
     add(shape == THANKS, lc.solve, S_OPEN, S_SOLVED, lc.a1, 13)
     add(shape == QUIET, lc.solve, S_PENDING, S_SOLVED, -2, 13)

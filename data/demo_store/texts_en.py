@@ -301,6 +301,14 @@ CUSTOMER_INFO: dict[str, tuple[str, ...]] = {
     "other": ("Sure, I'll email you the details.",),
 }
 
+REOPENED = (  # the customer writes back after the ticket was solved
+    "Hi again, sorry but this still isn't sorted on my end. Could you check again?",
+    "Hello, I thought this was fixed but the problem is back.",
+    "Following up: nothing has changed on my side yet.",
+    "Hi, sorry to bother you again but it's still not working.",
+    "still nothing on my end, can someone look again?",
+)
+
 THANKS = (
     "Thanks so much!",
     "Perfect, thank you!",
@@ -328,6 +336,7 @@ AGENT_CLOSERS = (
 )
 SIGNATURE = "{agent}\nNordet Customer Care"
 AFTER_HOLD_OPENER = "Thanks for your patience, I have an update."
+REOPEN_OPENER = "Sorry this isn't sorted yet, I'm picking your file back up."
 
 AGENT_RESOLVE: dict[str, tuple[str, ...]] = {
     "order_status/not_shipped": (

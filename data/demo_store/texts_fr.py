@@ -445,6 +445,14 @@ CUSTOMER_INFO: dict[str, tuple[str, ...]] = {
     ),
 }
 
+REOPENED = (  # the customer writes back after the ticket was solved
+    "Re-bonjour, finalement ce n'est pas réglé de mon côté. Pouvez-vous revérifier?",
+    "Bonjour, je reviens vers vous : le problème n'est toujours pas réglé.",
+    "Allo, désolé de vous relancer mais ça ne fonctionne toujours pas.",
+    "Bonjour, je pensais que c'était réglé mais ce n'est pas le cas. Merci de regarder à nouveau.",
+    "re bonjour toujours rien de mon bord",
+)
+
 THANKS = (
     "Merci beaucoup!",
     "Parfait, merci!",
@@ -473,6 +481,7 @@ AGENT_CLOSERS = (
 )
 SIGNATURE = "{agent}\nService à la clientèle Nordet"
 AFTER_HOLD_OPENER = "Merci de votre patience, j'ai eu des nouvelles."
+REOPEN_OPENER = "Désolé que ce ne soit pas encore réglé, je reprends votre dossier."
 
 AGENT_RESOLVE: dict[str, tuple[str, ...]] = {
     "order_status/not_shipped": (
