@@ -42,19 +42,6 @@ SORTS = ("waiting", "newest", "priority", "updated")
 ACTIVE_STATUSES = ["new", "open", "pending", "on_hold"]
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
-PROBLEM_TYPES = (
-    "order_status",
-    "delivery_problem",
-    "return_request",
-    "refund_status",
-    "wrong_item",
-    "defective_product",
-    "address_change",
-    "order_change",
-    "product_question",
-    "billing",
-    "other",
-)
 PAGE_SIZE = 25
 
 # Colours of the labels in the table (Streamlit's theme colour names work as CSS colours too).

@@ -25,6 +25,7 @@ from data.demo_store import (
 from data.demo_store.clock import HOUR, business_seconds_between
 from data.demo_store.people import postal_matches_province
 from data.demo_store.plan import KEYS
+from widget_api.contracts.taxonomy import PROBLEM_TYPES as TAXONOMY
 from widget_api.domain.refs import ticket_ref
 from widget_api.domain.secrets import verify_password
 from widget_api.domain.text import fold
@@ -32,19 +33,6 @@ from widget_api.storage.db import Database
 
 NOW = datetime(2026, 2, 16, 15)  # a Monday, 10:00 in Montréal
 TICKETS = 2000
-TAXONOMY = (
-    "order_status",
-    "delivery_problem",
-    "return_request",
-    "refund_status",
-    "wrong_item",
-    "defective_product",
-    "address_change",
-    "order_change",
-    "product_question",
-    "billing",
-    "other",
-)
 
 
 def _open(path: Path) -> Database:

@@ -25,6 +25,7 @@ from dashboard.session import (
     sign_out,
     store_tz,
 )
+from widget_api.contracts.taxonomy import PROBLEM_TYPES
 from widget_api.contracts.tickets import TicketDetail
 
 PRESENCE_SECONDS = 3
@@ -331,7 +332,7 @@ def properties(ticket: TicketDetail, agents: dict[int, str]) -> None:
     assignees = [None, *agents]
     if ticket.assignee_id and ticket.assignee_id not in agents:
         assignees.append(ticket.assignee_id)
-    types = list(ir.PROBLEM_TYPES)
+    types = list(PROBLEM_TYPES)
     if ticket.problem_type and ticket.problem_type not in types:
         types.append(ticket.problem_type)
     with st.form(f"ticket_props_{ticket.ref}_{stamp}", border=True):

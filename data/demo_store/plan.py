@@ -16,20 +16,8 @@ from data.demo_store.catalogue import COLORS, OUT_OF_STOCK, STYLES
 from data.demo_store.clock import HOUR, hourly_weights
 from data.demo_store.incidents import WAREHOUSE_3PL, PlantedIncident
 from data.demo_store.people import ON, PROVINCES, QC
+from widget_api.contracts.taxonomy import PROBLEM_TYPES
 
-PROBLEM_TYPES = (
-    "order_status",
-    "delivery_problem",
-    "return_request",
-    "refund_status",
-    "wrong_item",
-    "defective_product",
-    "address_change",
-    "order_change",
-    "product_question",
-    "billing",
-    "other",
-)
 TYPE_SHARE = np.array([0.25, 0.11, 0.14, 0.08, 0.07, 0.06, 0.05, 0.06, 0.10, 0.05, 0.03])
 
 VARIANTS: dict[str, tuple[tuple[str, float], ...]] = {

@@ -14,19 +14,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-LABELS: tuple[str, ...] = (
-    "order_status",
-    "delivery_problem",
-    "return_request",
-    "refund_status",
-    "wrong_item",
-    "defective_product",
-    "address_change",
-    "order_change",
-    "product_question",
-    "billing",
-    "other",
-)
+from widget_api.contracts.taxonomy import PROBLEM_TYPES
+
+LABELS: tuple[str, ...] = PROBLEM_TYPES
 """The eleven default problem types of docs/taxonomy.md, in the taxonomy's order."""
 
 LANGS: tuple[str, ...] = ("fr", "en")
