@@ -65,3 +65,11 @@ def streamlit_dashboard(api_url: str, log_name: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def sign_in(page, dashboard_url: str, email: str, password: str) -> None:
+    """Open the dashboard and sign in through its form (in French, the default language)."""
+    page.goto(dashboard_url)
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()

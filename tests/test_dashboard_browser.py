@@ -3,10 +3,7 @@ French, with screenshots of the inbox and of a ticket workspace in ``test-artifa
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser import chromium, streamlit_dashboard
 from tests.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     ORDER_EMAIL,
     RunningServer,
-    free_port,
     login,
     make_database,
     start_server,
@@ -31,10 +28,6 @@ from widget_api.storage import Database
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 pytestmark = [
     pytest.mark.browser,
@@ -135,45 +128,13 @@ def seeded(server) -> dict:
 
 @pytest.fixture(scope="module")
 def dashboard_url(server) -> Iterator[str]:
-    """`streamlit run dashboard/streamlit_app.py` on a free port, pointed at the server."""
-    port = free_port()
-    log_path = ARTIFACTS / "dashboard-browser.log"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
-             "--server.port", str(port), "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT,
-            env={**os.environ, "COMPTOIR_DASHBOARD__API_URL": server.url},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited: {log_path.read_text()}")
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {log_path.read_text()}")
-            time.sleep(0.2)
+    """The real dashboard (``streamlit run``) pointed at the test server."""
+    with streamlit_dashboard(server.url, "dashboard-browser.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with httpx.Client(base_url=server.url, timeout=10) as admin:
         admin.headers["Authorization"] = f"Bearer {login(admin)}"
@@ -190,8 +151,7 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             stop.wait(2)
 
     typing = threading.Thread(target=marc_types, daemon=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="fr-CA")
         try:
             page.goto(dashboard_url)
@@ -270,7 +230,6 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             stop.set()
             if typing.is_alive():
                 typing.join(timeout=5)
-            browser.close()
             marc.close()
     assert (ARTIFACTS / "dashboard-inbox.png").stat().st_size > 20_000
     assert (ARTIFACTS / "dashboard-ticket.png").stat().st_size > 20_000

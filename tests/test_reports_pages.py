@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium, streamlit_dashboard
+from tests.browser import ARTIFACTS, chromium, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, start_server
 from widget_api.domain.setup import create_admin
 from widget_api.storage import Database
@@ -88,10 +88,7 @@ def test_screenshots_of_the_analytics_pages(dashboard_url):
 
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1300}, locale="fr-CA")
-        page.goto(dashboard_url)
-        page.get_by_label("Courriel").fill(ADMIN_EMAIL)
-        page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        sign_in(page, dashboard_url, ADMIN_EMAIL, ADMIN_PASSWORD)
         page.get_by_role("link", name="Analytique").click()
         expect(page.get_by_text("Billets reçus")).to_be_visible(timeout=60_000)
         page.wait_for_timeout(2500)  # Vega draws the charts after the page

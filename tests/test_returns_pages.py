@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard import returns_view as rv
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium, streamlit_dashboard
+from tests.browser import ARTIFACTS, chromium, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, login, start_server
 from widget_api.contracts.returns import ReturnDetail, ReturnKpis, ReturnSummary
 from widget_api.domain.returns.demo import seed_demo_returns
@@ -400,10 +400,7 @@ def test_screenshot_of_the_returns_page_in_french(dashboard_url):
 
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1500}, locale="fr-CA")
-        page.goto(dashboard_url)
-        page.get_by_label("Courriel").fill(ADMIN_EMAIL)
-        page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        sign_in(page, dashboard_url, ADMIN_EMAIL, ADMIN_PASSWORD)
         page.get_by_role("link", name="Retours", exact=True).click()
         expect(page.get_by_text("Taux de retour").first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("Retours en retard sur la cible").first).to_be_visible()

@@ -9,27 +9,30 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html import escape
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+from tests.browser import chromium
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
     ROOT,
-    RunningServer,
     free_port,
-    login,
     make_database,
     start_server,
+)
+from tests.widget_stack import (
+    ALWAYS_OPEN,
+    Stack,
+    isolated_tab,
+    running_stack,
+    store_server,
+    widget_settings,
 )
 from widget_api import widget_bench
 
@@ -40,12 +43,7 @@ pytestmark = pytest.mark.skipif(
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-STORE_PAGES = Path(__file__).parent / "fixtures" / "store_page"
 ARTIFACTS = ROOT / "test-artifacts" / "widget"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-ALWAYS_OPEN = {d: [{"start": "00:00", "end": "23:59"}]
-               for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}  # fmt: skip
 NEVER_OPEN = {d: [] for d in ALWAYS_OPEN}
 IDENTITY_SECRET = "nordet-identity-secret-0123456789"
 SIGNED_EMAIL = "julie.gagnon@example.com"
@@ -71,102 +69,32 @@ TEXT = {
 SEARCHES = {"fr": ("retour", "faire-un-retour"), "en": ("return", "how-to-return-an-item")}
 
 
-@dataclass
-class Stack:
-    comptoir: RunningServer
-    store_url: str
-    admin: httpx.Client
-
-
-def _store_server(port: int, comptoir_url: str) -> ThreadingHTTPServer:
-    """The store's pages on their own origin, with the widget tag pointing at Comptoir.
-
-    ``data-*`` query parameters become attributes of the widget tag:
-    ``/index.html?data-lang=en`` embeds ``<script src=".../widget.js" defer data-lang="en">``."""
-
-    class StorePage(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(STORE_PAGES), **kwargs)
-
-        def do_GET(self) -> None:
-            path, _, query = self.path.partition("?")
-            if path == "/":
-                path = "/index.html"
-            if not path.endswith(".html"):
-                return super().do_GET()
-            file = STORE_PAGES / path.lstrip("/")
-            if not file.is_file() or file.parent != STORE_PAGES:
-                return self.send_error(404)
-            html = file.read_text(encoding="utf-8").replace("__COMPTOIR_URL__", comptoir_url)
-            attrs = [(k, v) for k, v in parse_qsl(query) if re.fullmatch(r"data-[a-z-]+", k)]
-            extra = "".join(f' {k}="{escape(v)}"' for k, v in attrs)
-            html = html.replace('widget.js" defer', f'widget.js" defer{extra}')
-            body = html.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), StorePage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def _widget_settings(admin: httpx.Client, **changes) -> None:
-    current = admin.get("/api/v1/settings/widget").json()
-    current.pop("identity_secret_set")
-    answer = admin.put("/api/v1/settings/widget", json={**current, **changes})
-    assert answer.status_code == 200, answer.text
-    admin.get("/api/v1/me")  # an agent is online
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Comptoir (always open, an agent online) and the Nordet store page on two origins."""
     folder = tmp_path_factory.mktemp("widget")
     make_database(folder / "comptoir.duckdb")
-    store_port = free_port()
-    store_origin = f"http://127.0.0.1:{store_port}"
-    comptoir = start_server(folder / "comptoir.duckdb", widget_origins=(store_origin,))
-    store = _store_server(store_port, comptoir.url)
-    admin = httpx.Client(base_url=comptoir.url, timeout=10)
-    admin.headers["Authorization"] = f"Bearer {login(admin)}"
-    shop = {**admin.get("/api/v1/settings/store").json(), "name": "Nordet"}
-    assert admin.put("/api/v1/settings/store", json=shop).status_code == 200
-    _widget_settings(admin, business_hours=ALWAYS_OPEN, identity_secret=IDENTITY_SECRET)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield Stack(comptoir, store_origin, admin)
-    finally:
-        admin.close()
-        store.shutdown()
-        comptoir.stop()
+    with running_stack(folder / "comptoir.duckdb") as running:
+        shop = {**running.admin.get("/api/v1/settings/store").json(), "name": "Nordet"}
+        assert running.admin.put("/api/v1/settings/store", json=shop).status_code == 200
+        widget_settings(running.admin, business_hours=ALWAYS_OPEN,
+                        identity_secret=IDENTITY_SECRET)  # fmt: skip
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     """One headless Debian Chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser, stack) -> Iterator:
-    """A fresh browser profile (empty localStorage) on a desktop-sized window."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="fr-CA")
-    tab = context.new_page()
-    tab.set_default_timeout(8000)
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert not errors, errors
+    """A fresh browser profile on a desktop-sized window."""
+    with isolated_tab(browser, 1280, 860) as tab:
+        yield tab
 
 
 def visit(page, stack: Stack, lang: str, path: str | None = None):
@@ -477,7 +405,7 @@ def test_signed_in_customer_is_sent_as_verified_identity(page, stack):
 
 
 def test_offline_widget_shows_the_message_and_requires_an_email(page, stack):
-    _widget_settings(stack.admin, business_hours=NEVER_OPEN)
+    widget_settings(stack.admin, business_hours=NEVER_OPEN)
     try:
         dialog = open_widget(page, stack, "en")
         dialog.get_by_role("tab", name=TEXT["en"]["chat"]).click()
@@ -491,7 +419,7 @@ def test_offline_widget_shows_the_message_and_requires_an_email(page, stack):
         dialog.get_by_role("button", name=TEXT["en"]["start"], exact=True).click()
         expect(dialog.get_by_role("log")).to_contain_text("Are you open on Sunday?")
     finally:
-        _widget_settings(stack.admin, business_hours=ALWAYS_OPEN)
+        widget_settings(stack.admin, business_hours=ALWAYS_OPEN)
 
 
 # -- accessibility and isolation ------------------------------------------------------------------
@@ -607,7 +535,7 @@ def test_too_many_order_lookups_say_when_to_retry(browser, tmp_path):
     limited = start_server(
         tmp_path / "limited.duckdb", rate_limit=1000, widget_origins=(f"http://127.0.0.1:{port}",)
     )
-    store = _store_server(port, limited.url)
+    store = store_server(port, limited.url)
     context = browser.new_context(locale="fr-CA")
     try:
         wrong = {"order_number": "ND-000000", "email": "x@example.com"}

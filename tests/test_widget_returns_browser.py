@@ -9,24 +9,20 @@ ND-310001 of marie.tremblay@videotron.ca, delivered 5 days ago, is returnable; N
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.browser import chromium
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
     ROOT,
-    RunningServer,
-    free_port,
-    login,
     make_database,
-    start_server,
 )
 from tests.fixtures.returns import shop
-from tests.test_widget_browser import ALWAYS_OPEN, CHROMIUM_ARGS, _store_server
+from tests.widget_stack import ALWAYS_OPEN, Stack, isolated_tab, running_stack, widget_settings
 from widget_api.storage import Database
 from widget_api.storage.rows import utcnow
 
@@ -43,13 +39,6 @@ MARIE = "marie.tremblay@videotron.ca"
 PARKA = "PK-ALIZE-M-NOIR"
 
 
-@dataclass
-class Stack:
-    comptoir: RunningServer
-    store_url: str
-    admin: httpx.Client
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Comptoir (with delivered orders, always open) and the store page on two origins."""
@@ -58,43 +47,22 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     make_database(db_path)
     with Database(db_path) as db:
         shop.load(db, utcnow())
-    store_port = free_port()
-    store_origin = f"http://127.0.0.1:{store_port}"
-    comptoir = start_server(db_path, widget_origins=(store_origin,))
-    store = _store_server(store_port, comptoir.url)
-    admin = httpx.Client(base_url=comptoir.url, timeout=10)
-    admin.headers["Authorization"] = f"Bearer {login(admin)}"
-    settings = admin.get("/api/v1/settings/widget").json()
-    settings.pop("identity_secret_set")
-    settings["business_hours"] = ALWAYS_OPEN
-    assert admin.put("/api/v1/settings/widget", json=settings).status_code == 200
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield Stack(comptoir, store_origin, admin)
-    finally:
-        admin.close()
-        store.shutdown()
-        comptoir.stop()
+    with running_stack(db_path) as running:
+        widget_settings(running.admin, business_hours=ALWAYS_OPEN)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser, stack) -> Iterator:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
-    tab = context.new_page()
-    tab.set_default_timeout(8000)
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert not errors, errors
+    with isolated_tab(browser, 1280, 900) as tab:
+        yield tab
 
 
 def return_tab(page, stack: Stack):
