@@ -40,7 +40,9 @@ def _signatures(texts: Sequence[str]) -> np.ndarray:
     if n == 0:
         return np.zeros((0, WORDS), dtype=np.int64)
     joined = "\0".join(t.replace("\0", " ") for t in texts)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    # surrogatepass: a stray surrogate still gets a code point instead of failing the write.
+    raw = joined.encode("utf-32-le", "surrogatepass")
+    points = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
     bits = np.zeros((n, BITS), dtype=bool)
     if len(points) >= 3:
         first, second, third = points[:-2], points[1:-1], points[2:]
