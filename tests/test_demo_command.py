@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -53,8 +54,16 @@ def test_demo_starts_both_and_stops_cleanly_on_ctrl_c(tmp_path):
         else:
             raise AssertionError("the dashboard never answered")
     finally:
+        # Keep reading what the demo and its children print: a full pipe would block them.
+        reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+        reader.start()
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise AssertionError("the demo did not stop:\n" + "".join(lines[-60:])) from None
+        reader.join(timeout=10)
     for port in (api_port, dash_port):
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
@@ -62,4 +71,4 @@ def test_demo_starts_both_and_stops_cleanly_on_ctrl_c(tmp_path):
         except httpx.HTTPError:
             pass
     assert not db.with_name(db.name + ".wal").exists()  # checkpointed on the way out
-    assert re.search(r"Stopping", process.stdout.read() + "".join(lines))
+    assert re.search(r"Stopping", "".join(lines))
