@@ -15,6 +15,12 @@ import httpx
 from tests.conftest import free_port
 
 
+def _default_ctrl_c() -> None:
+    """A test run started in the background (``cmd &`` without job control) ignores SIGINT, and
+    children inherit that: give the demo the terminal's default, as a user at a prompt has."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_demo_starts_both_and_stops_cleanly_on_ctrl_c(tmp_path):
     db = tmp_path / "demo.duckdb"
     api_port, dash_port = free_port(), free_port()
@@ -22,6 +28,7 @@ def test_demo_starts_both_and_stops_cleanly_on_ctrl_c(tmp_path):
         [sys.executable, "-m", "widget_api.cli", "demo", "--db", str(db), "--port",
          str(api_port), "--dashboard-port", str(dash_port), "--tickets", "300"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+        preexec_fn=_default_ctrl_c,
     )  # fmt: skip
     lines: list[str] = []
     try:
