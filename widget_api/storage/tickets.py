@@ -455,9 +455,9 @@ def _page(
     """The page's rows and next cursor; with ``count``, also the number of matches, from the
     same pass over the tickets.
 
-    With ``count`` (a text search) only the ids and sort keys of the matches are materialised:
-    the scan then reads the search columns and the keys alone, and the page's 50 rows are
-    fetched by id afterwards."""
+    Only the ids and sort keys of the matching tickets are read to pick the page; its rows are
+    then fetched by id (the scan never carries the summary columns of every match). With
+    ``count`` (a text search) the matches are materialised once for the page and the count."""
     keys = _SORTS[query.sort]
     aliased = [(f"_k{i}", direction, kind) for i, (_, direction, kind) in enumerate(keys)]
     cursor_clauses: list[str] = []
@@ -469,7 +469,6 @@ def _page(
     key_order = ", ".join(f"_k{i} {direction}" for i, (_, direction, _) in enumerate(keys))
     key_select = ", ".join(f"{expr} AS _k{i}" for i, (expr, _, _) in enumerate(keys))
     key_columns = ", ".join(f"k._k{i}" for i in range(len(keys)))
-    columns = _SUMMARY_COLUMNS.replace("t.", "tickets.")
     if count:
         # All matches once; the count ignores the cursor, the page honours it.
         source = (
@@ -477,19 +476,20 @@ def _page(
             f" WHERE {' AND '.join(clauses) or 'TRUE'}),"
             f" page_keys AS (SELECT * FROM matches WHERE {' AND '.join(cursor_clauses) or 'TRUE'}"
             f" ORDER BY {key_order} LIMIT ?),"
-            f" page AS (SELECT {columns}, {key_columns} FROM page_keys k"
-            " JOIN tickets ON tickets.id = k._id)"
         )
         extra = ", (SELECT count(*) FROM matches) AS _total"
     else:
-        where = " AND ".join(clauses + cursor_clauses) or "TRUE"
         source = (
-            f"WITH page AS (SELECT {_SUMMARY_COLUMNS.replace('t.', '')}, {key_select}"
-            f" FROM tickets WHERE {where} ORDER BY {key_order} LIMIT ?)"
+            f"WITH page_keys AS (SELECT id AS _id, {key_select} FROM tickets"
+            f" WHERE {' AND '.join(clauses + cursor_clauses) or 'TRUE'}"
+            f" ORDER BY {key_order} LIMIT ?),"
         )
         extra = ""
+    columns = _SUMMARY_COLUMNS.replace("t.", "tickets.")
     cur.execute(
-        f"{source} SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
+        f"{source} page AS (SELECT {columns}, {key_columns} FROM page_keys k"
+        " JOIN tickets ON tickets.id = k._id)"
+        f" SELECT {_SUMMARY_COLUMNS}, {', '.join(f't._k{i}' for i in range(len(keys)))},"
         f" c.email AS customer_email, c.name AS customer_name, a.name AS assignee_name{extra}"
         " FROM page t JOIN customers c ON c.id = t.customer_id"
         f" LEFT JOIN agents a ON a.id = t.assignee_id ORDER BY {key_order}",
