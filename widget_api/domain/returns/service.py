@@ -343,33 +343,15 @@ class ReturnsService:
         """Approve a request (``by``: who, for the note) and issue its label."""
         now = now or utcnow()
         return_id = self._return_id(rma)
-        ctx = self.context()
-        how = by
-        self.db.write(
-            lambda w: flow.transition(
-                w, ctx, return_id, "approved", actor, now, params={"how": how}
-            )
-        )
+        self._move(return_id, "approved", actor, now, params={"how": by})
         self._try_label(return_id, actor, now)
         return self.detail(rma, now)
 
     def reject(self, rma: str, actor: Actor, reason: str, now: datetime | None = None):
         now = now or utcnow()
-        return_id = self._return_id(rma)
-        ctx = self.context()
-        self.db.write(
-            lambda w: flow.transition(
-                w,
-                ctx,
-                return_id,
-                "rejected",
-                actor,
-                now,
-                columns={"rejection_reason": reason},
-                details={"reason": reason},
-                params={"reason": reason},
-            )
-        )
+        self._move(self._return_id(rma), "rejected", actor, now,
+                   columns={"rejection_reason": reason}, details={"reason": reason},
+                   params={"reason": reason})  # fmt: skip
         return self.detail(rma, now)
 
     def issue_label(self, rma: str, actor: Actor, now: datetime | None = None) -> ReturnDetail:
@@ -461,20 +443,9 @@ class ReturnsService:
         self, rma: str, actor: Actor, tracking: str | None, now: datetime | None = None
     ) -> ReturnDetail:
         now = now or utcnow()
-        return_id = self._return_id(rma)
-        ctx = self.context()
-        self.db.write(
-            lambda w: flow.transition(
-                w,
-                ctx,
-                return_id,
-                "in_transit",
-                actor,
-                now,
-                details={"tracking_number": tracking},
-                params={"tracking": tracking or "—"},
-            )
-        )
+        self._move(self._return_id(rma), "in_transit", actor, now,
+                   details={"tracking_number": tracking},
+                   params={"tracking": tracking or "—"})  # fmt: skip
         return self.detail(rma, now)
 
     def receive(
@@ -666,31 +637,26 @@ class ReturnsService:
 
     def close(self, rma: str, actor: Actor, now: datetime | None = None) -> ReturnDetail:
         now = now or utcnow()
-        return_id = self._return_id(rma)
-        ctx = self.context()
-        self.db.write(
-            lambda w: flow.transition(
-                w, ctx, return_id, "closed", actor, now, columns={"closed_at": now}
-            )
-        )
+        self._move(self._return_id(rma), "closed", actor, now, columns={"closed_at": now})
         return self.detail(rma, now)
 
     def cancel(self, rma: str, actor: Actor, now: datetime | None = None) -> ReturnDetail:
         """Cancel before the parcel is received (409 afterwards)."""
         now = now or utcnow()
         return_id = self._return_id(rma)
-        ctx = self.context()
         try:
-            self.db.write(
-                lambda w: flow.transition(
-                    w, ctx, return_id, "cancelled", actor, now, columns={"closed_at": now}
-                )
-            )
+            self._move(return_id, "cancelled", actor, now, columns={"closed_at": now})
         except InvalidTransition as exc:
             if actor.type == "customer":  # answer in the customer's language
                 exc.lang = self.db.read(lambda cur: repo.current(cur, return_id))["language"]
             raise
         return self.detail(rma, now)
+
+    def _move(self, return_id: int, target: str, actor: Actor, now: datetime, **changes) -> None:
+        """One state transition of a return, in one write (``changes``: columns, details and
+        message parameters, as ``flow.transition`` takes them)."""
+        ctx = self.context()
+        self.db.write(lambda w: flow.transition(w, ctx, return_id, target, actor, now, **changes))
 
     def _state(self, return_id: int) -> str:
         return self.db.read(lambda cur: repo.current(cur, return_id))["state"]
