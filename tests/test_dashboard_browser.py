@@ -7,12 +7,11 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser import chromium, streamlit_dashboard
+from tests.browser import ARTIFACTS, CHROMIUM, chromium, streamlit_dashboard
 from tests.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -24,10 +23,6 @@ from tests.conftest import (
 )
 from tests.test_dashboard import WINTER_ORDER, add_winter_order
 from widget_api.storage import Database
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import SHARED
+from tests.fixtures.mail import FOLDER as FIXTURES
+from tests.fixtures.mail import MARKETPLACE_MAIL
 from widget_api.mail import loops, marketplaces, quotes, tokens
 from widget_api.mail.html_text import html_to_text
 from widget_api.mail.parse import Unreadable, content_hash, message_ids, parse
 
-FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 TALON = SHARED / "data" / "talon-fixtures"
 needs_talon = pytest.mark.skipif(not TALON.exists(), reason="../shared/data is not present")
 
@@ -137,18 +137,7 @@ def test_french_quotation_headers_and_signatures(text, new):
     assert quotes.new_text(text) == new
 
 
-@pytest.mark.parametrize(
-    ("fixture", "name", "order", "relay"),
-    [
-        ("amazon-buyer-message.eml", "amazon", "702-8823614-5532219",
-         "8kq2m4x7c9w3nzp@marketplace.amazon.ca"),
-        ("ebay-member-message.eml", "ebay", "12-10548-38823", "lucas.b_2019_q7x4@members.ebay.ca"),
-        ("etsy-conversation.eml", "etsy", "3145926536",
-         "reply+c8f2a91e6b3d4f70@conversations.etsy.com"),
-        ("walmart-customer-inquiry.eml", "walmart", "108829374650012",
-         "x3k9q2v7m1@relay.walmart.com"),
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize(("fixture", "name", "order", "relay"), MARKETPLACE_MAIL)
 def test_marketplace_relays_are_recognised(fixture, name, order, relay):
     raw = _fixture(fixture)
     mail = parse(raw)

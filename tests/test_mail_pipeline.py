@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.fixtures.mail import FOLDER as FIXTURES
+from tests.fixtures.mail import MARKETPLACE_MAIL
 from widget_api.mail import tokens
 from widget_api.mail.cli import mail_import_command
 from widget_api.mail.compose import Composer, StoreIdentity
@@ -25,7 +27,6 @@ from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
 SECRET = "test-secret"
-FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 
 
 def make_mail(
@@ -251,18 +252,7 @@ def test_a_bounce_marks_our_outgoing_mail_failed(db, pipeline):
     assert _count(db, "SELECT count(*) FROM tickets") == 1
 
 
-@pytest.mark.parametrize(
-    ("fixture", "channel", "order", "relay"),
-    [
-        ("amazon-buyer-message.eml", "amazon", "702-8823614-5532219",
-         "8kq2m4x7c9w3nzp@marketplace.amazon.ca"),
-        ("ebay-member-message.eml", "ebay", "12-10548-38823", "lucas.b_2019_q7x4@members.ebay.ca"),
-        ("etsy-conversation.eml", "etsy", "3145926536",
-         "reply+c8f2a91e6b3d4f70@conversations.etsy.com"),
-        ("walmart-customer-inquiry.eml", "walmart", "108829374650012",
-         "x3k9q2v7m1@relay.walmart.com"),
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize(("fixture", "channel", "order", "relay"), MARKETPLACE_MAIL)
 def test_marketplace_mail_makes_a_marketplace_ticket_answered_through_the_relay(
     db, pipeline, acks, fixture, channel, order, relay
 ):

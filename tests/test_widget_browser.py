@@ -11,17 +11,16 @@ import hmac
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from tests.browser import chromium
+from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
+from tests.browser import CHROMIUM, chromium
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
-    ROOT,
     free_port,
     make_database,
     start_server,
@@ -36,14 +35,13 @@ from tests.widget_stack import (
 )
 from widget_api import widget_bench
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
 )
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-ARTIFACTS = ROOT / "test-artifacts" / "widget"
+ARTIFACTS = BROWSER_ARTIFACTS / "widget"
 NEVER_OPEN = {d: [] for d in ALWAYS_OPEN}
 IDENTITY_SECRET = "nordet-identity-secret-0123456789"
 SIGNED_EMAIL = "julie.gagnon@example.com"

@@ -9,16 +9,15 @@ ND-310001 of marie.tremblay@videotron.ca, delivered 5 days ago, is returnable; N
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser import chromium
+from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
+from tests.browser import CHROMIUM, chromium
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
-    ROOT,
     make_database,
 )
 from tests.fixtures.returns import shop
@@ -26,14 +25,13 @@ from tests.widget_stack import ALWAYS_OPEN, Stack, isolated_tab, running_stack, 
 from widget_api.storage import Database
 from widget_api.storage.rows import utcnow
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
 )
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-ARTIFACTS = ROOT / "test-artifacts" / "widget"
+ARTIFACTS = BROWSER_ARTIFACTS / "widget"
 DELIVERED = "ND-310001"
 MARIE = "marie.tremblay@videotron.ca"
 PARKA = "PK-ALIZE-M-NOIR"
