@@ -45,7 +45,6 @@ from data.demo_store.tables import (
     products_table,
     tickets_table,
 )
-from widget_api.storage import search_signatures
 from widget_api.storage import tickets as tickets_repo
 
 if TYPE_CHECKING:
@@ -379,8 +378,7 @@ def _write(con, tables: dict[str, pa.Table]) -> None:
         con.register("demo_events", tables["events"])
         con.execute(f"INSERT INTO events BY NAME {_EVENT_SELECT}")
         con.unregister("demo_events")
-        tickets_repo.refresh_facts(con)
-        search_signatures.backfill(con)
+        tickets_repo.refresh_facts(con)  # replies and reopens, from the rows just written
         con.commit()
     except BaseException:
         con.rollback()
