@@ -623,7 +623,7 @@ def refresh_facts(cur: Cursor, ticket_ids: list[int] | None = None) -> None:
     """Recount the per-ticket facts the writer keeps (public agent replies: how many, the first
     when and by whom; reopens) from the messages and the event log, for ``ticket_ids`` or every
     ticket: after a merge moves messages, or after a bulk load."""
-    only = "TRUE" if ticket_ids is None else "t.id IN (SELECT unnest(?::BIGINT[]))"
+    only = "" if ticket_ids is None else " AND {col} IN (SELECT unnest(?::BIGINT[]))"
     cur.execute(
         "UPDATE tickets SET agent_replies = d.replies, first_reply_by = d.first_by,"
         " first_response_at = d.first_at, reopens = d.reopens"
@@ -632,14 +632,15 @@ def refresh_facts(cur: Cursor, ticket_ids: list[int] | None = None) -> None:
         "   LEFT JOIN (SELECT ticket_id, count(*) AS replies,"
         "              arg_min(author_id, created_at) AS first_by, min(created_at) AS first_at"
         "              FROM messages WHERE kind = 'outbound' AND author_type = 'agent'"
-        "              GROUP BY 1) r ON r.ticket_id = t.id"
+        f"             {only.format(col='ticket_id')} GROUP BY 1) r ON r.ticket_id = t.id"
         "   LEFT JOIN (SELECT ticket_id, count(*) AS reopens FROM events"
         "              WHERE name = 'ticket.status_changed'"
         "                AND before ->> 'status' IN ('solved', 'closed')"
         "                AND after ->> 'status' NOT IN ('solved', 'closed')"
-        f"              GROUP BY 1) o ON o.ticket_id = t.id WHERE {only}) d"
+        f"             {only.format(col='ticket_id')} GROUP BY 1) o ON o.ticket_id = t.id"
+        f"   WHERE TRUE{only.format(col='t.id')}) d"
         " WHERE tickets.id = d.id",
-        [] if ticket_ids is None else [ticket_ids],
+        [] if ticket_ids is None else [ticket_ids] * 3,
     )
 
 
