@@ -73,13 +73,13 @@ def or_assignments() -> str:
     return ", ".join(f"{col} = {col} | ?" for col in COLUMNS)
 
 
-def match_sql(terms: Sequence[str], column: str = "search_doc") -> tuple[str, list]:
+def match_sql(terms: Sequence[str]) -> tuple[str, list]:
     """A predicate true for the documents holding every term. The signature test comes first
     and gates ``contains`` through CASE, so the text of the other tickets is never compared
     (a plain AND would let DuckDB push ``contains`` into the scan ahead of it)."""
     needed = zip(COLUMNS, query_mask(terms), strict=True)
     tests = [(f"({col} & ?) = ?", [word, word]) for col, word in needed if word]
-    contains = " AND ".join(f"contains({column}, ?)" for _ in terms)
+    contains = " AND ".join("contains(search_doc, ?)" for _ in terms)
     if not tests:  # terms shorter than three characters: nothing to pre-filter on
         return f"({contains})", list(terms)
     gate = " AND ".join(sql for sql, _ in tests)
