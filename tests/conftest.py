@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.waiting import WaitTimeout, wait_until
 from widget_api.domain.setup import create_admin
 from widget_api.storage import Database, customers, orders
 
@@ -73,17 +73,18 @@ def start_server(
         env={**os.environ, "COMPTOIR_SECURITY__SECRET_KEY": "test-secret", **(env or {})},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def healthy() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return RunningServer(url, db_path, process, log_path)
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server did not start: {log_path.read_text()}")
+        return httpx.get(f"{url}/health", timeout=5).status_code == 200
+
+    try:
+        wait_until(healthy, f"the server on port {port}", log=log_path, ignore=(httpx.HTTPError,))
+    except WaitTimeout:
+        process.kill()
+        raise
+    return RunningServer(url, db_path, process, log_path)
 
 
 ORDER_NUMBER = "ND-200001"
