@@ -36,11 +36,11 @@ def streamlit_dashboard(api_url: str, log_name: str) -> Iterator[str]:
     import os
     import subprocess
     import sys
-    import time
 
     import httpx
 
     from tests.conftest import ROOT, free_port
+    from tests.waiting import wait_until
 
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -53,14 +53,14 @@ def streamlit_dashboard(api_url: str, log_name: str) -> Iterator[str]:
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited: {(ARTIFACTS / log_name).read_text()}")
+        return httpx.get(f"{url}/_stcore/health", timeout=5).status_code == 200
+
     try:
+        wait_until(healthy, "the dashboard", log=ARTIFACTS / log_name, ignore=(httpx.HTTPError,))
         yield url
     finally:
         process.terminate()
