@@ -3,8 +3,7 @@ panel's figures and links, presence lines, snooze times and the activity log in 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_TZ, label, money, short_when, tr
+from dashboard.safe import md
 from widget_api.contracts.inbox import Event, Viewer
 from widget_api.contracts.tickets import Message, Order, TicketDetail
 
@@ -22,7 +22,6 @@ AVATARS = {
     "note": ":material/sticky_note_2:",
     "system": ":material/settings:",
 }
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
 @dataclass(frozen=True)
@@ -38,10 +37,8 @@ class ThreadEntry:
 
 
 def plain(text: str) -> str:
-    """Customer text shown as written: Markdown syntax escaped (no remote images or fake links),
-    line breaks kept."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
-    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+    """Customer text shown as written (see ``dashboard.safe``)."""
+    return md(text)
 
 
 def role_of(message: Message) -> str:
@@ -105,10 +102,17 @@ def composer_placeholder(mode: str, colleagues: Sequence[str], lang: str) -> str
 
 
 # -- presence --
-def presence_lines(viewers: Sequence[Viewer], lang: str) -> list[str]:
-    """ "Marc-André consulte aussi ce billet" / "… est en train d'écrire une réponse"."""
+def presence_lines(
+    viewers: Sequence[Viewer], lang: str, quote: Callable[[str], str] = str
+) -> list[str]:
+    """ "Marc-André consulte aussi ce billet" / "… est en train d'écrire une réponse".
+    ``quote`` escapes the names for Markdown."""
     return [
-        tr("dash.presence.typing" if v.typing else "dash.presence.viewing", lang, name=v.name)
+        tr(
+            "dash.presence.typing" if v.typing else "dash.presence.viewing",
+            lang,
+            name=quote(v.name),
+        )
         for v in viewers
     ]
 
@@ -182,8 +186,8 @@ _TRACKING = {
 
 def tracking_link(order: Order, lang: str) -> str | None:
     """The order's tracking URL, or the carrier's public tracking page for its number."""
-    if order.tracking_url:
-        return order.tracking_url
+    if order.tracking_url and order.tracking_url.lower().startswith(("https://", "http://")):
+        return order.tracking_url  # never javascript: or data: from a store's feed
     if not (order.carrier and order.tracking_number):
         return None
     pattern = _TRACKING.get(order.carrier.strip().lower())

@@ -14,6 +14,7 @@ from dashboard import inbox_rows as ir
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
+from dashboard.safe import badge, md, tr_md
 from dashboard.session import (
     api_errors,
     client,
@@ -130,7 +131,7 @@ def wake_up(ref: str) -> None:
 
 # -- how it looks --
 def header(ticket: TicketDetail) -> None:
-    st.title(ticket.subject)
+    st.title(md(ticket.subject))
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.markdown(f"**{ticket.ref}**")
         st.badge(label("status", ticket.status, LANG), color=STATUS_BADGE[ticket.status])
@@ -141,9 +142,9 @@ def header(ticket: TicketDetail) -> None:
         )
         st.badge(label("channel", ticket.channel, LANG), icon=":material/forum:", color="gray")
         if ticket.problem_type:
-            st.badge(label("ptype", ticket.problem_type, LANG), icon=":material/category:")
+            st.badge(badge(label("ptype", ticket.problem_type, LANG)), icon=":material/category:")
         for tag in ticket.tags:
-            st.badge(f"#{tag}", color="gray")
+            st.badge(badge(f"#{tag}"), color="gray")
         if tv.is_snoozed(ticket):
             until = short_when(ticket.snoozed_until, LANG, TZ)
             st.badge(
@@ -155,7 +156,7 @@ def header(ticket: TicketDetail) -> None:
             LANG,
             at=short_when(ticket.created_at, LANG, TZ),
             language=tr(f"dash.language_inline.{ticket.language}", LANG),
-            assignee=ticket.assignee_name or tr("dash.bulk.unassigned", LANG),
+            assignee=md(ticket.assignee_name or tr("dash.bulk.unassigned", LANG)),
         )
     )
     if ticket.merged_into:
@@ -177,7 +178,7 @@ def presence(ref: str) -> None:
     typing = bool((st.session_state.get(draft_key(ref)) or "").strip())
     viewers = client().presence(ref, typing=typing)
     with st.container(key="ticket_presence"):
-        for viewer, line in zip(viewers, tv.presence_lines(viewers, LANG), strict=True):
+        for viewer, line in zip(viewers, tv.presence_lines(viewers, LANG, md), strict=True):
             icon = ":material/edit:" if viewer.typing else ":material/visibility:"
             (st.warning if viewer.typing else st.info)(line, icon=icon)
         latest = client().ticket(ref)
@@ -199,7 +200,7 @@ def thread(ticket: TicketDetail) -> None:
         with st.chat_message(entry.author, avatar=entry.avatar):
             kind = {"customer": "msg", "agent": "reply", "note": "note"}[entry.role]
             with st.container(key=f"ticket_{kind}_{entry.id}"):
-                st.markdown(f"**{entry.author}** · {entry.caption}")
+                st.markdown(f"**{md(entry.author)}** · {entry.caption}")
                 st.markdown(tv.plain(entry.body))
 
 
@@ -212,7 +213,7 @@ def attachments(ref: str) -> None:
         st.caption(tr("dash.files.title", LANG, n=len(files)))
         for file in files:
             st.download_button(
-                f"{file.filename} · {tv.file_size(file.size, LANG)}",
+                f"{md(file.filename)} · {tv.file_size(file.size, LANG)}",
                 data=functools.partial(api.attachment_content, file.id),
                 file_name=file.filename,
                 mime=file.content_type,
@@ -240,7 +241,7 @@ def composer(ticket: TicketDetail, names: dict[int, str]) -> None:
             macro_picker(ref)
         collision = st.session_state.get("ticket_collision")
         if collision and collision["ref"] == ref:
-            st.warning(collision["detail"], icon=":material/group:")
+            st.warning(md(collision["detail"]), icon=":material/group:")
             st.button(
                 tr("dash.compose.send_anyway", LANG),
                 key="ticket_send_anyway",
@@ -262,7 +263,7 @@ def composer(ticket: TicketDetail, names: dict[int, str]) -> None:
             actions = tv.macro_summary(macro["actions"], LANG)
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.caption(
-                tr("dash.macro.attached", LANG, name=macro["name"], actions=actions or "—")
+                tr_md("dash.macro.attached", LANG, name=macro["name"], actions=actions or "—")
             )
             right.button(
                 tr("dash.macro.detach", LANG),
@@ -433,10 +434,10 @@ def snooze_box(ticket: TicketDetail) -> None:
 def customer_panel(ticket: TicketDetail) -> None:
     profile = client().customer(ticket.customer.id)
     with st.container(border=True):
-        st.markdown(f"**:material/person: {person(profile.name, profile.email, LANG)}**")
-        lines = [f":material/mail: {profile.email}"] if profile.email else []
+        st.markdown(f"**:material/person: {md(person(profile.name, profile.email, LANG))}**")
+        lines = [f":material/mail: {md(profile.email)}"] if profile.email else []
         if profile.phone:
-            lines.append(f":material/call: {profile.phone}")
+            lines.append(f":material/call: {md(profile.phone)}")
         lines.append(
             tr(
                 "dash.customer.since",
@@ -453,7 +454,7 @@ def customer_panel(ticket: TicketDetail) -> None:
         st.caption(tr("dash.customer.past", LANG, n=len(others)))
         for past in others[:8]:
             st.button(
-                f"{past.ref} · {past.subject[:40]} · {label('status', past.status, LANG)}",
+                f"{past.ref} · {md(past.subject[:40])} · {label('status', past.status, LANG)}",
                 key=f"ticket_past_{past.ref}",
                 type="tertiary",
                 on_click=open_ticket,
@@ -467,25 +468,26 @@ def order_panel(ticket: TicketDetail) -> None:
         if order is None:
             st.markdown(f"**:material/package_2: {tr('dash.order.title_none', LANG)}**")
             st.caption(
-                tr("dash.order.none", LANG, number=ticket.order_number)
+                tr_md("dash.order.none", LANG, number=ticket.order_number)
                 if ticket.order_number
                 else tr("dash.order.no_number", LANG)
             )
             return
-        st.markdown(f"**:material/package_2: {tr('dash.order.title', LANG, number=order.number)}**")
+        title = tr_md("dash.order.title", LANG, number=order.number)
+        st.markdown(f"**:material/package_2: {title}**")
         st.caption(tr("dash.order.placed", LANG, at=short_when(order.placed_at, LANG, TZ)))
         with st.container(horizontal=True, gap="small"):
             st.badge(
-                label("fulfillment", order.fulfillment_status, LANG),
+                badge(label("fulfillment", order.fulfillment_status, LANG)),
                 icon=":material/local_shipping:",
             )
             st.badge(
-                label("financial", order.financial_status, LANG),
+                badge(label("financial", order.financial_status, LANG)),
                 icon=":material/payments:",
                 color="green",
             )
         for warning in ticket.address_warnings:
-            st.warning(warning, icon=":material/wrong_location:")
+            st.warning(md(warning), icon=":material/wrong_location:")
         for i, line in enumerate(tv.order_lines(order, LANG)):
             with st.container(
                 key=f"ticket_line_{i}", horizontal=True, horizontal_alignment="distribute"
@@ -502,20 +504,20 @@ def order_panel(ticket: TicketDetail) -> None:
                 st.markdown(f"{strong}{name}{strong}", width="content")
                 st.markdown(f"{strong}{amount}{strong}", width="content")
         shipping = [
-            tr("dash.order.warehouse", LANG, name=order.warehouse or "—"),
-            tr("dash.order.carrier", LANG, name=order.carrier or "—"),
+            tr_md("dash.order.warehouse", LANG, name=order.warehouse or "—"),
+            tr_md("dash.order.carrier", LANG, name=order.carrier or "—"),
         ]
         st.markdown("  \n".join(shipping))
         link = tv.tracking_link(order, LANG)
         if order.tracking_number:
             if link:
                 st.link_button(
-                    tr("dash.order.track", LANG, number=order.tracking_number),
+                    tr_md("dash.order.track", LANG, number=order.tracking_number),
                     link,
                     icon=":material/open_in_new:",
                 )
             else:
-                st.caption(tr("dash.order.tracking", LANG, number=order.tracking_number))
+                st.caption(tr_md("dash.order.tracking", LANG, number=order.tracking_number))
         st.caption(tr("dash.order.ship_to", LANG))
         st.markdown("  \n".join(tv.plain(line) for line in tv.address_lines(order)))
 
@@ -549,7 +551,7 @@ try:
 except SessionExpired:
     raise
 except ApiError as exc:
-    st.error(exc.detail, icon=":material/error:")
+    st.error(md(exc.detail), icon=":material/error:")
     st.stop()
 ref = ticket.ref
 st.session_state.ticket_seen[ref] = tv.newest_message_id(ticket)
