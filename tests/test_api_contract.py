@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import ADMIN_EMAIL, ORDER_EMAIL, ORDER_NUMBER
+from tests.waiting import wait_until
 
 
 def _new_ticket(api: httpx.Client, **fields) -> dict:
@@ -176,20 +177,18 @@ def test_errors_follow_the_callers_language(api):
 
 
 def test_new_tickets_are_typed_and_linked_from_their_text(api, admin_api):
-    import time
-
     created = _new_ticket(
         api,
         email=ORDER_EMAIL,
         body="Bonjour, j'ai reçu une parka en taille L au lieu de M dans la commande ND-200001. "
         "Mauvaise taille envoyée, pouvez-vous m'envoyer la bonne?",
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def typed() -> dict | None:
         ticket = admin_api.get(f"/api/v1/tickets/{created['ticket_ref']}").json()
-        if ticket["problem_confidence"] is not None:
-            break
-        time.sleep(0.2)
+        return ticket if ticket["problem_confidence"] is not None else None
+
+    ticket = wait_until(typed, "the ticket typed")
     assert ticket["problem_type"] == "wrong_item"
     assert ticket["problem_confidence"] >= 0.45
     assert ticket["order"]["number"] == ORDER_NUMBER  # found in the text, not given in the form

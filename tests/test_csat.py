@@ -3,9 +3,9 @@ and the agent; links are signed so they cannot be forged."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
+
+from tests.waiting import wait_until
 
 
 def _solved_ticket(api: httpx.Client, admin_api: httpx.Client, language: str) -> dict:
@@ -19,14 +19,11 @@ def _solved_ticket(api: httpx.Client, admin_api: httpx.Client, language: str) ->
 
 
 def _survey_link(api: httpx.Client, token: str) -> str:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    def system_messages() -> list[dict]:
         messages = api.get(f"/api/v1/conversations/{token}").json()["messages"]
-        system = [m for m in messages if m["author"] == "system"]
-        if system:
-            return system[0]["body_text"]
-        time.sleep(0.1)
-    raise AssertionError("no survey was offered")
+        return [m for m in messages if m["author"] == "system"]
+
+    return wait_until(system_messages, "the survey offered")[0]["body_text"]
 
 
 def test_solving_offers_a_survey_in_the_customers_language(api, admin_api):

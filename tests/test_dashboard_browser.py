@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -22,6 +21,7 @@ from tests.conftest import (
     start_server,
 )
 from tests.test_dashboard import WINTER_ORDER, add_winter_order
+from tests.waiting import wait_until
 from widget_api.storage import Database
 
 pytestmark = [
@@ -204,15 +204,14 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             draft = page.get_by_placeholder("Votre réponse au client…")
             draft.fill("Bonjour Marie, je regarde ça tout de suite.")
             draft.press("Tab")
-            deadline = time.monotonic() + 15
-            seen_by_marc: list = []
-            while time.monotonic() < deadline:
-                seen_by_marc = marc.post(
+
+            def seen_typing() -> list:
+                seen = marc.post(
                     f"/api/v1/tickets/{seeded['main']}/presence", json={"typing": True}
                 ).json()
-                if seen_by_marc and seen_by_marc[0]["typing"]:
-                    break
-                time.sleep(0.5)
+                return seen if seen and seen[0]["typing"] else []
+
+            seen_by_marc = wait_until(seen_typing, "Alice's typing seen by Marc", interval=0.5)
             assert [(v["name"], v["typing"]) for v in seen_by_marc] == [("Alice Admin", True)]
             page.set_viewport_size({"width": 1920, "height": 1700})
             page.mouse.move(1900, 1400)

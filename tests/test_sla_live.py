@@ -4,12 +4,12 @@ breaches, and the inbox's "SLA at risk" view lists them."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 
 import httpx
 
 from tests.conftest import login, make_database, start_server
+from tests.waiting import wait_until
 from widget_api.contracts.sla import SlaPolicy, SlaSettings, SlaTargets
 from widget_api.contracts.tickets import TicketCreate
 from widget_api.domain.intake import open_ticket
@@ -102,13 +102,12 @@ def test_at_risk_tickets_fill_the_inbox_view(tmp_path):
             ref = client.post(
                 "/api/v1/tickets", json={"email": "late@example.com", "body": "Allo?"}
             ).json()["ticket_ref"]
-            deadline = time.monotonic() + 15
-            listed = []
-            while time.monotonic() < deadline and ref not in listed:
+
+            def at_risk() -> bool:
                 page = client.get("/api/v1/tickets", params={"view": "sla_at_risk"}).json()
-                listed = [t["ref"] for t in page["items"]]
-                time.sleep(0.3)
-            assert ref in listed
+                return ref in [t["ref"] for t in page["items"]]
+
+            wait_until(at_risk, "the ticket in the SLA-at-risk view", log=server.log_path)
             ticket = client.get(f"/api/v1/tickets/{ref}").json()
             assert ticket["sla_state"] == "at_risk" and ticket["sla_due_at"]
             assert client.get("/api/v1/views").json()["views"]["sla_at_risk"] >= 1

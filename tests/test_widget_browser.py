@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import time
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from tests.conftest import (
     make_database,
     start_server,
 )
+from tests.waiting import wait_until
 from tests.widget_stack import (
     ALWAYS_OPEN,
     Stack,
@@ -207,10 +207,7 @@ def test_search_suggests_articles_and_opens_one_with_feedback(page, stack, lang)
     shot(page, f"article-{lang}")
     dialog.get_by_role("button", name=TEXT[lang]["yes"], exact=True).click()
     expect(dialog.get_by_text(TEXT[lang]["thanks"])).to_be_visible()
-    deadline = time.monotonic() + 5
-    while helpful_votes(stack, lang, slug) < 1 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert helpful_votes(stack, lang, slug) >= 1
+    wait_until(lambda: helpful_votes(stack, lang, slug) >= 1, "the helpful vote stored")
 
 
 def helpful_votes(stack: Stack, lang: str, slug: str) -> int:
