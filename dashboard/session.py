@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
 from dashboard.i18n import DEFAULT_TZ, tr
+from dashboard.safe import md
 from widget_api.settings import Settings
 
 # Keys that belong to one signed-in agent and go away with the token.
@@ -93,16 +94,19 @@ def show_notices() -> None:
 
 
 def refusal_text(exc: Exception) -> str:
-    """What to tell the agent about a refused request or a form the contract rejected."""
+    """What to tell the agent about a refused request or a form the contract rejected, as
+    Markdown (the API's words may quote what a customer wrote)."""
     if isinstance(exc, ApiError):
-        return exc.detail
+        return md(exc.detail)
     if isinstance(exc, ValidationError):
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         return tr(
-            "dash.form_invalid", lang(), detail=f"{where}: {err['msg']}" if where else err["msg"]
+            "dash.form_invalid",
+            lang(),
+            detail=md(f"{where}: {err['msg']}" if where else err["msg"]),
         )
-    return str(exc)
+    return md(exc)
 
 
 @contextmanager
@@ -134,6 +138,6 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             sign_out(tr("dash.session_expired", lang()))
             st.rerun(scope="app")
         except ApiError as exc:
-            st.error(exc.detail, icon=":material/error:")
+            st.error(md(exc.detail), icon=":material/error:")
 
     return run

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import navigation
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
 from dashboard.i18n import tr
+from dashboard.safe import md
 from dashboard.session import api_url, client, notify, show_notices, sign_out
 from dashboard.theme import CSS
 
@@ -40,7 +41,7 @@ def sign_in_page() -> None:
         try:
             answer = ApiClient(api_url(), language=lang).login(email, password)
         except ApiError as exc:
-            middle.error(exc.detail)
+            middle.error(md(exc.detail))
             return
         st.session_state.token = answer.token
         st.session_state.agent = answer.agent.model_dump()
@@ -59,7 +60,7 @@ def save_language() -> None:
         sign_out(tr("dash.session_expired", st.session_state.lang))
         return
     except ApiError as exc:
-        notify(exc.detail, "error")
+        notify(md(exc.detail), "error")
         return
     st.session_state.agent = saved.model_dump()
     st.session_state.lang = saved.language
@@ -86,7 +87,7 @@ except SessionExpired:
 st.session_state.agent = me.model_dump()
 
 with st.sidebar:
-    st.markdown(f"### :material/forum: Comptoir\n**{me.name}** · {tr('role.' + me.role, lang)}")
+    st.markdown(f"### :material/forum: Comptoir\n**{md(me.name)}** · {tr('role.' + me.role, lang)}")
     st.segmented_control(
         tr("dash.sidebar.language", lang),
         ["fr", "en"],
@@ -120,4 +121,4 @@ except SessionExpired:
     sign_out(tr("dash.session_expired", lang))
     st.rerun()
 except ApiError as exc:
-    st.error(exc.detail, icon=":material/error:")
+    st.error(md(exc.detail), icon=":material/error:")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import admin_forms as af
 from dashboard.i18n import tr
+from dashboard.safe import tr_md
 from dashboard.session import api_errors, client, is_admin, lang, notify
 
 LANG = lang()
@@ -54,7 +55,7 @@ with add, st.form("agents_create", clear_on_submit=True):
                 language=language,
                 password=password,
             )
-            notify(tr("dash.agents.created", LANG, name=created.name))
+            notify(tr_md("dash.agents.created", LANG, name=created.name))
             st.rerun()
 
 with edit:
@@ -91,5 +92,5 @@ with edit:
             if changes:
                 with api_errors(inline=True):
                     client().update_agent(agent.id, **changes)
-                    notify(tr("dash.agents.saved", LANG, name=agent.name))
+                    notify(tr_md("dash.agents.saved", LANG, name=agent.name))
                     st.rerun()

@@ -63,40 +63,40 @@ tabs = st.tabs([tr(f"an.tab.{t}", lang) for t in
                 ("volume", "times", "sla", "backlog", "csat", "agents")])  # fmt: skip
 with tabs[0]:
     if len(by_day):
-        st.altair_chart(charts.volume_by_day(by_day, L), use_container_width=True)
+        st.altair_chart(charts.volume_by_day(by_day, L), width="stretch")
         download(by_day, "volume-by-day")
         heat = reports.frame(volume["heatmap"])
         st.subheader(tr("an.heatmap", lang))
-        st.altair_chart(charts.hour_of_week(heat, L, lang), use_container_width=True)
+        st.altair_chart(charts.hour_of_week(heat, L, lang), width="stretch")
         download(heat, "hour-of-week")
     else:
         st.info(tr("an.empty", lang))
 with tabs[1]:
     if len(times):
-        st.altair_chart(charts.response_times(times, L), use_container_width=True)
-        st.dataframe(times, hide_index=True, use_container_width=True)
+        st.altair_chart(charts.response_times(times, L), width="stretch")
+        st.dataframe(times, hide_index=True, width="stretch")
         download(times, "response-times")
 with tabs[2]:
     if len(sla):
-        st.altair_chart(charts.sla_compliance(sla, L), use_container_width=True)
-        st.dataframe(sla, hide_index=True, use_container_width=True)
+        st.altair_chart(charts.sla_compliance(sla, L), width="stretch")
+        st.dataframe(sla, hide_index=True, width="stretch")
         download(sla, "sla-compliance")
 with tabs[3]:
     if len(backlog):
-        st.altair_chart(charts.backlog(backlog, L), use_container_width=True)
+        st.altair_chart(charts.backlog(backlog, L), width="stretch")
         download(backlog, "backlog")
 with tabs[4]:
     trend = reports.frame(csat["trend"])
     if len(trend):
-        st.altair_chart(charts.csat_trend(trend, L), use_container_width=True)
+        st.altair_chart(charts.csat_trend(trend, L), width="stretch")
         download(trend, "csat-trend")
         by_agent = reports.frame(csat["by_agent"])
-        st.dataframe(by_agent, hide_index=True, use_container_width=True)
+        st.dataframe(by_agent, hide_index=True, width="stretch")
         download(by_agent, "csat-by-agent")
     else:
         st.info(tr("an.empty", lang))
 with tabs[5]:
-    st.dataframe(agents, hide_index=True, use_container_width=True)
+    st.dataframe(agents, hide_index=True, width="stretch")
     download(agents, "agents")
 
 st.divider()
@@ -115,5 +115,5 @@ value = (col_b.selectbox(tr("an.value", lang), options, key="analytics_drill_val
 if value and st.button(tr("an.show_tickets", lang), key="analytics_drill_go"):
     rows = reports.drill(api, start, end, channels, {kind: value})
     st.caption(tr("an.rows", lang, count=len(rows)))
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     download(rows, f"tickets-{kind}")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
+from dashboard.safe import md
 from dashboard.session import client, sign_out
 
 lang = st.session_state.lang
@@ -34,13 +35,13 @@ with tab_list:
         st.dataframe(
             table[["lang", "title", "category", "status", "views", "helpful", "not_helpful",
                    "helpful_pct", "updated_at"]].sort_values("views", ascending=False),
-            hide_index=True, use_container_width=True,
+            hide_index=True, width="stretch",
         )  # fmt: skip
 with tab_gaps:
     st.caption(tr("hc.gaps_help", lang))
     gap_table = pd.DataFrame(gaps)
     if len(gap_table):
-        st.dataframe(gap_table, hide_index=True, use_container_width=True)
+        st.dataframe(gap_table, hide_index=True, width="stretch")
     else:
         st.info(tr("hc.no_gaps", lang))
 with tab_edit:
@@ -82,7 +83,7 @@ with tab_edit:
                 api.request("POST", "/api/v1/help/admin/articles", json=fields)
             st.success(tr("hc.saved", lang))
     except ApiError as exc:
-        st.error(exc.detail)
+        st.error(md(exc.detail))
     if chosen and is_admin and st.button(tr("hc.delete", lang), key="help_center_delete"):
         api.request("DELETE", f"/api/v1/help/admin/articles/{chosen}")
         st.rerun()
@@ -98,6 +99,6 @@ with tab_files:
                                files={"data": (upload.name, upload.getvalue())})  # fmt: skip
             st.success(tr("hc.imported", lang, count=report["imported"]))
             for error in report["errors"]:
-                st.warning(error)
+                st.warning(md(error))
         except ApiError as exc:
-            st.error(exc.detail)
+            st.error(md(exc.detail))

@@ -11,6 +11,7 @@ from dashboard import inbox_rows as ir
 from dashboard import reports
 from dashboard.api_client import ApiError
 from dashboard.i18n import label, short_when, tr
+from dashboard.safe import md, tr_md
 from dashboard.session import api_errors, client, guarded, lang, notify, store_tz
 from widget_api.contracts.tickets import TicketSummary
 
@@ -89,7 +90,7 @@ def views_column(counts) -> None:
             for entry in shown:
                 active = entry.choice == st.session_state.inbox_view
                 st.button(
-                    f"{ir.choice_title(entry.choice, LANG)} :gray-badge[{entry.count}]",
+                    f"{md(ir.choice_title(entry.choice, LANG))} :gray-badge[{entry.count}]",
                     key=f"inbox_view_{entry.choice.replace(':', '_')}",
                     icon=ir.VIEW_ICONS.get(entry.name),
                     type="primary" if active else "tertiary",
@@ -229,7 +230,7 @@ def ticket_list(query: str, sort: str) -> None:
     st.session_state.inbox_refs = refs
 
     head, stamp = st.columns([3, 2], vertical_alignment="bottom")
-    head.subheader(ir.choice_title(choice, LANG))
+    head.subheader(md(ir.choice_title(choice, LANG)))
     stamp.caption(
         tr("dash.inbox.refreshed", LANG, n=page.total, at=short_when(datetime.now(UTC), LANG, TZ)),
         text_alignment="right",
@@ -310,7 +311,7 @@ def incident_banner(lang: str) -> None:
         )
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.warning(tr("inc.banner", lang, count=len(alerts), names=names))
+            left.warning(tr_md("inc.banner", lang, count=len(alerts), names=names))
             if right.button(tr("inc.open", lang), key="inbox_incidents"):
                 st.switch_page("app_pages/incidents.py")
 

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, reports
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
+from dashboard.safe import md, tr_md
 from dashboard.session import client, sign_out
 
 lang = st.session_state.lang
@@ -29,33 +30,41 @@ if not alerts:
     st.success(tr("inc.none", lang))
 for i, alert in enumerate(alerts):
     week = alert["week"][:10]
-    label = tr("inc.alert", lang, subject=alert["key"], problem=tr(f"ptype.{alert['problem_type']}",
-               lang), week=week, count=alert["count"], baseline=alert["baseline"],
-               ratio=alert["ratio"])  # fmt: skip
+    problem = tr(f"ptype.{alert['problem_type']}", lang)
+    label = tr_md(
+        "inc.alert",
+        lang,
+        subject=alert["key"],
+        problem=problem,
+        week=week,
+        count=alert["count"],
+        baseline=alert["baseline"],
+        ratio=alert["ratio"],
+    )
     with st.container(border=True):
         st.warning(f"**{tr('inc.dim.' + alert['dimension'], lang)}** · {label}")
         show, tag = st.columns(2)
         tickets = reports.drill(api, start, end, [], alert["drill"])
         if show.toggle(tr("inc.show", lang), key=f"incidents_show_{i}"):
-            st.dataframe(tickets, hide_index=True, use_container_width=True)
+            st.dataframe(tickets, hide_index=True, width="stretch")
         tag_name = f"incident-{alert['key']}".lower().replace(" ", "-")[:60]
-        if tag.button(tr("inc.tag", lang, tag=tag_name), key=f"incidents_tag_{i}"):
+        if tag.button(tr_md("inc.tag", lang, tag=tag_name), key=f"incidents_tag_{i}"):
             try:
                 result = api.bulk_update(list(tickets["ref"]), add_tags=[tag_name])
-                st.toast(tr("inc.tagged", lang, count=len(result.updated), tag=tag_name))
+                st.toast(tr_md("inc.tagged", lang, count=len(result.updated), tag=tag_name))
             except ApiError as exc:
-                st.error(exc.detail)
+                st.error(md(exc.detail))
 
 weekly = reports.frame(data["weekly_types"])
 if len(weekly):
     st.subheader(tr("inc.weekly", lang))
-    st.altair_chart(charts.problem_types_by_week(weekly, L), use_container_width=True)
+    st.altair_chart(charts.problem_types_by_week(weekly, L), width="stretch")
     csv = weekly.to_csv(index=False).encode()
     st.download_button(tr("an.csv", lang), csv, "problem-types-by-week.csv", "text/csv",
                        key="incidents_csv_weekly")  # fmt: skip
 rates = reports.frame(data["rates"])
 if len(rates):
     st.subheader(tr("inc.rates", lang))
-    st.dataframe(rates, hide_index=True, use_container_width=True)
+    st.dataframe(rates, hide_index=True, width="stretch")
     st.download_button(tr("an.csv", lang), rates.to_csv(index=False).encode(),
                        "incident-rates.csv", "text/csv", key="incidents_csv_rates")  # fmt: skip

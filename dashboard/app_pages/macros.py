@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import admin_forms as af
 from dashboard.i18n import tr
+from dashboard.safe import tr_md
 from dashboard.session import api_errors, client, is_admin, lang, notify
 from widget_api.contracts.inbox import Macro
 
@@ -97,7 +98,7 @@ with create_tab, st.form(f"macros_create_{version}"):
     if st.form_submit_button(tr("dash.macros.create", LANG), type="primary", icon=":material/add:"):
         with api_errors(inline=True):
             created = client().create_macro(**fields)
-            saved(tr("dash.macros.created", LANG, name=created.name_fr))
+            saved(tr_md("dash.macros.created", LANG, name=created.name_fr))
 
 with edit_tab:
     if not every:

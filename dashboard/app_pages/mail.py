@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
+from dashboard.safe import md
 from dashboard.session import client, sign_out
 
 lang = st.session_state.lang
@@ -24,14 +25,14 @@ except SessionExpired:
 
 SECURITY = ["ssl", "starttls", "none"]
 for box in boxes:
-    with st.expander(f"{box['name']} — {box['address']}", expanded=False):
+    with st.expander(f"{md(box['name'])} — {md(box['address'])}", expanded=False):
         st.caption(tr("mail.status", lang, polled=box["last_polled_at"] or "—",
-                      error=box["last_error"] or "—"))  # fmt: skip
+                      error=md(box["last_error"] or "—")))  # fmt: skip
         if st.button(tr("mail.test", lang), key=f"mail_test_{box['id']}"):
             result = api.request("POST", f"/api/v1/mail/mailboxes/{box['id']}/test")
             for part in ("imap", "smtp"):
                 (st.success if result[part]["ok"] else st.error)(
-                    f"{part.upper()} : {result[part]['detail']}")  # fmt: skip
+                    f"{part.upper()} : {md(result[part]['detail'])}")  # fmt: skip
 
 with st.form("mail_new_box"):
     st.subheader(tr("mail.new", lang))
@@ -64,7 +65,7 @@ with st.form("mail_new_box"):
                       json={k: v for k, v in fields.items() if v is not None})  # fmt: skip
             st.rerun()
         except ApiError as exc:
-            st.error(exc.detail)
+            st.error(md(exc.detail))
 
 with st.form("mail_settings"):
     st.subheader(tr("mail.listener", lang))
@@ -76,9 +77,9 @@ with st.form("mail_settings"):
             api.request("PUT", "/api/v1/mail/settings", json=changed)
             st.success(tr("mail.saved", lang))
         except ApiError as exc:
-            st.error(exc.detail)
+            st.error(md(exc.detail))
 
 st.subheader(tr("mail.quarantine", lang))
-st.dataframe(pd.DataFrame(quarantine), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(quarantine), hide_index=True, width="stretch")
 st.subheader(tr("mail.outbox", lang))
-st.dataframe(pd.DataFrame(outbox), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(outbox), hide_index=True, width="stretch")

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import returns_view as rv
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import money, short_when, tr
+from dashboard.safe import md
 from dashboard.session import client, lang, store_tz
 from dashboard.ticket_view import plain
 from widget_api.contracts.common import Page
@@ -48,7 +49,7 @@ def scan(code: str) -> None:
     except SessionExpired:
         raise
     except ApiError as exc:
-        st.error(exc.detail, icon=":material/error:")
+        st.error(md(exc.detail), icon=":material/error:")
         rma = rv.normalise_rma(code)
         found = load(rma) if rma else None
         if found is not None:
@@ -74,7 +75,7 @@ def inspection_form(detail: ReturnDetail) -> None:
             )
             count = f" ({u.position}/{u.of})" if u.of > 1 else ""
             count = f" × {u.quantity}" if u.quantity > 1 else count
-            name.markdown(f"**{u.sku}**{count}  \n:gray[{plain(u.title)}]")
+            name.markdown(f"**{md(u.sku)}**{count}  \n:gray[{plain(u.title)}]")
             outcome.selectbox(
                 tr("rd.rcv.outcome", LANG), rv.OUTCOMES, key=f"receiving_outcome_{rma}_{u.index}",
                 format_func=lambda o: tr(f"rd.rcv.outcome.{o}", LANG),
@@ -107,7 +108,7 @@ def inspection_form(detail: ReturnDetail) -> None:
     except SessionExpired:
         raise
     except ApiError as exc:
-        st.error(exc.detail, icon=":material/error:")
+        st.error(md(exc.detail), icon=":material/error:")
         return
     st.session_state.receiving_done = tr(
         "rd.rcv.inspected", LANG, rma=rma, state=rv.state_label(done.state, LANG)
@@ -120,7 +121,7 @@ def current(detail: ReturnDetail) -> None:
         st.markdown(f"### {detail.rma} {rv.state_badge(detail.state, LANG)}")
         st.caption(
             f"{plain(detail.customer_name or detail.customer_email or '—')} · "
-            f"{tr('rd.f.order', LANG)} {detail.order_number} · "
+            f"{tr('rd.f.order', LANG)} {md(detail.order_number)} · "
             f"{rv.reason_label(detail.reason, LANG)} · {tr('rd.wish.' + detail.outcome, LANG)} · "
             f"{tr('rd.f.estimate', LANG)} {money(detail.estimate_cents, LANG)}"
         )

@@ -13,6 +13,7 @@ from dashboard import charts
 from dashboard import returns_view as rv
 from dashboard.api_client import ApiError
 from dashboard.i18n import money, short_when, tr
+from dashboard.safe import md
 from dashboard.session import api_errors, client, lang, notify, store_tz
 from dashboard.ticket_view import plain
 from widget_api.contracts.common import Page
@@ -214,7 +215,7 @@ def draw_detail(rma: str) -> None:
             f":gray[{plain(detail.customer_email or '')}]"
         )
         order.markdown(
-            f"**{tr('rd.f.order', LANG)}**  \n{detail.order_number}  \n"
+            f"**{tr('rd.f.order', LANG)}**  \n{md(detail.order_number)}  \n"
             f":gray[{tr('rd.f.ticket', LANG)} {detail.ticket_ref}]"
         )
         refund = money(detail.refund_cents, LANG) if detail.refund_cents is not None else "—"
