@@ -18,8 +18,7 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -39,11 +38,11 @@ from tests.conftest import (
     make_database,
     start_server,
 )
+from tests.waiting import wait_until
 from widget_api.app import create_app
 from widget_api.mail.imap import poll_mailbox
 from widget_api.mail.pipeline import Pipeline
 from widget_api.mail.service import MailService
-from widget_api.routes.mail import HANDLERS
 from widget_api.settings import Settings
 from widget_api.storage import Database
 
@@ -51,16 +50,6 @@ SUPPORT = "support@nordet.example"
 IMAP_PASSWORD = "imap-pw-Zq81!x"
 SMTP_PASSWORD = "smtp-pw-Kd77#y"
 SECRET = "test-secret"
-
-
-def wait_for(check: Callable[[], object], timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # -- the outgoing relay: an SMTP sink -------------------------------------------------------
@@ -180,7 +169,7 @@ userdb {{
         except OSError:
             return False
 
-    wait_for(ready, 20, "dovecot")
+    wait_until(ready, "dovecot")
     yield Dovecot(port, process)
     process.terminate()
     process.wait(timeout=10)
@@ -231,17 +220,12 @@ def mail_app(tmp_path_factory, sink) -> Iterator[MailApp]:
     )
     db = Database(db_path)
     app = create_app(settings, db=db)
-    if "/api/v1/mail/mailboxes" not in app.route_handler_method_map:  # app.py not wired yet
-        for handler in HANDLERS:
-            app.register(handler)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    wait_for(lambda: server.started, 60, "uvicorn")
-    wired = getattr(app.state, "mail", None)  # started by app.py's lifespan once wired
-    if wired is not None:
-        wired.stop()  # replaced by one with a listener and fast retries
+    wait_until(lambda: server.started, "uvicorn")
+    app.state.mail.stop()  # replaced by one with a listener and fast retries
     service = MailService(
         db, settings, help=app.state.help, typer=app.state.auto_typer,
         listener={"enabled": True, "host": "127.0.0.1", "port": listener_port},
@@ -354,12 +338,12 @@ def test_customer_mail_agent_reply_and_customer_answer_thread_end_to_end(
         "Bonjour, ma parka n'est toujours pas arrivée. Merci!",
     )
     dovecot.append(raw)
-    ref = wait_for(lambda: mail_app.ref_for(first_id), 30, "the ticket from IMAP")
+    ref = wait_until(lambda: mail_app.ref_for(first_id), "the ticket from IMAP")
     assert mail_app.ticket(ref)["channel"] == "email"
-    wait_for(lambda: dovecot.count("INBOX") == 0 and dovecot.count('"Trait&AOk-"') == 1, 10,
+    wait_until(lambda: dovecot.count("INBOX") == 0 and dovecot.count('"Trait&AOk-"') == 1,
              "the mail moved to Traité")  # fmt: skip
 
-    ack = wait_for(lambda: sink.messages(customer), 30, "the acknowledgement")[0]
+    ack = wait_until(lambda: sink.messages(customer), "the acknowledgement")[0]
     assert ack["Auto-Submitted"] == "auto-replied"
     assert ref in ack["Subject"] and ack["In-Reply-To"] == f"<{first_id}>"
     assert "/help/" in ack.get_body(("plain",)).get_content()  # help-center links
@@ -368,15 +352,17 @@ def test_customer_mail_agent_reply_and_customer_answer_thread_end_to_end(
         sent = api.post(f"/api/v1/tickets/{ref}/messages",
                         json={"body": "Bonjour Marie, votre colis arrive demain."})  # fmt: skip
     assert sent.status_code == 201, sent.text
-    reply = wait_for(lambda: [m for m in sink.messages(customer) if not m["Auto-Submitted"]],
-                     30, "the agent's reply at the relay")[0]  # fmt: skip
+    reply = wait_until(
+        lambda: [m for m in sink.messages(customer) if not m["Auto-Submitted"]],
+        "the agent's reply at the relay",
+    )[0]
     assert str(reply["From"]).startswith(f"Alice de Nordet <support+{ref.lower()}-")
     assert reply["In-Reply-To"] == f"<{first_id}>"
     assert f"<{first_id}>" in reply["References"]
     assert reply["Thread-Index"] and f"[#{ref}]" in reply["Subject"]
     assert reply.get_body(("plain",)) is not None and reply.get_body(("html",)) is not None
     assert "votre colis arrive demain" in reply.get_body(("plain",)).get_content()
-    wait_for(lambda: mail_app.ticket(ref)["messages"][-1]["delivery"] == "sent", 10, "sent mark")
+    wait_until(lambda: mail_app.ticket(ref)["messages"][-1]["delivery"] == "sent", "sent mark")
 
     reply_id = reply["Message-ID"].strip("<>")
     answer, answer_id = customer_mail(
@@ -384,11 +370,12 @@ def test_customer_mail_agent_reply_and_customer_answer_thread_end_to_end(
         to=str(reply["Reply-To"]), in_reply_to=reply_id,
     )  # fmt: skip
     dovecot.append(answer)
-    assert wait_for(lambda: mail_app.ref_for(answer_id), 30, "the answer filed") == ref
+    assert wait_until(lambda: mail_app.ref_for(answer_id), "the answer filed") == ref
     detail = mail_app.ticket(ref)
     assert [m["kind"] for m in detail["messages"]] == ["inbound", "outbound", "inbound"]
     assert detail["messages"][-1]["meta"]["mail"]["new_text"] == "Merci, parfait!"
-    time.sleep(1.0)
+    mail_app.service.processor.wait_idle()
+    assert mail_app.service.outbox.wait_rounds()
     assert len(sink.messages(customer)) == 2  # one acknowledgement, one reply: no second ack
 
 
@@ -396,10 +383,10 @@ def test_the_same_mail_by_smtp_forward_and_imap_makes_one_message(mail_app, mail
     raw, mid = customer_mail("Luc Paré <luc.pare@videotron.ca>", "Retour d'un article",
                              "Je veux retourner la tuque.")  # fmt: skip
     mail_app.forward(raw)
-    ref = wait_for(lambda: mail_app.ref_for(mid), 20, "the forwarded mail filed")
+    ref = wait_until(lambda: mail_app.ref_for(mid), "the forwarded mail filed")
     dovecot.append(raw)
     mail_app.service.poller.wake()
-    wait_for(lambda: dovecot.count("INBOX") == 0, 20, "the IMAP copy taken")
+    wait_until(lambda: dovecot.count("INBOX") == 0, "the IMAP copy taken")
     mail_app.service.processor.wait_idle()
     assert mail_app.ticket(ref)["message_count"] == 1
 
@@ -443,7 +430,7 @@ def test_relay_outage_delays_mail_and_delivers_it_exactly_once(mail_app, mailbox
     sink.stop()
     try:
         mail_app.forward(raw)
-        ref = wait_for(lambda: mail_app.ref_for(mid), 20, "ticket")
+        ref = wait_until(lambda: mail_app.ref_for(mid), "ticket")
         with mail_app.api() as api:
             api.post(f"/api/v1/tickets/{ref}/messages", json={"body": "Oui, elle taille juste."})
 
@@ -454,13 +441,13 @@ def test_relay_outage_delays_mail_and_delivers_it_exactly_once(mail_app, mailbox
                 [ref]).fetchall())  # fmt: skip
             return bool(rows) and rows[0][0] >= 2 and rows[0][1] == "queued" and rows[0][2]
 
-        wait_for(retried, 20, "retries while the relay is down")
+        wait_until(retried, "retries while the relay is down")
         assert mail_app.ticket(ref)["messages"][-1]["delivery"] == "queued"
     finally:
         sink.start()
-    wait_for(lambda: len(sink.messages(customer)) == 2, 30, "delivery after recovery")
-    wait_for(lambda: mail_app.ticket(ref)["messages"][-1]["delivery"] == "sent", 10, "sent")
-    time.sleep(1.5)  # more worker rounds: nothing is sent twice
+    wait_until(lambda: len(sink.messages(customer)) == 2, "delivery after recovery")
+    wait_until(lambda: mail_app.ticket(ref)["messages"][-1]["delivery"] == "sent", "sent")
+    assert mail_app.service.outbox.wait_rounds(4)  # more sender rounds: nothing is sent twice
     ids = [m["Message-ID"] for m in sink.messages(customer)]
     assert len(ids) == len(set(ids)) == 2
 
@@ -471,7 +458,7 @@ def test_auto_replies_to_our_acknowledgement_do_not_loop(mail_app, mailbox, sink
         f"Jean Roy <{customer}>", "Facture", "Pouvez-vous m'envoyer la facture?"
     )
     mail_app.forward(raw)
-    ack = wait_for(lambda: sink.messages(customer), 20, "the acknowledgement")[0]
+    ack = wait_until(lambda: sink.messages(customer), "the acknowledgement")[0]
     ref = mail_app.ref_for(mid)
     out_of_office, oof_id = customer_mail(
         f"Jean Roy <{customer}>", f"Réponse automatique : {ack['Subject']}",
@@ -480,10 +467,11 @@ def test_auto_replies_to_our_acknowledgement_do_not_loop(mail_app, mailbox, sink
         headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
     )  # fmt: skip
     mail_app.forward(out_of_office)
-    wait_for(lambda: mail_app.db.read(lambda c: c.execute(
+    wait_until(lambda: mail_app.db.read(lambda c: c.execute(
         "SELECT status FROM mail_messages WHERE rfc_message_id = ?", [oof_id]).fetchone()
-        == ("ignored",)), 20, "the auto-reply set aside")  # fmt: skip
-    time.sleep(1.0)
+        == ("ignored",)), "the auto-reply set aside")  # fmt: skip
+    mail_app.service.processor.wait_idle()
+    assert mail_app.service.outbox.wait_rounds()
     assert len(sink.messages(customer)) == 1
     assert mail_app.ticket(ref)["message_count"] == 1
 
@@ -498,7 +486,7 @@ def test_unreadable_mail_is_quarantined_and_listed_for_admins(mail_app, mailbox)
             items = api.get("/api/v1/mail/quarantine").json()
         return [i for i in items if (i["reason"] or "").startswith("unreadable")]
 
-    item = wait_for(listed, 20, "the quarantine entry")[0]
+    item = wait_until(listed, "the quarantine entry")[0]
     with mail_app.api() as api:
         raw = api.get(f"/api/v1/mail/quarantine/{item['id']}/raw")
         anonymous = httpx.get(f"{mail_app.url}/api/v1/mail/quarantine")
@@ -506,16 +494,14 @@ def test_unreadable_mail_is_quarantined_and_listed_for_admins(mail_app, mailbox)
     assert anonymous.status_code == 401
 
 
-def test_the_served_app_runs_the_mail_channel_once_wired(tmp_path):
-    """With the lead's lifespan wiring in app.py, `comptoir serve` runs the listener."""
+def test_the_served_app_runs_the_mail_listener(tmp_path):
+    """`comptoir serve` runs the SMTP listener once an admin turns it on."""
     db_path = tmp_path / "served.duckdb"
     make_database(db_path)
     server = start_server(db_path)
     try:
         with httpx.Client(base_url=server.url, timeout=20) as api:
             api.headers["Authorization"] = f"Bearer {login(api)}"
-            if api.get("/api/v1/mail/settings").status_code == 404:
-                pytest.skip("the mail channel is not wired into app.py yet")
             port = free_port()
             assert (
                 api.post(
@@ -528,13 +514,13 @@ def test_the_served_app_runs_the_mail_channel_once_wired(tmp_path):
                 "listener_enabled": True, "listener_host": "127.0.0.1", "listener_port": port,
             }).status_code == 200  # fmt: skip
             raw, _ = customer_mail("Ève <eve@videotron.ca>", "Bonjour", "Un message par SMTP.")
-            wait_for(lambda: _try_send(port, raw), 10, "the listener")
+            wait_until(lambda: _try_send(port, raw), "the listener")
 
             def filed():
                 items = api.get("/api/v1/tickets", params={"channel": "email"}).json()["items"]
                 return items
 
-            assert wait_for(filed, 20, "the ticket")[0]["customer"]["email"] == "eve@videotron.ca"
+            assert wait_until(filed, "the ticket")[0]["customer"]["email"] == "eve@videotron.ca"
     finally:
         server.stop()
 

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from widget_api.domain import secret_box
 from widget_api.mail import MAIL_CHANNELS
 from widget_api.mail.compose import Composer
 from widget_api.storage import Database
@@ -125,6 +126,8 @@ class Outbox:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._rounds = 0
+        self._round_done = threading.Condition()
         db.changes.subscribe(self.mark)
 
     # -- queueing ---------------------------------------------------------------------------
@@ -208,6 +211,7 @@ class Outbox:
         try:
             if box is None:
                 raise ConnectionError("no outgoing SMTP server configured")
+            box = secret_box.opened_mailbox(self._db, box)
             self._send(box, item["mail_from"], list(item["rcpt_to"]), item["raw"], self._timeout)
         except PermanentFailure as exc:
             reason = str(exc)
@@ -243,6 +247,14 @@ class Outbox:
         if self._thread is not None:
             self._thread.join(timeout=30)
 
+    def wait_rounds(self, count: int = 2, timeout: float = 120.0) -> bool:
+        """For tests: True once the sender has finished ``count`` more rounds (with 2, at least
+        one whole round started after this call), so "nothing more was sent" can be checked."""
+        with self._round_done:
+            target = self._rounds + count
+            self._wake.set()
+            return self._round_done.wait_for(lambda: self._rounds >= target, timeout)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
@@ -255,5 +267,8 @@ class Outbox:
             except Exception:  # a bad row or a busy database must not end the sender
                 log.exception("outbox step failed")
                 wait = self._interval
+            with self._round_done:
+                self._rounds += 1
+                self._round_done.notify_all()
             self._wake.wait(wait)
             self._wake.clear()
