@@ -19,6 +19,7 @@ from widget_api.domain import server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.csat import CsatListener
 from widget_api.domain.help import HelpCenter
+from widget_api.domain.login_throttle import LoginThrottle
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.returns import ReturnsService
@@ -131,6 +132,12 @@ def _initial_state(settings: Settings):
         {
             "settings": settings,
             "public_limiter": RateLimiter(settings.api.public_rate_limit),
+            "login_throttle": LoginThrottle(
+                free_failures=settings.api.login_free_failures,
+                lock_failures=settings.api.login_lock_failures,
+                address_lock_failures=settings.api.login_address_lock_failures,
+                lock_seconds=settings.api.login_lock_seconds,
+            ),
             "presence": Presence(),
             "customer_presence": Presence(ttl=8.0),
             "agents_online": AgentsOnline(),

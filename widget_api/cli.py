@@ -98,6 +98,7 @@ def serve(
         port=settings.api.port,
         log_level=log_level,
         access_log=False,
+        proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,26 @@ class ApiSettings(BaseModel):
     )
     max_body_bytes: int = Field(
         1_000_000, ge=1024, description="Largest accepted request body, in bytes (413 above)."
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or CIDRs, JSON list) whose X-Forwarded-For gives "
+        "the client address; by default none, and the TCP peer is the client.",
+    )
+    login_free_failures: int = Field(
+        3,
+        ge=1,
+        description="Failed sign-ins on one account before each next try waits (1 s, "
+        "doubling, 60 s at most).",
+    )
+    login_lock_failures: int = Field(
+        10, ge=1, description="Failed sign-ins on one account before it is locked for a while."
+    )
+    login_address_lock_failures: int = Field(
+        50, ge=1, description="Failed sign-ins from one address before it is locked for a while."
+    )
+    login_lock_seconds: int = Field(
+        900, ge=1, description="How long a locked account or address waits, in seconds."
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 
 from widget_api.contracts.auth import Agent, LoginRequest, LoginResponse
+from widget_api.contracts.common import ErrorBody
 from widget_api.domain import auth
-from widget_api.routes.guards import agent_required, json_body, public_rate_limit
+from widget_api.domain.errors import Unauthorized
+from widget_api.routes.guards import agent_required, client_address, json_body, public_rate_limit
 
 
 @post(
@@ -17,11 +20,32 @@ from widget_api.routes.guards import agent_required, json_body, public_rate_limi
     status_code=200,
     guards=[public_rate_limit, json_body],
     opt={"rate_bucket": "login"},
+    responses={
+        401: ResponseSpec(ErrorBody, description="Wrong e-mail or password."),
+        429: ResponseSpec(
+            ErrorBody,
+            description="Too many tries or failed sign-ins: wait "
+            "Retry-After seconds (the account or address may be locked).",
+        ),
+    },
     sync_to_thread=True,
 )
-def login(data: LoginRequest, state: State) -> LoginResponse:
-    """Exchange an agent's e-mail and password for a bearer token."""
-    return auth.login(state.db, data.email, data.password, state.settings.security.session_hours)
+def login(data: LoginRequest, state: State, request: Request) -> LoginResponse:
+    """Exchange an agent's e-mail and password for a bearer token.
+
+    Failed sign-ins slow down, then lock, the account and the client address for a while."""
+    throttle = state.login_throttle
+    address = client_address(request)
+    throttle.admit(data.email, address)
+    try:
+        answer = auth.login(
+            state.db, data.email, data.password, state.settings.security.session_hours
+        )
+    except Unauthorized:
+        throttle.failed(data.email, address)
+        raise
+    throttle.succeeded(data.email)
+    return answer
 
 
 @post(

@@ -7,6 +7,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from widget_api.domain import auth
+from widget_api.domain import proxies as proxies_
 from widget_api.domain.errors import RateLimited, UnsupportedMedia
 
 
@@ -17,7 +18,10 @@ def json_body(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 
 def client_address(connection: ASGIConnection) -> str:
-    return connection.client.host if connection.client else "unknown"
+    """The client's address (behind trusted proxies only); every per-address limit keys on it."""
+    peer = connection.client.host if connection.client else "unknown"
+    proxies = connection.app.state.settings.api.trusted_proxies
+    return proxies_.client_address(peer, connection.headers.getall("x-forwarded-for", []), proxies)
 
 
 def public_rate_limit(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
