@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from widget_api import __version__
-from widget_api.domain import server_secret, store
+from widget_api.domain import secret_box, server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.csat import CsatListener
 from widget_api.domain.help import HelpCenter
@@ -54,11 +54,15 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
     """The server; it opens, and at shutdown checkpoints and closes, the database if not given."""
     settings = settings or Settings()
+    # Loaded (the key file made if absent) before serving, so bad key material stops start-up.
+    box = secret_box.load(settings, db.path if db is not None else settings.db.path)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = db is None
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
+        secret_box.attach(app.state.db, box)
+        secret_box.seal_clear_secrets(app.state.db)  # databases from before sealing
         secret = server_secret.ensure(app.state.db, settings)
         app.state.returns = ReturnsService(app.state.db, settings)
         app.state.csat = CsatListener(app.state.db, secret, settings.api.public_base_url)

@@ -79,6 +79,7 @@ def serve(
     import uvicorn
 
     from widget_api.app import create_app
+    from widget_api.domain.secret_box import KeyProblem
 
     settings = _settings(db_path)
     if host:
@@ -91,9 +92,13 @@ def serve(
         settings.api.public_base_url = public_base_url
     if widget_origins:
         settings.api.widget_origins = list(widget_origins)
+    try:
+        app = create_app(settings)
+    except KeyProblem as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Comptoir {__version__} on http://{settings.api.host}:{settings.api.port}")
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.api.host,
         port=settings.api.port,
         log_level=log_level,
@@ -116,6 +121,7 @@ def init(
     db_path: Path | None, admin_email: str, admin_password: str, admin_name: str, language: str
 ) -> None:
     """Create the database (applying migrations) and its first administrator."""
+    from widget_api.domain import secret_box
     from widget_api.domain.setup import AlreadyThere, create_admin, install_starter_macros
     from widget_api.storage import Database, DatabaseLocked
 
@@ -126,9 +132,12 @@ def init(
         with Database(settings.db.path) as db:
             create_admin(db, admin_email, admin_password, admin_name, language)
             install_starter_macros(db)
-    except (DatabaseLocked, AlreadyThere) as exc:
+        box = secret_box.load(settings, settings.db.path)  # the key file, made if absent
+    except (DatabaseLocked, AlreadyThere, secret_box.KeyProblem) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Database ready at {settings.db.path}; administrator {admin_email} created.")
+    click.echo(f"Secrets are encrypted with the key from {box.source}: keep a copy of it apart")
+    click.echo("from the backups (a restore elsewhere needs it, or secrets must be re-entered).")
 
 
 @cli.command("seed-demo")
@@ -161,13 +170,15 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
 @click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(db_path: Path | None, out_file: Path) -> None:
     """Write a backup of the database to OUT_FILE (.tar.gz). The server must be stopped."""
+    from widget_api.domain.secret_box import KeyProblem, seal_database
     from widget_api.storage import DatabaseLocked
     from widget_api.storage.backup import backup as do_backup
 
     settings = _settings(db_path)
     try:
+        seal_database(settings)  # a database from before sealing must not export clear secrets
         counts = do_backup(settings.db.path, out_file)
-    except (DatabaseLocked, FileNotFoundError) as exc:
+    except (DatabaseLocked, FileNotFoundError, KeyProblem) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {out_file}: {json.dumps(counts)}")
 
@@ -324,11 +335,13 @@ def _register_commands() -> None:
     from widget_api.bench import bench_command
     from widget_api.mail.cli import mail_group
     from widget_api.problem_typing.cli import classify_command
+    from widget_api.secrets_cli import secrets_group
 
     cli.add_command(bench_command)
     cli.add_command(classify_command)
     cli.add_command(help_center_group)
     cli.add_command(mail_group)
+    cli.add_command(secrets_group)
 
 
 _register_commands()

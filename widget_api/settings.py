@@ -64,6 +64,16 @@ class SecuritySettings(BaseModel):
         "generated once and kept in the database.",
     )
     session_hours: int = Field(12, ge=1, description="Lifetime of an agent sign-in token, hours.")
+    encryption_key: SecretStr | None = Field(
+        None,
+        description="Keys that encrypt the secrets kept in the database, comma-separated, newest "
+        "first; when set, the key file is not used.",
+    )
+    key_file: Path | None = Field(
+        None,
+        description="File holding the encryption keys (one a line, newest first); default: the "
+        "database path with `.key` appended, created with mode 0600 when absent.",
+    )
 
 
 class SlaRuntime(BaseModel):

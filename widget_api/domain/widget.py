@@ -21,7 +21,7 @@ from widget_api.contracts.widget import (
     WidgetSettings,
     WidgetSettingsView,
 )
-from widget_api.domain import conversations, intake, store
+from widget_api.domain import conversations, intake, secret_box, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.errors import ComptoirError, Forbidden, Invalid, NotFound
 from widget_api.settings import Settings
@@ -66,24 +66,33 @@ class AgentsOnline:
 
 
 def settings(db: Database) -> WidgetSettings:
-    saved = db.read(lambda cur: settings_store.get(cur, KEY))
-    return WidgetSettings.model_validate(saved) if saved else WidgetSettings()
+    """The saved settings, without the identity secret (see ``_sealed_identity_secret``)."""
+    saved = db.read(lambda cur: settings_store.get(cur, KEY)) or {}
+    return WidgetSettings.model_validate({**saved, "identity_secret": None})
+
+
+def _sealed_identity_secret(db: Database) -> str | None:
+    """The identity secret as stored: sealed by ``secret_box``, opened only to verify."""
+    saved = db.read(lambda cur: settings_store.get(cur, KEY)) or {}
+    return saved.get("identity_secret") or None
 
 
 def settings_view(db: Database) -> WidgetSettingsView:
-    current = settings(db)
     return WidgetSettingsView(
-        **current.model_dump(exclude={"identity_secret"}),
-        identity_secret_set=bool(current.identity_secret),
+        **settings(db).model_dump(exclude={"identity_secret"}),
+        identity_secret_set=_sealed_identity_secret(db) is not None,
     )
 
 
 def put_settings(db: Database, agent: Agent, data: WidgetSettings) -> WidgetSettingsView:
-    if data.identity_secret is None:  # keep the secret unless a new one is given
-        data = data.model_copy(update={"identity_secret": settings(db).identity_secret})
-    if data.enforce_identity and not data.identity_secret:
+    sealed = (  # keep the secret unless a new one is given
+        _sealed_identity_secret(db)
+        if data.identity_secret is None
+        else secret_box.seal(db, data.identity_secret)
+    )
+    if data.enforce_identity and not sealed:
         raise Invalid("error.identity_secret_missing")
-    value = data.model_dump(mode="json")
+    value = data.model_dump(mode="json") | {"identity_secret": sealed}
     db.write(lambda w: settings_store.put(w, KEY, value, Actor("agent", agent.id), utcnow()))
     return settings_view(db)
 
@@ -117,10 +126,12 @@ def signature_for(secret: str, email: str) -> str:
     return hmac.new(secret.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
-def _verified_email(current: WidgetSettings, data: ChatStart) -> str | None:
+def _verified_email(db: Database, current: WidgetSettings, data: ChatStart) -> str | None:
     """The signed-in customer's e-mail when the signature is right; refuse when enforced."""
-    if data.identity is not None and current.identity_secret:
-        expected = signature_for(current.identity_secret, str(data.identity.email))
+    sealed = _sealed_identity_secret(db) if data.identity is not None else None
+    if data.identity is not None and sealed:
+        secret = secret_box.open_secret(db, sealed, "widget")
+        expected = signature_for(secret, str(data.identity.email))
         if hmac.compare_digest(expected, data.identity.signature.strip().lower()):
             return str(data.identity.email).lower()
     if current.enforce_identity:
@@ -139,7 +150,7 @@ async def start_chat(
     typer: AutoTyper | None, now: datetime,
 ) -> TicketCreated:  # fmt: skip
     current = settings(db)
-    verified = _verified_email(current, data)
+    verified = _verified_email(db, current, data)
     email = verified or (str(data.email).lower() if data.email else None)
     shop = store.get(db, app_settings)
     is_online = in_business_hours(current, shop.timezone, now) and online.any_online()

@@ -17,6 +17,7 @@ from widget_api.contracts.mail import (
     ProcessResult,
     QuarantinedMail,
 )
+from widget_api.domain import secret_box
 from widget_api.domain.errors import Invalid, NotFound
 from widget_api.i18n import t
 from widget_api.mail import imap, outbox
@@ -28,13 +29,14 @@ from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
 
 
-def _values(data: MailboxCreate | MailboxUpdate) -> dict[str, Any]:
+def _values(db: Database, data: MailboxCreate | MailboxUpdate) -> dict[str, Any]:
+    """The fields given, passwords sealed (they are stored only so)."""
     values: dict[str, Any] = {}
     for name in data.model_fields_set:
         value = getattr(data, name)
         if name in store.SECRET_FIELDS:
             value = value.get_secret_value() if value is not None else None
-            value = value or None
+            value = secret_box.seal(db, value) if value else None
         values[name] = value
     return values
 
@@ -58,7 +60,7 @@ def _check_unique(db: Database, address: str, mailbox_id: int | None = None) -> 
 
 def create_mailbox(db: Database, agent: Agent, data: MailboxCreate) -> Mailbox:
     _check_unique(db, data.address)
-    values = _values(data)
+    values = _values(db, data)
     values.setdefault("inbound", "imap")
     if values["inbound"] == "imap" and not (
         values.get("imap_host") and values.get("imap_username") and values.get("imap_password")
@@ -73,7 +75,7 @@ def create_mailbox(db: Database, agent: Agent, data: MailboxCreate) -> Mailbox:
 
 def update_mailbox(db: Database, agent: Agent, mailbox_id: int, data: MailboxUpdate) -> Mailbox:
     get_mailbox(db, mailbox_id)
-    values = _values(data)
+    values = _values(db, data)
     if values.get("address"):
         _check_unique(db, values["address"], mailbox_id)
     for name in ("name", "address", "inbound", "imap_security", "imap_folder", "imap_processed",
@@ -97,6 +99,7 @@ def check_connection(db: Database, mailbox_id: int, lang: str, timeout: float = 
     box = db.read(lambda cur: store.mailbox(cur, mailbox_id, with_secrets=True))
     if box is None:
         raise NotFound("error.mailbox_not_found")
+    box = secret_box.opened_mailbox(db, box)  # an unreadable password: a clear 503
     if box["inbound"] == "imap" and box["imap_host"]:
         try:
             detail = imap.check_imap(box, timeout)

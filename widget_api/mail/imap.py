@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from widget_api.domain import secret_box
 from widget_api.mail.pipeline import Pipeline
 from widget_api.storage import Database
 from widget_api.storage import mail as store
@@ -197,6 +198,7 @@ class ImapPoller:
             )
             error = None
             try:
+                box = secret_box.opened_mailbox(self._db, box)
                 results[summary["id"]] = poll_mailbox(box, self._pipeline,
                                                       on_stored=self._on_stored)  # fmt: skip
             except Exception as exc:  # a mailbox that is down must not stop the others

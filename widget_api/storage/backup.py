@@ -7,6 +7,7 @@ and the manifest's row counts let ``restore`` prove that nothing was lost.
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -53,7 +54,11 @@ def backup(db_path: Path, out_file: Path) -> dict[str, int]:
             (export_dir / MANIFEST).write_text(json.dumps({"row_counts": counts}, indent=2))
             out_file.parent.mkdir(parents=True, exist_ok=True)
             partial = out_file.with_name(out_file.name + ".partial")
-            with tarfile.open(partial, "w:gz") as tar:
+            partial.unlink(missing_ok=True)
+            # Owner-only from its first byte: a backup holds every customer's data (and the
+            # sealed secrets, whose key is never in it).
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 tar.add(export_dir, arcname="export")
             partial.replace(out_file)
     finally:

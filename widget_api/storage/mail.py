@@ -119,6 +119,21 @@ def delete_mailbox(w: Writer, mailbox_id: int, actor: Actor, at: datetime) -> bo
     return True
 
 
+def mailbox_secrets(cur: Cursor) -> list[dict]:
+    """Every mailbox's id, address and stored (sealed) passwords, to seal or re-seal them."""
+    cur.execute(f"SELECT id, address, {', '.join(SECRET_FIELDS)} FROM mailboxes ORDER BY id")
+    return dicts(cur)
+
+
+def replace_mailbox_secrets(w: Writer, mailbox_id: int, values: dict[str, str]) -> None:
+    """Store re-encrypted passwords: the same secrets, so no event and no ``updated_at``."""
+    names = [f for f in SECRET_FIELDS if f in values]
+    w.cur.execute(
+        f"UPDATE mailboxes SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        [*[values[n] for n in names], mailbox_id],
+    )
+
+
 def _loggable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ("(changed)" if k in SECRET_FIELDS else v) for k, v in data.items()}
 
