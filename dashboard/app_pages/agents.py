@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import admin_forms as af
 from dashboard.i18n import tr
 from dashboard.safe import tr_md
-from dashboard.session import api_errors, client, is_admin, lang, notify
+from dashboard.session import api_errors, client, is_admin, lang, me, notify
 
 LANG = lang()
 
@@ -87,8 +87,17 @@ with edit:
             key=f"agents_password_{agent.id}",
             help=tr("dash.agents.password_help", LANG),
         )
+        current_password = ""
+        if agent.id == me()["id"]:  # one's own password changes only with the current one
+            current_password = st.text_input(
+                tr("dash.agents.current_password", LANG),
+                type="password",
+                key=f"agents_current_password_{agent.id}",
+            )
         if st.form_submit_button(tr("dash.agents.save", LANG), icon=":material/save:"):
             changes = af.agent_changes(agent, new_role, active, new_password)
+            if changes.get("password") and current_password:
+                changes["current_password"] = current_password
             if changes:
                 with api_errors(inline=True):
                     client().update_agent(agent.id, **changes)

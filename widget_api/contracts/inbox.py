@@ -118,6 +118,9 @@ class AgentUpdate(BaseModel):
     language: Language | None = None
     active: bool | None = None
     password: str | None = Field(None, min_length=8, max_length=1024)
+    current_password: str | None = Field(
+        None, max_length=1024, description="Required to change one's own password."
+    )
 
 
 class StoreSettings(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from widget_api.contracts.auth import Agent, AgentCreate
 from widget_api.contracts.inbox import AgentUpdate
 from widget_api.domain.errors import Forbidden, Invalid, NotFound
-from widget_api.domain.secrets import hash_password
+from widget_api.domain.secrets import hash_password, verify_password
 from widget_api.storage import Database, agents
 from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
@@ -38,8 +38,11 @@ def create_agent(db: Database, by: Agent, data: AgentCreate) -> Agent:
 def update_agent(db: Database, by: Agent, agent_id: int, data: AgentUpdate) -> Agent:
     """Administrators change anyone; agents only their own name, language and password."""
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    current = changes.pop("current_password", None)
     if by.role != "admin" and (agent_id != by.id or {"role", "active"} & set(changes)):
         raise Forbidden("error.forbidden")
+    if "password" in changes and agent_id == by.id:
+        _check_current_password(db, by, current)
     if "password" in changes:
         changes["password_hash"] = hash_password(changes.pop("password"))
     if changes.get("role") == "agent" or changes.get("active") is False:
@@ -51,3 +54,13 @@ def update_agent(db: Database, by: Agent, agent_id: int, data: AgentUpdate) -> A
     if changes:
         db.write(lambda w: agents.update(w, agent_id, changes, Actor("agent", by.id), utcnow()))
     return Agent.model_validate(db.read(lambda cur: agents.by_id(cur, agent_id)))
+
+
+def _check_current_password(db: Database, agent: Agent, current: str | None) -> None:
+    """One's own password changes only with the current one: a borrowed session cannot take the
+    account over. (An administrator resetting someone else's password does not need theirs.)"""
+    if not current:
+        raise Invalid("error.current_password_required")
+    row = db.read(lambda cur: agents.by_email_with_hash(cur, agent.email))
+    if row is None or not verify_password(row["password_hash"], current):
+        raise Forbidden("error.current_password_wrong")
