@@ -27,6 +27,7 @@ from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
 from widget_api.mail.service import MailService
+from widget_api.openapi_doc import document_errors
 from widget_api.routes import (
     agent_auth,
     agent_tickets,
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             if owned:
                 app.state.db.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health.health,
             agent_auth.login,
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         middleware=[server_timing],
         debug=False,
     )
+    document_errors(app)
+    return app
 
 
 def _initial_state(settings: Settings):

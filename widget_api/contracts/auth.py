@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
-from widget_api.contracts.common import Language, Role
+from widget_api.contracts.common import Language, Role, UtcDateTime
 
 
 class LoginRequest(BaseModel):
@@ -25,7 +23,7 @@ class Agent(BaseModel):
 
 class LoginResponse(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: UtcDateTime
     agent: Agent
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 Language = Literal["fr", "en"]
 Channel = Literal[
@@ -25,6 +26,17 @@ STATUS_CATEGORY: dict[str, str] = {
     "closed": "resolved",
 }
 PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+
+def _as_utc(value: datetime) -> datetime:
+    # The database stores naive UTC; an answer says so with its offset (RFC 3339 "date-time").
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Every timestamp of the contract: tz-aware UTC in answers; a naive one sent in is read as UTC.
+UtcDateTime = Annotated[
+    datetime, AfterValidator(_as_utc), Field(description="UTC, with its offset (+00:00).")
+]
 
 T = TypeVar("T")
 

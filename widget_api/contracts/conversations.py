@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from widget_api.contracts.common import Language, Status
+from widget_api.contracts.common import Language, Status, UtcDateTime
 from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 
@@ -17,7 +16,7 @@ class PublicMessage(BaseModel):
     author_name: str | None
     body_text: str
     body_html: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class Conversation(BaseModel):
@@ -62,11 +61,11 @@ class OrderStatus(BaseModel):
     """An order as its customer may see it: no address, no payment details."""
 
     number: str
-    placed_at: datetime
+    placed_at: UtcDateTime
     fulfillment_status: str
     carrier: str | None
     tracking_number: str | None
     tracking_url: str | None
-    shipped_at: datetime | None
-    delivered_at: datetime | None
+    shipped_at: UtcDateTime | None
+    delivered_at: UtcDateTime | None
     items: list[OrderItem]

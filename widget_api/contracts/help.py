@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from widget_api.contracts.common import Language
+from widget_api.contracts.common import Language, UtcDateTime
 
 
 class HelpSearchResult(BaseModel):
@@ -45,7 +43,7 @@ class ArticlePublic(BaseModel):
     html: str = Field(description="Rendered and sanitised.")
     translation_slug: str | None
     url: str
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class ArticleEdit(BaseModel):
@@ -76,7 +74,7 @@ class ArticleAdmin(BaseModel):
     views: int
     helpful: int
     not_helpful: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class Preview(BaseModel):
@@ -101,4 +99,4 @@ class SearchGap(BaseModel):
     no_result: int
     no_click: int
     opened_chat: int
-    last_seen: datetime
+    last_seen: UtcDateTime

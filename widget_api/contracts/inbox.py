@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from widget_api.contracts.common import Language, Role
+from widget_api.contracts.common import Language, Role, UtcDateTime
 from widget_api.contracts.tickets import TicketSummary, TicketUpdate
 
 
@@ -40,7 +38,7 @@ class Viewer(BaseModel):
     agent_id: int
     name: str
     typing: bool
-    since: datetime
+    since: UtcDateTime
 
 
 class PresenceUpdate(BaseModel):
@@ -102,7 +100,7 @@ class CustomerProfile(BaseModel):
     name: str | None
     phone: str | None
     language: Language
-    created_at: datetime
+    created_at: UtcDateTime
     order_count: int
     lifetime_value_cents: int
     tickets: list[TicketSummary]
@@ -137,7 +135,7 @@ class Event(BaseModel):
     """One row of the append-only event log."""
 
     id: int
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     name: str
     actor_type: str
     actor_id: int | None

@@ -6,10 +6,11 @@ says whether one is set.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from widget_api.contracts.common import UtcDateTime
 
 Security = Literal["ssl", "starttls", "none"]
 Inbound = Literal["imap", "smtp", "none"]
@@ -89,10 +90,10 @@ class Mailbox(BaseModel):
     smtp_password_set: bool
     auto_ack: bool
     active: bool
-    last_polled_at: datetime | None
+    last_polled_at: UtcDateTime | None
     last_error: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class ConnectionCheck(BaseModel):
@@ -132,8 +133,8 @@ class QuarantinedMail(BaseModel):
     from_address: str | None
     subject: str | None
     size: int
-    received_at: datetime
-    processed_at: datetime | None
+    received_at: UtcDateTime
+    processed_at: UtcDateTime | None
 
 
 class OutboxItem(BaseModel):
@@ -145,10 +146,10 @@ class OutboxItem(BaseModel):
     rcpt_to: list[str]
     status: str
     attempts: int
-    next_attempt_at: datetime
+    next_attempt_at: UtcDateTime
     last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None
 
 
 class ProcessResult(BaseModel):

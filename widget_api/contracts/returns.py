@@ -3,12 +3,12 @@ the agents' and warehouse's actions, the dashboard list and the KPI tables."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from widget_api.contracts.common import Language
+from widget_api.contracts.common import Language, UtcDateTime
 
 ReturnState = Literal[
     "requested", "approved", "rejected", "label_issued", "in_transit", "received", "inspected",
@@ -138,8 +138,8 @@ class ReturnableLine(BaseModel):
 
 class ReturnableOrder(BaseModel):
     order_number: str
-    delivered_at: datetime | None
-    window_ends_at: datetime | None
+    delivered_at: UtcDateTime | None
+    window_ends_at: UtcDateTime | None
     returnable: bool
     refusal_code: str | None = None
     refusal: str | None = Field(None, description="Why nothing can be returned, if so.")
@@ -215,7 +215,7 @@ class PublicReturn(BaseModel):
     order_number: str
     reason: ReturnReason
     outcome: ReturnOutcome
-    requested_at: datetime
+    requested_at: UtcDateTime
     estimate_cents: int
     refund_cents: int | None
     label_url: str | None
@@ -247,7 +247,7 @@ class Receipt(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    received_at: datetime | None = None
+    received_at: UtcDateTime | None = None
     warehouse: str | None = Field(None, max_length=120)
     lines: list[ReceivedLine] | None = Field(
         None, description="Units counted, when they differ from the request a note says so."
@@ -288,7 +288,7 @@ class InspectionRecord(BaseModel):
     outcome: InspectionOutcome
     accepted: bool
     notes: str | None
-    inspected_at: datetime
+    inspected_at: UtcDateTime
 
 
 class ReturnLine(BaseModel):
@@ -314,14 +314,14 @@ class ReturnSummary(BaseModel):
     units: int
     estimate_cents: int
     refund_cents: int | None
-    requested_at: datetime
-    state_changed_at: datetime
-    received_at: datetime | None
-    inspected_at: datetime | None
-    resolved_at: datetime | None
+    requested_at: UtcDateTime
+    state_changed_at: UtcDateTime
+    received_at: UtcDateTime | None
+    inspected_at: UtcDateTime | None
+    resolved_at: UtcDateTime | None
     age_hours: float = Field(description="Hours since the request.")
     state_age_hours: float = Field(description="Hours in the current state.")
-    due_at: datetime | None = Field(
+    due_at: UtcDateTime | None = Field(
         None, description="Inspection or refund target (business days) for the current state."
     )
     overdue: bool = False
@@ -329,7 +329,7 @@ class ReturnSummary(BaseModel):
 
 class ReturnEvent(BaseModel):
     id: int
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     name: str
     actor_type: str
     actor_id: int | None
@@ -373,7 +373,7 @@ class ThreePlKey(BaseModel):
 
     active: bool
     prefix: str | None = None
-    created_at: datetime | None = None
+    created_at: UtcDateTime | None = None
     key: str | None = Field(None, description="Only in the answer that created it.")
 
 
@@ -434,8 +434,8 @@ class KpiSummary(BaseModel):
 class ReturnKpis(BaseModel):
     """Every table is a list of rows, ready for a DataFrame and a chart."""
 
-    start: datetime
-    end: datetime
+    start: UtcDateTime
+    end: UtcDateTime
     summary: KpiSummary
     return_rate_by_sku: list[SkuRate]
     return_rate_by_reason: list[ReasonRate]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
@@ -14,6 +13,7 @@ from widget_api.contracts.common import (
     MessageKind,
     Priority,
     Status,
+    UtcDateTime,
 )
 
 MAX_BODY_CHARS = 20_000
@@ -70,14 +70,14 @@ class TicketSummary(BaseModel):
     tags: list[str]
     order_number: str | None
     message_count: int
-    created_at: datetime
-    updated_at: datetime
-    first_response_at: datetime | None
-    last_customer_message_at: datetime | None
-    snoozed_until: datetime | None
-    solved_at: datetime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    first_response_at: UtcDateTime | None
+    last_customer_message_at: UtcDateTime | None
+    snoozed_until: UtcDateTime | None
+    solved_at: UtcDateTime | None
     sla_state: str | None = None
-    sla_due_at: datetime | None = None
+    sla_due_at: UtcDateTime | None = None
 
 
 class Message(BaseModel):
@@ -91,7 +91,7 @@ class Message(BaseModel):
     body_html: str | None
     meta: dict | None
     delivery: str
-    created_at: datetime
+    created_at: UtcDateTime
     mentions: list[int] = []
 
 
@@ -101,7 +101,7 @@ class Customer(BaseModel):
     name: str | None
     phone: str | None
     language: Language
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class OrderLine(BaseModel):
@@ -117,7 +117,7 @@ class Order(BaseModel):
     id: int
     number: str
     customer_id: int
-    placed_at: datetime
+    placed_at: UtcDateTime
     currency: str
     subtotal_cents: int
     shipping_cents: int
@@ -131,8 +131,8 @@ class Order(BaseModel):
     carrier: str | None
     tracking_number: str | None
     tracking_url: str | None
-    shipped_at: datetime | None
-    delivered_at: datetime | None
+    shipped_at: UtcDateTime | None
+    delivered_at: UtcDateTime | None
     ship_name: str | None
     ship_address1: str | None
     ship_address2: str | None
@@ -186,7 +186,7 @@ class TicketUpdate(BaseModel):
     add_tags: list[str] | None = Field(None, max_length=50)
     remove_tags: list[str] | None = Field(None, max_length=50)
     problem_type: str | None = Field(None, max_length=64)
-    snoozed_until: datetime | None = None
+    snoozed_until: UtcDateTime | None = None
 
     @field_validator("tags", "add_tags", "remove_tags")
     @classmethod

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from widget_api.contracts.common import Language
+from widget_api.contracts.common import Language, UtcDateTime
 from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -103,7 +102,7 @@ class Attachment(BaseModel):
     filename: str
     content_type: str
     size: int
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class BlockCreate(BaseModel):
@@ -119,4 +118,4 @@ class Block(BaseModel):
     kind: str
     value: str
     reason: str | None
-    created_at: datetime
+    created_at: UtcDateTime
