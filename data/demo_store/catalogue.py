@@ -13,14 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-STORE = {
-    "name": "Nordet",
-    "tagline_fr": "Nordet — vêtements d'hiver",
-    "tagline_en": "Nordet — winter clothing",
-    "support_email": "support@nordet.example",
-    "website": "https://nordet.example",
-}
-
 COLORS: dict[str, tuple[str, str]] = {
     "NOIR": ("noir", "black"),
     "MARINE": ("marine", "navy"),
@@ -48,7 +40,6 @@ class Style:
     colors: tuple[str, ...]
     price_cents: int
     popularity: float
-    plural_en: bool = False
 
 
 STYLES: tuple[Style, ...] = (
@@ -135,7 +126,6 @@ STYLES: tuple[Style, ...] = (
         ("GRIS", "ROUGE"),
         4500,
         5.0,
-        plural_en=True,
     ),
     Style(
         "MT-CHAUFF",
@@ -148,7 +138,6 @@ STYLES: tuple[Style, ...] = (
         ("NOIR",),
         18900,
         3.0,
-        plural_en=True,
     ),
     Style(
         "BT-TOUNDRA",
@@ -161,7 +150,6 @@ STYLES: tuple[Style, ...] = (
         ("BRUN",),
         22900,
         5.0,
-        plural_en=True,
     ),
     Style(
         "BT-VERGLAS",
@@ -174,7 +162,6 @@ STYLES: tuple[Style, ...] = (
         ("NOIR",),
         18900,
         3.5,
-        plural_en=True,
     ),
     Style(
         "ST-HAUT",
@@ -199,7 +186,6 @@ STYLES: tuple[Style, ...] = (
         ("NOIR",),
         7900,
         3.0,
-        plural_en=True,
     ),
     Style(
         "CC-POLAIRE",
@@ -236,7 +222,6 @@ STYLES: tuple[Style, ...] = (
         ("GRIS",),
         2200,
         4.0,
-        plural_en=True,
     ),
     Style(
         "PN-TEMPETE",
@@ -249,7 +234,6 @@ STYLES: tuple[Style, ...] = (
         ("NOIR",),
         17900,
         2.5,
-        plural_en=True,
     ),
 )
 

@@ -30,7 +30,6 @@ from data.demo_store.clock import HOUR, MINUTE, NEVER, business_add
 from data.demo_store.people import DEMO_AGENTS
 
 ONE, QUIET, BACK, THANKS, HOLD, FORGOT, HOLD_STALE, REOPEN = range(8)
-SHAPE_NAMES = ("one", "quiet", "back", "thanks", "hold", "forgot", "hold_stale", "reopen")
 KEVIN = 3  # handles the marketplaces
 HOLD_TYPES = ("delivery_problem", "wrong_item", "defective_product", "refund_status")
 NEVER_REOPENED = ("product_question", "other")

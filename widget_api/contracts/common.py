@@ -17,14 +17,6 @@ MessageKind = Literal["inbound", "outbound", "note"]
 AuthorType = Literal["customer", "agent", "system"]
 Role = Literal["admin", "agent"]
 
-STATUS_CATEGORY: dict[str, str] = {
-    "new": "open",
-    "open": "open",
-    "pending": "paused",
-    "on_hold": "paused",
-    "solved": "resolved",
-    "closed": "resolved",
-}
 PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 
 
