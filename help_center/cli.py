@@ -1,4 +1,4 @@
-"""`help-center` command group (registered by the lead under the `comptoir` command).
+"""`comptoir help-center` command group (search and evaluation of the articles).
 
 `help-center search --articles DIR --jsonl FILE [--out FILE]` indexes every `*.md` article under
 DIR and answers each input line `{"id": ..., "query": ..., "lang": ...}` with an output line
