@@ -192,6 +192,9 @@ def presence(ref: str) -> None:
 
 def thread(ticket: TicketDetail) -> None:
     customer = person(ticket.customer.name, ticket.customer.email, LANG)
+    for i, warning in enumerate(ticket.sender_warnings):  # a name posing as another address
+        with st.container(key=f"ticket_sender_warning_{i}"):
+            st.warning(md(warning), icon=":material/warning:")
     for entry in tv.thread(ticket.messages, customer, LANG, TZ):
         if entry.role == "system":
             with st.container(key=f"ticket_system_{entry.id}"):

@@ -151,6 +151,10 @@ class TicketDetail(TicketSummary):
     address_warnings: list[str] = Field(
         default_factory=list, description="Why the shipping address looks wrong, if it does."
     )
+    sender_warnings: list[str] = Field(
+        default_factory=list,
+        description="Mail whose sender name shows another address than the one it came from.",
+    )
     merged_into: str | None = None
     messages: list[Message]
 

@@ -107,10 +107,25 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
             "customer_detail": customer,
             "order": order,
             "address_warnings": address.warnings(order, units, lang) if order else [],
+            "sender_warnings": sender_warnings(messages, lang),
             "merged_into": merged_into,
             "messages": messages,
         }
     )
+
+
+def sender_warnings(messages: list[dict], lang: str) -> list[str]:
+    """One line per mail whose display name is another address than its sender's (the
+    pipeline records it in the message's ``meta.mail``)."""
+    found: list[str] = []
+    for message in messages:
+        mail = (message.get("meta") or {}).get("mail") or {}
+        if mail.get("display_name_address") and mail.get("from"):
+            text = t("mail.warning.display_name_address", lang,
+                     shown=mail["display_name_address"], address=mail["from"])  # fmt: skip
+            if text not in found:
+                found.append(text)
+    return found
 
 
 def get_ticket(db: Database, ref: str, lang: str = "fr") -> TicketDetail:

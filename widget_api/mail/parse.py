@@ -21,7 +21,7 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from widget_api.domain.sanitize import clean_html
-from widget_api.mail import quotes
+from widget_api.mail import addresses, quotes
 from widget_api.mail.html_text import html_to_text
 
 MAX_DEPTH = 8
@@ -102,6 +102,12 @@ class ParsedMail:
             end = next((s for s, _ in spans if s > self.signature_from), len(self.text))
             spans.append((self.signature_from, end))
         return quotes._without(self.text, quotes._merge(spans, self.text)).strip()
+
+    @property
+    def display_name_address(self) -> str | None:
+        """An address shown as the sender's name that is not the sender's address: the
+        agent is warned (``victim@example.org <attacker@example.com>``)."""
+        return addresses.address_like(self.from_name, self.from_address)
 
     @property
     def reply_address(self) -> str | None:
@@ -199,7 +205,19 @@ def _header_text(msg: Message, name: str) -> str | None:
 
 
 def _addresses(msg: Message, name: str) -> list[tuple[str | None, str]]:
-    """(display name, lower-case address) of every mailbox in the ``name`` headers."""
+    """(display name, lower-case address) of every mailbox in the ``name`` headers: the
+    address in angle brackets, whatever the display name looks like (see ``addresses``)."""
+    raws = [raw for key, raw in _raw_headers(msg) if key.lower() == name.lower()]
+    found = [
+        (unsurrogate(display) if display else None, unsurrogate(address))
+        for raw in raws
+        for display, address in addresses.mailboxes(unsurrogate(" ".join(raw.split())))
+    ]
+    return found or _stdlib_addresses(msg, name, raws)
+
+
+def _stdlib_addresses(msg: Message, name: str, raws: list[str]) -> list[tuple[str | None, str]]:
+    """The standard library's reading, for what the structural one found nothing in."""
     found: list[tuple[str | None, str]] = []
     try:
         headers = msg.get_all(name) or []
@@ -212,7 +230,6 @@ def _addresses(msg: Message, name: str) -> list[tuple[str | None, str]]:
         found = []
     if found:
         return found
-    raws = [raw for key, raw in _raw_headers(msg) if key.lower() == name.lower()]
     for name_part, spec in getaddresses(raws):
         spec = unsurrogate(spec).strip().strip("<>")
         if "@" in spec and " " not in spec and len(spec) < 320:

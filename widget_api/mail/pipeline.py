@@ -324,7 +324,10 @@ class Pipeline:
         mail_id = row["id"]
         new_text = mail.new_text
         lang = language.detect(f"{mail.subject} {new_text[:2000]}", self.default_language)
-        name = (market.buyer_name if market else None) or mail.from_name
+        # An address shown as the name is a label, not an identity: it is never the customer's
+        # name, and the agent is warned (the mail comes from ``sender``).
+        lookalike = mail.display_name_address
+        name = (market.buyer_name if market else None) or (None if lookalike else mail.from_name)
         numbers = self._order_numbers(mail, market)
         order = None
         for number in numbers:
@@ -354,6 +357,8 @@ class Pipeline:
                 "marketplace_order_id": market.order_id if market else None,
                 "threaded_by": route.how,
                 "note": route.note,
+                "display_name": mail.from_name,
+                "display_name_address": lookalike,
             }
         }
         at = utcnow()
