@@ -84,6 +84,13 @@ def default_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
 
 
+def demo_password_hash() -> str:
+    """The hash of the demo agents' password."""
+    from widget_api.domain.secrets import hash_password
+
+    return hash_password(DEMO_PASSWORD)
+
+
 def seed_demo(
     db: Database,
     *,
@@ -91,10 +98,14 @@ def seed_demo(
     days: int = 90,
     tickets: int = 3000,
     now: datetime | None = None,
+    password_hash: str | None = None,
 ) -> SeedSummary:
     """Fill ``db`` (migrated, without tickets) with the Nordet demo: agents, customers,
     products, orders, ``tickets`` tickets over the ``days`` days before ``now``, their messages
-    and their events. Raises ``ValueError`` if the database already holds tickets."""
+    and their events. Raises ``ValueError`` if the database already holds tickets.
+
+    ``password_hash`` is the demo agents' (see ``demo_password_hash``): one who seeds many
+    stores hashes it once, argon2 being slow on purpose."""
     started = time.perf_counter()
     if tickets < 1:
         raise ValueError("tickets must be at least 1")
@@ -106,9 +117,7 @@ def seed_demo(
         now = now.astimezone(UTC).replace(tzinfo=None)
     state = db.run_unqueued(_read_state)
 
-    from widget_api.domain.secrets import hash_password
-
-    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    password_hash = password_hash or demo_password_hash()  # once: argon2 is slow on purpose
     built = build(
         seed=seed, days=days, tickets=tickets, now=now, state=state, password_hash=password_hash
     )
@@ -163,7 +172,7 @@ def build(
     Returns {"tables": {table name: Arrow table}, "planted": {incident key: extra tickets}}."""
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
     rng_plan, rng_people, rng_life, rng_orders, rng_text, rng_misc, rng_prod, rng_log = streams
-    now_s = int((now - datetime(1970, 1, 1)).total_seconds())
+    now_s = _epoch(now)
     start_s = now_s - days * DAY
     top = state["top"]
     agent_ids, new_agents = _agents(state)
@@ -171,9 +180,10 @@ def build(
 
     # What each ticket is about, who writes it, how its thread unfolds.
     windows = [
-        (inc, now_s - int(inc.start_days_ago * DAY), now_s - int(inc.end_days_ago * DAY))
+        (inc, _epoch(start), _epoch(end))
         for inc in PLANTED_INCIDENTS
-        if now_s - inc.start_days_ago * DAY >= start_s + DAY  # only incidents inside the span
+        for start, end in [inc.window(now)]
+        if _epoch(start) >= start_s + DAY  # only incidents inside the span
     ]
     plan, planted = plan_tickets(rng_plan, tickets, start_s, now_s, products, windows)
     people, vip = _people(rng_people, plan, tickets, state["customer_emails"])
@@ -222,6 +232,11 @@ def build(
         },
         "planted": planted,
     }
+
+
+def _epoch(at: datetime) -> int:
+    """Seconds since the epoch of a naive UTC time."""
+    return int((at - datetime(1970, 1, 1)).total_seconds())
 
 
 def _agents(state: dict[str, Any]) -> tuple[np.ndarray, list[tuple[int, DemoAgent]]]:

@@ -3,13 +3,14 @@
 Each incident adds extra tickets in its window on top of a background in which the same count
 is steady. The extra count is ``(multiplier - 1) ×`` the background expected in the window, and at
 least ``min_extra`` so that the spike stays visible in a small demo (where the real ratio is
-therefore higher than ``multiplier``).
+therefore higher than ``multiplier``); both count the extras spike detection sees (see
+``plan.incident_extras``). Windows start on a Monday, as the weeks of spike detection do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 WAREHOUSE_OWN = "Entrepôt Saint-Hyacinthe"
 WAREHOUSE_3PL = "LogiPro 3PL (Laval)"
@@ -39,8 +40,15 @@ class PlantedIncident:
         return self.problem_types[0]
 
     def window(self, now: datetime) -> tuple[datetime, datetime]:
-        """The [start, end) of the incident for a demo seeded at ``now``."""
-        return now - timedelta(days=self.start_days_ago), now - timedelta(days=self.end_days_ago)
+        """The [start, end) of the incident for a demo seeded at ``now`` (naive UTC).
+
+        It starts on the Monday (00:00 UTC, where the weekly counts of spike detection begin)
+        of the week ``start_days_ago`` days before ``now``, and lasts ``start_days_ago -
+        end_days_ago`` days. Unaligned, a week-long incident would straddle two report weeks
+        on most dates, each holding half of it: too little to stand out on some dates."""
+        day = now - timedelta(days=self.start_days_ago)
+        start = datetime.combine((day - timedelta(days=day.weekday())).date(), time())
+        return start, start + timedelta(days=self.start_days_ago - self.end_days_ago)
 
 
 PLANTED_INCIDENTS: tuple[PlantedIncident, ...] = (
@@ -83,7 +91,7 @@ PLANTED_INCIDENTS: tuple[PlantedIncident, ...] = (
         start_days_ago=24,
         end_days_ago=14,
         multiplier=3.0,
-        min_extra=20,
+        min_extra=30,
         warehouse=WAREHOUSE_3PL,
         tag="3pl",
     ),
@@ -105,7 +113,7 @@ PLANTED_INCIDENTS: tuple[PlantedIncident, ...] = (
         start_days_ago=12,
         end_days_ago=5,
         multiplier=3.0,
-        min_extra=30,
+        min_extra=20,
         carrier="Intelcom",
     ),
 )

@@ -17,6 +17,7 @@ from data.demo_store.clock import HOUR, hourly_weights
 from data.demo_store.incidents import WAREHOUSE_3PL, PlantedIncident
 from data.demo_store.people import ON, PROVINCES, QC
 from widget_api.contracts.taxonomy import PROBLEM_TYPES
+from widget_api.storage.analytics import INCIDENT_TYPES
 
 TYPE_SHARE = np.array([0.25, 0.11, 0.14, 0.08, 0.07, 0.06, 0.05, 0.06, 0.10, 0.05, 0.03])
 
@@ -137,8 +138,10 @@ def incident_extras(
     """How many extra tickets each incident gets (see the ``incidents`` module docstring).
 
     The background is what spike detection will count: tickets of the incident's problem
-    types (any variant) whose order contains the SKU, was shipped from the warehouse, or
-    went with the carrier."""
+    types that detection follows (``INCIDENT_TYPES``: not ``order_status``) whose order
+    contains the SKU, was shipped from the warehouse, or went with the carrier. Extras of a
+    type detection does not follow, or left unclassified, are not counted either: the total
+    is scaled up so that the counted extras reach their share (and ``min_extra``)."""
     shares = marginal_key_share()
     total_weight = sum(
         CHANNEL_SHARE[c] * weights[ch] / weights[ch].sum() for c, ch in enumerate(CHANNELS)
@@ -156,7 +159,7 @@ def incident_extras(
         p = 0.0
         for key, share in shares.items():
             ptype = key.split("/")[0]
-            if ptype not in inc.problem_types:
+            if ptype not in inc.problem_types or ptype not in INCIDENT_TYPES:
                 continue
             if inc.sku is not None:
                 x = int(np.flatnonzero(products["sku"].to_numpy() == inc.sku)[0])
@@ -166,9 +169,14 @@ def incident_extras(
             if inc.carrier is not None:
                 share *= p_intelcom * 0.93  # the shipped ones
             p += share
-        expected = tickets * p * in_window
-        out.append(max(inc.min_extra, round((inc.multiplier - 1.0) * expected)))
+        counted = CLASSIFIED_SHARE * sum(w for t, _, w in inc.variants if t in INCIDENT_TYPES)
+        counted /= sum(w for _, _, w in inc.variants)
+        extra = max(inc.min_extra, (inc.multiplier - 1.0) * tickets * p * in_window)
+        out.append(round(extra / counted))
     return out
+
+
+CLASSIFIED_SHARE = 0.95  # tickets given a problem type (see ``tables``)
 
 
 SHARE_3PL = 0.35  # orders shipped by LogiPro

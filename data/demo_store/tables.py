@@ -26,7 +26,7 @@ from data.demo_store.lifecycle import (
     status_changes,
 )
 from data.demo_store.people import DEMO_AGENTS
-from data.demo_store.plan import MARKETPLACES
+from data.demo_store.plan import CLASSIFIED_SHARE, MARKETPLACES
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.refs import ticket_ref
 from widget_api.storage import search_signatures
@@ -112,7 +112,7 @@ def ticket_columns(rng, plan, vip, warehouse, lc, steps, now_s):
         ["urgent", "urgent", "urgent", "high", "high", "high", "low", "low"],
         default="normal",
     )
-    classified = rng.random(n) >= 0.05
+    classified = rng.random(n) >= 1 - CLASSIFIED_SHARE
     confidence = np.round(0.6 + 0.39 * rng.beta(5, 2, n), 2)
     tag_lists: list[list[str]] = [[] for _ in range(n)]
     is_3pl = warehouse == WAREHOUSE_3PL

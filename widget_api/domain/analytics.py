@@ -8,6 +8,7 @@ where a problem jumps above its trailing baseline.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -91,7 +92,9 @@ class Spike:
 class SpikeRule:
     min_count: int = 5  # fewer tickets than this is never an incident
     ratio: float = 2.5  # at least this many times the baseline
-    p_value: float = 1e-4  # and this unlikely under a Poisson baseline
+    # and this unlikely under a Poisson baseline: a report tests thousands of series × weeks
+    # (every SKU, carrier and warehouse), so 1e-4 let about one noise week a report through.
+    p_value: float = 1e-5
     history: int = 6  # trailing weeks forming the baseline (median)
     warmup: int = 3  # weeks of history needed before judging a week
 
@@ -123,7 +126,52 @@ def detect_spikes(rows: list[dict], weeks: list[datetime], rule: SpikeRule) -> l
     return sorted(found, key=lambda s: (s.p_value, -s.count))
 
 
+def _passes(count: int, baseline: float, rule: SpikeRule) -> bool:
+    return (
+        count >= rule.min_count
+        and count / baseline >= rule.ratio
+        and float(poisson.sf(count - 1, baseline)) <= rule.p_value
+    )
+
+
+def explain_away(
+    found: list[Spike], tickets_of: Callable[[Spike], set[int]], rule: SpikeRule
+) -> list[Spike]:
+    """Keep one alert per cause. A defective SKU also raises its warehouse's count that week,
+    a late carrier the count of the warehouses it serves, a 3PL's mix-ups the count of its
+    best sellers: the same tickets, seen through another dimension.
+
+    For two spikes of the same problem type and week sharing tickets, the smaller one is part
+    of the larger when it does not pass the rule against its baseline scaled by the larger
+    one's rise without it. The larger one is an echo when, without the tickets of the smaller
+    spikes kept inside it, it no longer passes the rule."""
+    ids = {s: tickets_of(s) for s in found}
+    by_size = sorted(found, key=lambda s: (s.count, s.dimension, s.key))
+    dropped: set[Spike] = set()
+    for i, small in enumerate(by_size):
+        for large in by_size[i + 1 :]:
+            same = (small.problem_type, small.week) == (large.problem_type, large.week)
+            shared = ids[small] & ids[large] if same else set()
+            if shared:
+                rise = max(1.0, (large.count - len(shared)) / large.baseline)
+                if not _passes(small.count, small.baseline * rise, rule):
+                    dropped.add(small)
+                    break
+    for j, large in enumerate(by_size):
+        inside: set[int] = set()
+        for small in by_size[:j]:
+            if small not in dropped and (small.problem_type, small.week) == (
+                large.problem_type,
+                large.week,
+            ):
+                inside |= ids[small] & ids[large]
+        if inside and not _passes(len(ids[large] - inside), large.baseline, rule):
+            dropped.add(large)
+    return [s for s in found if s not in dropped]
+
+
 def spikes(db: Database, scope: Scope, rule: SpikeRule | None = None) -> list[Spike]:
+    rule = rule or SpikeRule()
     rows = db.read(lambda cur: sql.weekly_by_dimension(cur, scope))
     start = scope.start - timedelta(days=scope.start.weekday())
     start = start.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -131,4 +179,10 @@ def spikes(db: Database, scope: Scope, rule: SpikeRule | None = None) -> list[Sp
     while start < scope.end:
         weeks.append(start)
         start += timedelta(days=7)
-    return detect_spikes(rows, weeks, rule or SpikeRule())
+    found = detect_spikes(rows, weeks, rule)
+
+    def tickets_of(s: Spike) -> set[int]:
+        return set(db.read(lambda cur: sql.weekly_cell_tickets(
+            cur, scope, s.dimension, s.key, s.problem_type, s.week)))  # fmt: skip
+
+    return explain_away(found, tickets_of, rule)

@@ -490,3 +490,25 @@ def incident_rates(cur: Cursor, scope: Scope) -> list[dict]:
         [*params, scope.start, scope.end, scope.start, scope.end, scope.start, scope.end],
     )
     return dicts(cur)
+
+
+_DIMENSION_FILTERS = {
+    "problem_type": "TRUE",
+    "sku": "t.order_id IN (SELECT order_id FROM order_lines WHERE sku = ?)",
+    "carrier": "t.order_id IN (SELECT id FROM orders WHERE carrier = ?)",
+    "warehouse": "t.order_id IN (SELECT id FROM orders WHERE warehouse = ?)",
+}
+
+
+def weekly_cell_tickets(
+    cur: Cursor, scope: Scope, dimension: str, key: str, problem_type: str, week: datetime
+) -> list[int]:
+    """The ids of the tickets counted in one cell of ``weekly_by_dimension``."""
+    where, params = scope.where()
+    extra = [] if dimension == "problem_type" else [key]
+    cur.execute(
+        f"SELECT t.id FROM tickets t WHERE {where} AND t.problem_type = ?"
+        f" AND date_trunc('week', t.created_at) = ? AND {_DIMENSION_FILTERS[dimension]}",
+        [*params, problem_type, week, *extra],
+    )
+    return [row[0] for row in cur.fetchall()]
