@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
@@ -28,6 +29,7 @@ from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
+from widget_api.openapi_page import ReferencePage
 from widget_api.routes import (
     agent_auth,
     agent_tickets,
@@ -44,6 +46,7 @@ from widget_api.routes import (
     widget,
     workspace,
 )
+from widget_api.security_headers import security_headers
 from widget_api.settings import Settings
 from widget_api.storage import Database
 from widget_api.timing import server_timing
@@ -119,13 +122,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             expose_headers=["Retry-After"],
             max_age=600,
         ),
-        openapi_config=OpenAPIConfig(title="Comptoir API", version=__version__, path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Comptoir API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ReferencePage(), YamlRenderPlugin()],
+        ),
         request_max_body_size=settings.api.max_body_bytes,
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=1000, exclude=["/api/v1/conversations/.*/stream"]
         ),
-        middleware=[server_timing],
+        middleware=[server_timing, security_headers],
         debug=False,
     )
     document_errors(app)

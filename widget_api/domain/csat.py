@@ -8,7 +8,7 @@ import hmac
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from widget_api.domain.errors import NotFound
+from widget_api.domain.errors import ComptoirError, NotFound
 from widget_api.i18n import t
 from widget_api.storage import Database, tickets
 from widget_api.storage import csat as csat_store
@@ -62,11 +62,28 @@ def offer(db: Database, ticket_id: int, secret: str, base_url: str) -> bool:
     return True
 
 
+class NotRateable(ComptoirError):
+    """Only a solved ticket is rated: one still open (or reopened, or closed as spam) is not."""
+
+    status_code = 409
+
+
+def rateable(db: Database, ticket_id: int) -> bool:
+    return db.read(lambda cur: tickets.fields(cur, ticket_id, "status"))[0] == "solved"
+
+
 def rate(db: Database, ticket_id: int, score: int, comment: str | None) -> None:
-    customer_id = db.read(lambda cur: tickets.fields(cur, ticket_id, "customer_id"))[0]
+    """Record the customer's score; the status is checked in the write, so a reopening cannot
+    slip in between."""
     cleaned = comment.strip()[:2000] if comment and comment.strip() else None
-    db.write(lambda w: csat_store.rate(w, ticket_id, score, cleaned,
-                                       Actor("customer", customer_id), utcnow()))  # fmt: skip
+
+    def write(w) -> None:
+        status, customer_id = tickets.fields(w.cur, ticket_id, "status", "customer_id")
+        if status != "solved":
+            raise NotRateable("error.csat_not_solved")
+        csat_store.rate(w, ticket_id, score, cleaned, Actor("customer", customer_id), utcnow())
+
+    db.write(write)
 
 
 class CsatListener:
