@@ -73,3 +73,19 @@ def sign_in(page, dashboard_url: str, email: str, password: str) -> None:
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def settle(page) -> None:
+    """Wait until the page's CSS animations and transitions (the shadow DOM's too) are over, so
+    a screenshot shows the final state."""
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=120_000
+    )
+
+
+def wait_in_page(page, check, what: str):
+    """``wait_until`` for lists that Playwright's event handlers fill: the handlers run only while
+    Playwright is called, so each poll gives the page a moment."""
+    from tests.waiting import wait_until
+
+    return wait_until(lambda: page.wait_for_timeout(50) or check(), what, interval=0)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, chromium, streamlit_dashboard
+from tests.browser import ARTIFACTS, CHROMIUM, chromium, settle, streamlit_dashboard
 from tests.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -161,7 +161,7 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             expect(all_open).to_contain_text(re.compile(rf"Tous les ouverts\s*{open_count}\b"))
             expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=15_000)
             page.mouse.move(1900, 1000)  # no hover highlight in the picture
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=ARTIFACTS / "dashboard-inbox.png")
 
             # Tick two rows (the grid is a canvas: click where the row checkboxes are drawn).
@@ -172,20 +172,21 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
                 expect(bulk).to_contain_text(f"{picked} billet(s) sélectionné(s)", timeout=15_000)
             tag = bulk.get_by_label("Étiquettes")
             tag.fill("vague-froid")  # typed, not sent: the refresh must not wipe it
-            page.wait_for_timeout(6_500)  # longer than the refresh period
-            expect(tag).to_have_value("vague-froid")
-            expect(bulk).to_contain_text("2 billet(s) sélectionné(s)")
-            page.mouse.move(1900, 1000)
-            page.screenshot(path=ARTIFACTS / "dashboard-inbox-bulk.png")
 
-            # The list refreshes itself: a new ticket shows up in the counts without a click.
+            # The list refreshes itself: a new ticket shows up in the counts without a click,
+            # and what the agent typed and ticked survives that refresh.
             httpx.post(
                 f"{server.url}/api/v1/tickets",
                 json={"email": "nouveau@example.com", "body": "Avez-vous des tuques pour bébé?"},
             )
             expect(all_open).to_contain_text(
-                re.compile(rf"Tous les ouverts\s*{open_count + 1}\b"), timeout=20_000
+                re.compile(rf"Tous les ouverts\s*{open_count + 1}\b"), timeout=60_000
             )
+            expect(tag).to_have_value("vague-froid")
+            expect(bulk).to_contain_text("2 billet(s) sélectionné(s)")
+            page.mouse.move(1900, 1000)
+            settle(page)
+            page.screenshot(path=ARTIFACTS / "dashboard-inbox-bulk.png")
 
             page.get_by_role("link", name="Billet").click()
             opener = page.get_by_label("Ouvrir un billet par sa référence")
@@ -215,7 +216,7 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             assert [(v["name"], v["typing"]) for v in seen_by_marc] == [("Alice Admin", True)]
             page.set_viewport_size({"width": 1920, "height": 1700})
             page.mouse.move(1900, 1400)
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=ARTIFACTS / "dashboard-ticket.png")
         except Exception:
             page.screenshot(path=ARTIFACTS / "dashboard-failure.png")  # what the browser saw

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
-from tests.browser import CHROMIUM, chromium
+from tests.browser import CHROMIUM, chromium, settle, wait_in_page
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
@@ -110,7 +110,7 @@ def open_widget(page, stack: Stack, lang: str, path: str | None = None):
 
 
 def shot(page, name: str) -> None:
-    page.wait_for_timeout(250)  # let the open animation finish
+    settle(page)  # the open animation is over
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -309,9 +309,8 @@ def test_typing_shows_both_ways_and_new_answers_are_marked_read(page, stack):
     stack.admin.post(f"/api/v1/tickets/{ref}/messages", json={"body": "Yes, rated to -35."})
     expect(dialog.get_by_role("log")).to_contain_text("Yes, rated to -35.")
     shown(dialog).get_by_label(TEXT["en"]["message"]).last.press_sequentially("Gre", delay=40)
-    page.wait_for_timeout(600)
-    assert ("read", None) in posts
-    assert ("typing", '{"typing":true}') in posts
+    wait_in_page(page, lambda: ("read", None) in posts, "the answer marked read")
+    wait_in_page(page, lambda: ("typing", '{"typing":true}') in posts, "typing reported")
 
 
 def test_unread_answers_badge_the_closed_launcher(page, stack):
@@ -359,8 +358,7 @@ def test_xss_in_chat_messages_is_shown_as_text_and_never_runs(page, stack):
     ref = ref_of(stack, token_of(page, stack))
     agent_payload = '<svg onload="window.__xss=3"></svg><b>gras</b>'
     stack.admin.post(f"/api/v1/tickets/{ref}/messages", json={"body": agent_payload})
-    expect(log.locator(".msg.agent")).to_have_count(1)
-    page.wait_for_timeout(300)
+    expect(log.locator(".msg.agent")).to_contain_text("<svg onload")  # drawn as text
     assert page.evaluate("typeof window.__xss") == "undefined"
     bubbles = log.locator(".bubble").all_text_contents()
     assert image in bubbles and script in bubbles

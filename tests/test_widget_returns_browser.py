@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
-from tests.browser import CHROMIUM, chromium
+from tests.browser import CHROMIUM, chromium, settle
 from tests.conftest import (
     ORDER_EMAIL,
     ORDER_NUMBER,
@@ -98,7 +98,7 @@ def test_a_customer_starts_a_return_and_gets_the_rma_and_label(page, stack):
     assert rma and rma.startswith("RMA-")
     link = pane.get_by_role("link", name="Télécharger l'étiquette")
     expect(link).to_be_visible()
-    page.wait_for_timeout(250)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / "return-fr.png"))
 
     detail = stack.admin.get(f"/api/v1/returns/{rma}")
