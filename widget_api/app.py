@@ -49,6 +49,7 @@ from widget_api.routes import (
 from widget_api.security_headers import security_headers
 from widget_api.settings import Settings
 from widget_api.storage import Database
+from widget_api.storage.backup import compact
 from widget_api.timing import server_timing
 
 log = logging.getLogger("comptoir")
@@ -66,7 +67,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         owned = db is None
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
         secret_box.attach(app.state.db, box)
-        secret_box.seal_clear_secrets(app.state.db)  # databases from before sealing
+        if secret_box.seal_clear_secrets(app.state.db).changed and owned:
+            # A database from before sealing: freed pages still hold the clear values.
+            path = Path(app.state.db.path)
+            app.state.db.close()
+            compact(path)
+            app.state.db = Database(path, write_batch=settings.db.write_batch)
+            secret_box.attach(app.state.db, box)
         secret = server_secret.ensure(app.state.db, settings)
         app.state.returns = ReturnsService(app.state.db, settings)
         app.state.csat = CsatListener(app.state.db, secret, settings.api.public_base_url)

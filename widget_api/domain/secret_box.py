@@ -192,10 +192,12 @@ def open_secret(db: Database, stored: str, what: str, **params: object) -> str:
     return of(db).open(stored, what, **params)
 
 
-def opened_mailbox(db: Database, box: dict) -> dict:
-    """A mailbox row read ``with_secrets`` with its passwords opened."""
+def opened_mailbox(
+    db: Database, box: dict, fields: tuple[str, ...] = mail_store.SECRET_FIELDS
+) -> dict:
+    """A mailbox row read ``with_secrets`` with its passwords (those in ``fields``) opened."""
     opened = dict(box)
-    for name in mail_store.SECRET_FIELDS:
+    for name in fields:
         if opened.get(name):
             opened[name] = of(db).open(opened[name], name, address=box.get("address") or "")
     return opened

@@ -99,21 +99,27 @@ def check_connection(db: Database, mailbox_id: int, lang: str, timeout: float = 
     box = db.read(lambda cur: store.mailbox(cur, mailbox_id, with_secrets=True))
     if box is None:
         raise NotFound("error.mailbox_not_found")
-    box = secret_box.opened_mailbox(db, box)  # an unreadable password: a clear 503
     if box["inbound"] == "imap" and box["imap_host"]:
         try:
-            detail = imap.check_imap(box, timeout)
+            opened = secret_box.opened_mailbox(db, box, ("imap_password",))
+            detail = imap.check_imap(opened, timeout)
             imap_check = ConnectionCheck(ok=True, detail=f"{t('mail.test.ok', lang)}: {detail}")
+        except secret_box.SecretUnreadable as exc:  # says to re-enter it
+            imap_check = ConnectionCheck(ok=False, detail=t(exc.key, lang, **exc.params))
         except Exception as exc:
             imap_check = ConnectionCheck(ok=False, detail=imap.describe(exc))
     else:
         imap_check = ConnectionCheck(ok=True, detail=t("mail.test.skipped", lang))
     if box["smtp_host"]:
         try:
-            client = outbox.smtp_connect(box, timeout)
+            client = outbox.smtp_connect(
+                secret_box.opened_mailbox(db, box, ("smtp_password",)), timeout
+            )
             code, _ = client.noop()
             client.quit()
             smtp_check = ConnectionCheck(ok=code == 250, detail=f"{t('mail.test.ok', lang)}")
+        except secret_box.SecretUnreadable as exc:
+            smtp_check = ConnectionCheck(ok=False, detail=t(exc.key, lang, **exc.params))
         except Exception as exc:
             smtp_check = ConnectionCheck(ok=False, detail=outbox.describe(exc))
     else:

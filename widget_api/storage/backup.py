@@ -91,3 +91,13 @@ def restore(backup_file: Path, db_path: Path, *, force: bool = False) -> dict[st
             leftover.unlink(missing_ok=True)
         staging.replace(db_path)
     return restored
+
+
+def compact(db_path: Path) -> dict[str, int]:
+    """Rewrite the database file from an export of itself: DuckDB leaves overwritten values in
+    freed pages, and a value that must not stay on disk (a secret once stored in clear) goes
+    only with the pages. The database must be closed."""
+    with tempfile.TemporaryDirectory(dir=db_path.parent) as tmp:
+        copy = Path(tmp) / "compact.tar.gz"
+        backup(db_path, copy)
+        return restore(copy, db_path, force=True)
