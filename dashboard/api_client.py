@@ -239,6 +239,10 @@ class ApiClient:
         data = self._call("POST", f"/api/v1/tickets/{ref}/macros/{macro_id}/apply", json=payload)
         return TicketDetail.model_validate(data)
 
+    def server_now(self) -> datetime:
+        """The server's clock (``/health``): a demo's or a test's may not be the wall clock."""
+        return datetime.fromisoformat(self._call("GET", "/health")["now"])
+
     # -- store settings ----------------------------------------------------------------------
     def store_settings(self) -> StoreSettings:
         return StoreSettings.model_validate(self._call("GET", "/api/v1/settings/store"))

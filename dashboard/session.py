@@ -6,7 +6,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 from pydantic import ValidationError
@@ -64,6 +66,22 @@ def store_tz() -> str:
         except ApiError:
             return DEFAULT_TZ
     return st.session_state.store_tz
+
+
+def now() -> datetime:
+    """The current time (aware) by the server's clock, whose offset is read once a session:
+    a demo seeded for another day, or a test's pinned date, is "today" on every page."""
+    if "clock_offset" not in st.session_state:
+        try:
+            st.session_state.clock_offset = client().server_now() - datetime.now(UTC)
+        except (ApiError, KeyError, ValueError):
+            return datetime.now(UTC)
+    return datetime.now(UTC) + st.session_state.clock_offset
+
+
+def today() -> date:
+    """The store's date today, by the server's clock."""
+    return now().astimezone(ZoneInfo(store_tz())).date()
 
 
 def sign_out(message: str | None, *, forget_pages: bool = False) -> None:

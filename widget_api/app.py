@@ -15,7 +15,7 @@ from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from widget_api import __version__
+from widget_api import __version__, clock
 from widget_api.domain import secret_box, server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.csat import CsatListener
@@ -59,6 +59,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
     """The server; it opens, and at shutdown checkpoints and closes, the database if not given."""
     settings = settings or Settings()
+    clock.set_now(settings.clock.now)  # a demo's or a test's "today"; unset: the wall clock
     # Loaded (the key file made if absent) before serving, so bad key material stops start-up.
     box = secret_box.load(settings, db.path if db is not None else settings.db.path)
 

@@ -6,6 +6,7 @@ issue #279: nested ``BaseSettings`` miss prefixed ``.env`` values).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr
@@ -95,6 +96,14 @@ class StoreSettings(BaseModel):
     timezone: str = Field("America/Toronto", description="Store time zone.")
 
 
+class ClockSettings(BaseModel):
+    now: datetime | None = Field(
+        None,
+        description="For demos and tests: the time it is when the server starts (naive: UTC); "
+        "the clock runs on from there. Unset: the wall clock.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything Comptoir can be told, with defaults that run the demo on one machine."""
 
@@ -108,6 +117,7 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     sla: SlaRuntime = Field(default_factory=SlaRuntime)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
 
     def redacted(self) -> dict:
         """The resolved values with secrets hidden, for ``comptoir config``."""

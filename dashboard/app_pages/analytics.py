@@ -3,14 +3,14 @@ its data as CSV and a drill-down to the tickets behind it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from dashboard import charts, reports
 from dashboard.api_client import SessionExpired
 from dashboard.i18n import tr
-from dashboard.session import client, sign_out
+from dashboard.session import client, sign_out, today
 
 lang = st.session_state.lang
 CHANNELS = ["web", "chat", "email", "amazon", "ebay", "etsy", "walmart", "sms", "instagram"]
@@ -20,7 +20,7 @@ L = {k: tr(f"an.{k}", lang) for k in ("day", "tickets", "channel", "hour", "week
 st.title(tr("an.title", lang))
 left, right = st.columns([2, 3])
 period = left.date_input(
-    tr("an.period", lang), value=(date.today() - timedelta(days=29), date.today()),
+    tr("an.period", lang), value=(today() - timedelta(days=29), today()),
     key="analytics_period",
 )  # fmt: skip
 channels = right.multiselect(tr("an.channels", lang), CHANNELS, key="analytics_channels")

@@ -3,7 +3,7 @@ row selection, and the bulk actions bar for the selected tickets."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
@@ -12,7 +12,7 @@ from dashboard import reports
 from dashboard.api_client import ApiError
 from dashboard.i18n import label, short_when, tr
 from dashboard.safe import md, tr_md
-from dashboard.session import api_errors, client, guarded, lang, notify, store_tz
+from dashboard.session import api_errors, client, guarded, lang, notify, store_tz, today
 from widget_api.contracts.tickets import TicketSummary
 
 REFRESH_SECONDS = 5
@@ -319,7 +319,7 @@ def incident_banner(lang: str) -> None:
 @st.cache_data(ttl=300, max_entries=20, show_spinner=False)
 def recent_spikes(token: str, lang: str) -> list[dict]:
     try:
-        return reports.spikes(client(), date.today() - timedelta(weeks=8), date.today())
+        return reports.spikes(client(), today() - timedelta(weeks=8), today())
     except ApiError:
         return []
 

@@ -3,7 +3,7 @@ behind them and a one-click bulk tag, problem types by week, and incident rates.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -11,12 +11,12 @@ from dashboard import charts, reports
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
 from dashboard.safe import md, tr_md
-from dashboard.session import client, sign_out
+from dashboard.session import client, sign_out, today
 
 lang = st.session_state.lang
 L = {k: tr(f"an.{k}", lang) for k in ("week", "tickets", "problem_type")}
 st.title(tr("inc.title", lang))
-end = date.today()
+end = today()
 start = st.date_input(tr("inc.since", lang), value=end - timedelta(days=90), key="incidents_since")
 api = client()
 try:

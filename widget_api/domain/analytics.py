@@ -10,10 +10,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from scipy.stats import poisson
 
+from widget_api import clock
 from widget_api.contracts.sla import SlaSettings
 from widget_api.domain.sla.calendar import BusinessCalendar
 from widget_api.storage import Database
@@ -22,7 +23,7 @@ from widget_api.storage.analytics import Scope
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 def refresh_reference(db: Database, settings: SlaSettings, calendar: BusinessCalendar) -> None:

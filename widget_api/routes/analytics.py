@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.datastructures import State
 
+from widget_api import clock
 from widget_api.domain import analytics, store
 from widget_api.domain.errors import Invalid
 from widget_api.routes.guards import agent_required
@@ -21,15 +22,15 @@ _TAGS = ["analytics"]
 
 
 def _scope(state: State, start: str | None, end: str | None, channel: list[str] | None) -> Scope:
+    tz = store.get(state.db, state.settings).timezone
     try:
-        last = date.fromisoformat(end) if end else date.today()
+        last = date.fromisoformat(end) if end else clock.today(tz)
         first = date.fromisoformat(start) if start else last - timedelta(days=29)
     except ValueError as exc:
         raise Invalid("error.validation", detail="from/to: YYYY-MM-DD") from exc
     if first > last or (last - first).days > 800:
         raise Invalid("error.validation", detail="from/to: a range of 1 to 800 days")
     analytics.ensure_reference(state.db, state.sla.settings, state.sla.calendar)
-    tz = store.get(state.db, state.settings).timezone
     return Scope(
         start=datetime.combine(first, time()), end=datetime.combine(last + timedelta(days=1),
         time()), channels=tuple(channel or ()), tz=tz,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from litestar import get
 from litestar.datastructures import State
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from widget_api import __version__
+from widget_api import __version__, clock
 from widget_api.storage.migrate import current_version
 
 
@@ -15,6 +17,10 @@ class Health(BaseModel):
     version: str
     database: str
     schema_version: int
+    now: datetime = Field(
+        description="The server's clock (UTC): the wall clock, unless `COMPTOIR_CLOCK__NOW` set "
+        "it for a demo or a test. The dashboard's 'today' follows it."
+    )
 
 
 @get("/health", operation_id="Health", tags=["system"])
@@ -30,4 +36,5 @@ async def health(state: State) -> Health:
         version=__version__,
         database=database,
         schema_version=version,
+        now=clock.now(),
     )

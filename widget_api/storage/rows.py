@@ -8,10 +8,12 @@ from typing import Any
 
 import duckdb
 
+from widget_api import clock
+
 
 def utcnow() -> datetime:
-    """Naive UTC, the form every *_at column stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Naive UTC, the form every *_at column stores, by the server's clock."""
+    return clock.utcnow()
 
 
 def to_db_time(value: datetime) -> datetime:

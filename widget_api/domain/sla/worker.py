@@ -7,8 +7,9 @@ import hashlib
 import logging
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
+from widget_api import clock
 from widget_api.contracts.common import PRIORITY_RANK
 from widget_api.contracts.sla import SlaSettings
 from widget_api.domain.analytics import refresh_reference
@@ -31,7 +32,7 @@ def load_settings(db: Database) -> SlaSettings:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 class SlaWorker:
