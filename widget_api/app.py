@@ -157,6 +157,7 @@ def _initial_state(settings: Settings):
             "public_limiter": RateLimiter(settings.api.public_rate_limit),
             "login_throttle": LoginThrottle(
                 free_failures=settings.api.login_free_failures,
+                first_delay=settings.api.login_delay_seconds,
                 lock_failures=settings.api.login_lock_failures,
                 address_lock_failures=settings.api.login_address_lock_failures,
                 lock_seconds=settings.api.login_lock_seconds,

@@ -47,6 +47,9 @@ class ApiSettings(BaseModel):
         description="Failed sign-ins on one account before each next try waits (1 s, "
         "doubling, 60 s at most).",
     )
+    login_delay_seconds: int = Field(
+        1, ge=1, description="First wait after the free failures; it doubles, to 60 s at most."
+    )
     login_lock_failures: int = Field(
         10, ge=1, description="Failed sign-ins on one account before it is locked for a while."
     )

@@ -1,8 +1,9 @@
 """Sign-in throttling per account and per client address.
 
 Per account (the e-mail as typed, known or not, so answers never tell which addresses are agents):
-after ``free_failures`` failed sign-ins each next try must wait 1, 2, 4 … 60 seconds, and after
-``lock_failures`` the account is locked for ``lock_seconds``. Per address: locked for
+after ``free_failures`` failed sign-ins each next try must wait ``first_delay`` seconds, doubling
+with each failure up to 60 s (or ``first_delay`` if longer), and after ``lock_failures`` the
+account is locked for ``lock_seconds``. Per address: locked for
 ``lock_seconds`` after ``address_lock_failures`` failures (the public rate limit already bounds its
 pace). A success clears the account's record, not the address's (one's own account must not wash
 an address's guesses at others). Failures are forgotten after ``lock_seconds`` of quiet.
@@ -38,12 +39,14 @@ class LoginThrottle:
         self,
         *,
         free_failures: int,
+        first_delay: float = 1.0,
         lock_failures: int,
         address_lock_failures: int,
         lock_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._free, self._lock_after = free_failures, lock_failures
+        self._first_delay, self._max_delay = first_delay, max(_MAX_DELAY, first_delay)
         self._address_lock_after, self._lock_seconds = address_lock_failures, lock_seconds
         self._clock = clock
         self._records: dict[str, _Record] = {}
@@ -87,7 +90,7 @@ class LoginThrottle:
             self._records.pop(_account_key(account), None)
 
     def _delay(self, failures: int) -> float:
-        return min(2.0 ** (failures - self._free), _MAX_DELAY)
+        return min(self._first_delay * 2.0 ** (failures - self._free), self._max_delay)
 
     def _record(self, key: str, now: float) -> _Record:
         record = self._records.get(key)
