@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 Language = Literal["fr", "en"]
 Channel = Literal[
@@ -29,6 +29,22 @@ def _as_utc(value: datetime) -> datetime:
 UtcDateTime = Annotated[
     datetime, AfterValidator(_as_utc), Field(description="UTC, with its offset (+00:00).")
 ]
+
+
+def _exactly(kind: type, name: str):
+    # Litestar validates bodies with ``strict=False``, which overrides pydantic's own Strict
+    # types: this check runs whatever the mode, so `false` is not 0 and "5" is not 5.
+    def check(value: object) -> object:
+        if type(value) is not kind:
+            raise ValueError(f"must be a JSON {name}")
+        return value
+
+    return BeforeValidator(check)
+
+
+# int and bool fields of request bodies: exactly that JSON type, no coercion.
+JsonInt = Annotated[int, _exactly(int, "integer")]
+JsonBool = Annotated[bool, _exactly(bool, "boolean")]
 
 T = TypeVar("T")
 

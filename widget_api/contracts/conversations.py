@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from widget_api.contracts.common import Language, Status, UtcDateTime
+from widget_api.contracts.common import JsonBool, Language, Status, UtcDateTime
 from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 
@@ -40,7 +40,7 @@ class CustomerMessageCreate(BaseModel):
 class TypingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    typing: bool
+    typing: JsonBool
 
 
 class OrderLookup(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from widget_api.contracts.common import Language, UtcDateTime
+from widget_api.contracts.common import JsonBool, JsonInt, Language, UtcDateTime
 
 
 class HelpSearchResult(BaseModel):
@@ -29,8 +29,8 @@ class SearchClick(BaseModel):
 class Feedback(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    helpful: bool
-    query_id: int | None = None
+    helpful: JsonBool
+    query_id: JsonInt | None = None
 
 
 class ArticlePublic(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from widget_api.contracts.common import Language, Role, UtcDateTime
+from widget_api.contracts.common import JsonBool, Language, Role, UtcDateTime
 from widget_api.contracts.tickets import TicketSummary, TicketUpdate
 
 
@@ -44,8 +44,8 @@ class Viewer(BaseModel):
 class PresenceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    typing: bool = False
-    leaving: bool = False
+    typing: JsonBool = False
+    leaving: JsonBool = False
 
 
 class Macro(BaseModel):
@@ -84,7 +84,7 @@ class MacroUpdate(BaseModel):
     body_fr: str | None = Field(None, min_length=1, max_length=10_000)
     body_en: str | None = Field(None, min_length=1, max_length=10_000)
     actions: MacroActions | None = None
-    active: bool | None = None
+    active: JsonBool | None = None
 
 
 class RenderedMacro(BaseModel):
@@ -114,7 +114,7 @@ class AgentUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=120)
     role: Role | None = None
     language: Language | None = None
-    active: bool | None = None
+    active: JsonBool | None = None
     password: str | None = Field(None, min_length=8, max_length=1024)
     current_password: str | None = Field(
         None, max_length=1024, description="Required to change one's own password."

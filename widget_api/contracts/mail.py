@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from widget_api.contracts.common import UtcDateTime
+from widget_api.contracts.common import JsonBool, JsonInt, UtcDateTime
 
 Security = Literal["ssl", "starttls", "none"]
 Inbound = Literal["imap", "smtp", "none"]
@@ -32,7 +32,7 @@ class MailboxFields(BaseModel):
         None, description="How mail arrives: polled by IMAP, or forwarded to the SMTP listener."
     )
     imap_host: str | None = Field(None, max_length=255)
-    imap_port: int | None = Field(None, ge=1, le=65535)
+    imap_port: JsonInt | None = Field(None, ge=1, le=65535)
     imap_security: Security | None = None
     imap_username: str | None = Field(None, max_length=255)
     imap_password: SecretStr | None = Field(None, description="Write-only.")
@@ -41,14 +41,14 @@ class MailboxFields(BaseModel):
         None, description="Mark processed mail \\Seen, or move it to `imap_move_to`."
     )
     imap_move_to: str | None = Field(None, max_length=255)
-    poll_seconds: int | None = Field(None, ge=5, le=86_400)
+    poll_seconds: JsonInt | None = Field(None, ge=5, le=86_400)
     smtp_host: str | None = Field(None, max_length=255)
-    smtp_port: int | None = Field(None, ge=1, le=65535)
+    smtp_port: JsonInt | None = Field(None, ge=1, le=65535)
     smtp_security: Security | None = None
     smtp_username: str | None = Field(None, max_length=255)
     smtp_password: SecretStr | None = Field(None, description="Write-only.")
-    auto_ack: bool | None = Field(None, description="Acknowledge new tickets automatically.")
-    active: bool | None = None
+    auto_ack: JsonBool | None = Field(None, description="Acknowledge new tickets automatically.")
+    active: JsonBool | None = None
 
 
 class MailboxCreate(MailboxFields):
@@ -113,16 +113,16 @@ class MailSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    listener_enabled: bool = False
+    listener_enabled: JsonBool = False
     listener_host: str = Field("127.0.0.1", max_length=255)
-    listener_port: int = Field(2525, ge=1, le=65535)
-    auto_ack: bool = Field(True, description="Master switch of auto-acknowledgements.")
-    thread_window_hours: int = Field(
+    listener_port: JsonInt = Field(2525, ge=1, le=65535)
+    auto_ack: JsonBool = Field(True, description="Master switch of auto-acknowledgements.")
+    thread_window_hours: JsonInt = Field(
         24, ge=0, le=720, description="A new mail about the same order joins an open ticket "
         "of the same customer updated within this many hours.",
     )  # fmt: skip
-    max_message_bytes: int = Field(40_000_000, ge=100_000, le=200_000_000)
-    max_attachment_bytes: int = Field(10_000_000, ge=10_000, le=100_000_000)
+    max_message_bytes: JsonInt = Field(40_000_000, ge=100_000, le=200_000_000)
+    max_attachment_bytes: JsonInt = Field(10_000_000, ge=10_000, le=100_000_000)
 
 
 class QuarantinedMail(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from widget_api.contracts.common import Language, UtcDateTime
+from widget_api.contracts.common import JsonBool, JsonInt, Language, UtcDateTime
 
 ReturnState = Literal[
     "requested", "approved", "rejected", "label_issued", "in_transit", "received", "inspected",
@@ -52,11 +52,11 @@ class AutoApproval(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = True
-    max_value_cents: int = Field(
+    enabled: JsonBool = True
+    max_value_cents: JsonInt = Field(
         50_000, ge=0, description="Only requests whose refund estimate is under this amount."
     )
-    max_recent_returns: int = Field(
+    max_recent_returns: JsonInt = Field(
         3,
         ge=0,
         description="Only customers with fewer than this many returns in the last 90 days "
@@ -80,7 +80,7 @@ class ReturnPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    window_days: int = Field(30, ge=0, le=365, description="Days after delivery to ask.")
+    window_days: JsonInt = Field(30, ge=0, le=365, description="Days after delivery to ask.")
     final_sale_categories: list[str] = Field(
         default_factory=list,
         description="Product categories never returnable (besides SKUs marked final sale).",
@@ -89,7 +89,7 @@ class ReturnPolicy(BaseModel):
         default_factory=_default_payers,
         description="Who pays the return shipping, per reason (store error or customer choice).",
     )
-    return_shipping_cents: int = Field(
+    return_shipping_cents: JsonInt = Field(
         1295, ge=0, description="Deducted from the refund when the customer pays the shipping."
     )
     refund_methods: list[RefundMethod] = Field(
@@ -153,7 +153,7 @@ class ReturnLineRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(1, ge=1, le=100)
+    quantity: JsonInt = Field(1, ge=1, le=100)
     exchange_sku: str | None = Field(
         None, max_length=64, description="The size or colour wanted instead (outcome exchange)."
     )
@@ -186,10 +186,10 @@ class AgentReturnCreate(_ReturnRequestBase):
     """An agent starts a return from a ticket; the ticket's order unless another is named."""
 
     order_number: str | None = Field(None, max_length=64)
-    override_policy: bool = Field(
+    override_policy: JsonBool = Field(
         False, description="Accept outside the window or final sale (an agent's exception)."
     )
-    approve: bool = Field(True, description="Approve at once (and issue the label).")
+    approve: JsonBool = Field(True, description="Approve at once (and issue the label).")
 
 
 class ReturnCreated(BaseModel):
@@ -239,7 +239,7 @@ class ReceivedLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=0, le=1000)
+    quantity: JsonInt = Field(ge=0, le=1000)
 
 
 class Receipt(BaseModel):
@@ -268,8 +268,8 @@ class InspectedLine(BaseModel):
 
     sku: str = Field(min_length=1, max_length=64)
     outcome: InspectionOutcome
-    quantity: int | None = Field(None, ge=1, le=1000, description="Default: the whole line.")
-    accepted: bool = Field(True, description="Counts towards the refund.")
+    quantity: JsonInt | None = Field(None, ge=1, le=1000, description="Default: the whole line.")
+    accepted: JsonBool = Field(True, description="Counts towards the refund.")
     notes: str | None = Field(None, max_length=2000)
 
 
@@ -278,7 +278,7 @@ class Inspection(BaseModel):
 
     lines: list[InspectedLine] = Field(min_length=1, max_length=100)
     notes: str | None = Field(None, max_length=4000)
-    resolve: bool = Field(
+    resolve: JsonBool = Field(
         True, description="Refund, exchange or credit at once when units were accepted."
     )
 

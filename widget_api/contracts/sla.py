@@ -6,16 +6,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from widget_api.contracts.common import Channel, Priority
+from widget_api.contracts.common import Channel, JsonInt, Priority
 from widget_api.contracts.widget import Interval, Weekday
 
 Metric = Literal["first_reply", "next_reply", "resolution"]
 
 
 class SlaTargets(BaseModel):
-    first_reply_minutes: int | None = Field(None, ge=1)
-    next_reply_minutes: int | None = Field(None, ge=1)
-    resolution_minutes: int | None = Field(None, ge=1)
+    first_reply_minutes: JsonInt | None = Field(None, ge=1)
+    next_reply_minutes: JsonInt | None = Field(None, ge=1)
+    resolution_minutes: JsonInt | None = Field(None, ge=1)
 
 
 class SlaPolicy(BaseModel):

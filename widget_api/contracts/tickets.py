@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from widget_api.contracts.common import (
     AuthorType,
     Channel,
+    JsonBool,
+    JsonInt,
     Language,
     MessageKind,
     Priority,
@@ -168,12 +170,12 @@ class MessageCreate(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
     body_html: str | None = Field(None, max_length=4 * MAX_BODY_CHARS)
     status: Status | None = Field(None, description="Set the ticket's status in the same step.")
-    seen_message_id: int | None = Field(
+    seen_message_id: JsonInt | None = Field(
         None,
         description="Newest message the agent had loaded; if a newer one arrived since, the "
         "reply is refused with 409 unless `force` is true (collision detection).",
     )
-    force: bool = False
+    force: JsonBool = False
 
     _body = field_validator("body")(not_blank)
 
@@ -185,7 +187,7 @@ class TicketUpdate(BaseModel):
 
     status: Status | None = None
     priority: Priority | None = None
-    assignee_id: int | None = None
+    assignee_id: JsonInt | None = None
     tags: list[str] | None = Field(None, max_length=50)
     add_tags: list[str] | None = Field(None, max_length=50)
     remove_tags: list[str] | None = Field(None, max_length=50)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from widget_api.contracts.common import Language, UtcDateTime
+from widget_api.contracts.common import JsonBool, JsonInt, Language, UtcDateTime
 from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -42,7 +42,7 @@ class WidgetSettings(BaseModel):
         max_length=500,
     )
     business_hours: dict[Weekday, list[Interval]] = Field(default_factory=_default_hours)
-    enforce_identity: bool = False
+    enforce_identity: JsonBool = False
     identity_secret: str | None = Field(
         None, min_length=16, max_length=200, description="Write-only: never returned."
     )
@@ -92,7 +92,7 @@ class ChatStart(BaseModel):
     locale: str | None = Field(None, max_length=35)
     identity: Identity | None = None
     kind: Literal["chat", "return"] = "chat"
-    search_query_id: int | None = Field(None, description="The help search that led here.")
+    search_query_id: JsonInt | None = Field(None, description="The help search that led here.")
 
     _body = field_validator("body")(not_blank)
 

@@ -102,7 +102,7 @@ def preview_article(data: Preview) -> PreviewHtml:
 
 
 @get("/api/v1/help/admin/export", operation_id="ExportArticles", tags=_ADMIN,
-     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+     guards=[agent_required], media_type="application/gzip", sync_to_thread=True)  # fmt: skip
 def export_articles(state: State) -> Response[bytes]:
     """Every article as Markdown with front matter, in a .tar.gz (fr/ and en/ folders)."""
     return Response(
