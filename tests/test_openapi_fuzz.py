@@ -1,0 +1,177 @@
+"""schemathesis over every operation of the OpenAPI document, against a real server on loopback:
+no 5xx, and every answer (status code, content type, body) as the document says."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import hypothesis
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    RunningServer,
+    login,
+    make_database,
+    start_server,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+# Small, derandomized: the same cases on every run, a few minutes on a loaded 2-core machine.
+EXAMPLES = int(os.environ.get("COMPTOIR_FUZZ_EXAMPLES", "8"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Agents the fuzzer may maim (PATCH /agents/{id}) and sign out, so the admin's session survives.
+MAIMED = {"email": "maimed@shop.test", "password": "maimed agent password"}
+LEAVER = {"email": "leaver@shop.test", "password": "leaver agent password"}
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    db_path: Path = tmp_path_factory.mktemp("fuzz") / "comptoir.duckdb"
+    make_database(db_path)
+    running = start_server(db_path)
+    yield running
+    running.stop()
+
+
+def _add_agent(client: httpx.Client, account: dict[str, str]) -> int:
+    body = {"name": "Spare Agent", "role": "agent", **account}
+    response = client.post("/api/v1/agents", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _seed(client: httpx.Client) -> None:
+    """Some of everything, so that lists and reports answer with rows (and their timestamps)."""
+    ticket = {
+        "email": "client@example.com",
+        "body": "Where is my parcel?",
+        "order_number": "ND-200001",
+    }
+    assert client.post("/api/v1/tickets", json=ticket).status_code == 201
+    macro = {"name_fr": "Suivi", "name_en": "Tracking", "body_fr": "Voici", "body_en": "Here"}
+    assert client.post("/api/v1/macros", json=macro).status_code == 201
+    block = {"kind": "email", "value": "spam@example.com"}
+    assert client.post("/api/v1/blocks", json=block).status_code == 201
+
+
+def _operations(schema) -> list:
+    operations = []
+    for result in schema.get_all_operations():
+        operations.append(result.ok())
+    # Login last: random failed logins may throttle this address, and logout's cases need logins.
+    operations.sort(key=lambda op: op.path == "/api/v1/auth/login")
+    return operations
+
+
+def _fuzz(operation, mode: GenerationMode, call: Callable, failures: dict[str, str]) -> None:
+    strategy = operation.as_strategy(generation_mode=mode, **_fixed(operation))
+
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(case=strategy)
+    def run(case) -> None:
+        try:
+            call(case)
+        except schemathesis.errors.FailureGroup as group:
+            for failure in group.exceptions:
+                key = f"{operation.label} [{mode.value}] {failure.title}"
+                failures.setdefault(key, str(group)[:3000])
+
+    try:
+        run()
+    except hypothesis.errors.Unsatisfiable:
+        # Negative mode on an operation with nothing to break (no parameters, no body).
+        assert mode is GenerationMode.NEGATIVE, operation.label
+
+
+FIXED: dict[str, dict] = {}
+
+
+def _fixed(operation) -> dict:
+    return FIXED.get(operation.label, {})
+
+
+def test_every_operation_answers_as_documented(fuzz_server: RunningServer) -> None:
+    with httpx.Client(base_url=fuzz_server.url, timeout=30) as client:
+        token = login(client)
+        client.headers["Authorization"] = f"Bearer {token}"
+        maimed_id = _add_agent(client, MAIMED)
+        _add_agent(client, LEAVER)
+        _seed(client)
+    # The admin's own account must stay an active admin for every following case.
+    FIXED["PATCH /api/v1/agents/{agent_id}"] = {"path_parameters": {"agent_id": maimed_id}}
+    schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/schema/openapi.json")
+    operations = _operations(schema)
+    assert len(operations) > 90
+    failures: dict[str, str] = {}
+
+    def call_as_admin(case) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        if case.operation.label == "POST /api/v1/auth/logout":
+            # Logout revokes the token it is given: a fresh token per case.
+            with httpx.Client(base_url=fuzz_server.url, timeout=30) as fresh:
+                headers = {"Authorization": f"Bearer {login(fresh, **LEAVER)}"}
+        case.call_and_validate(base_url=fuzz_server.url, headers=headers, checks=CHECKS, timeout=30)
+
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _fuzz(operation, mode, call_as_admin, failures)
+    report = "\n\n".join(f"== {key}\n{text}" for key, text in sorted(failures.items()))
+    assert not failures, f"{len(failures)} kinds of failure:\n{sorted(failures)}\n\n{report}"
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PUT", "/api/v1/mail/settings", {"listener_port": False}),
+        ("PUT", "/api/v1/mail/settings", {"auto_ack": 0}),
+        ("PUT", "/api/v1/mail/settings", {"max_message_bytes": "1000000"}),
+        ("POST", "/api/v1/help/articles/fr/livraison/feedback", {"helpful": 1}),
+    ],
+)
+def test_ints_and_booleans_are_not_coerced(fuzz_server, method, path, body) -> None:
+    """`false` is not 0, 0 is not `false` and "1000000" is not a number: 400, as documented."""
+    with httpx.Client(base_url=fuzz_server.url, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {login(client)}"
+        response = client.request(method, path, json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["status_code"] == 400
+
+
+def test_timestamps_in_answers_carry_their_time_zone(fuzz_server) -> None:
+    with httpx.Client(base_url=fuzz_server.url, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {login(client)}"
+        kpis = client.get("/api/v1/returns/kpis").json()
+        me = client.post(
+            "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        ).json()
+    for value in (kpis["start"], kpis["end"], me["expires_at"]):
+        assert datetime.fromisoformat(value).utcoffset() == timedelta(0), value
