@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from litestar.utils.sync import AsyncCallable
 
 from widget_api import __version__, clock
 from widget_api.domain import secret_box, server_secret, store
@@ -27,6 +28,7 @@ from widget_api.domain.returns import ReturnsService
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.request import ComptoirRequest
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 app.state.db.close()
 
     app = Litestar(
+        request_class=ComptoirRequest,
         route_handlers=[
             health.health,
             agent_auth.login,
@@ -144,8 +147,25 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         middleware=[server_timing, security_headers],
         debug=False,
     )
+    _one_thread_hop(app)
     document_errors(app)
     return app
+
+
+def _one_thread_hop(app: Litestar) -> None:
+    """Undo Litestar's repeated wrapping of ``sync_to_thread`` handlers.
+
+    Litestar 2 calls ``on_registration`` on every handler of a path each time another handler
+    joins that path, and each call wraps the function in one more ``AsyncCallable``. Two layers
+    cost an extra thread hop; three return an un-awaited coroutine as the answer (the 500 of
+    ``GET /api/v1/mail/mailboxes/{id}``, whose path has three handlers). One layer is right."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            fn = getattr(handler, "_fn", None)
+            while isinstance(fn, AsyncCallable) and isinstance(fn.func, AsyncCallable):
+                fn = fn.func
+            if fn is not None:
+                handler._fn = fn
 
 
 def _initial_state(settings: Settings):

@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from widget_api.domain.errors import ComptoirError
 from widget_api.i18n import negotiate, t
+from widget_api.storage import ConstraintViolation
 
 log = logging.getLogger("comptoir")
 
@@ -61,6 +62,13 @@ def bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
     return _answer(400, t("error.bad_request", _lang(request), detail="body is not valid UTF-8"))
 
 
+def constraint_violation(request: Request, exc: ConstraintViolation) -> Response:
+    # A write the code did not check first broke a UNIQUE or NOT NULL rule: the request clashes
+    # with what is stored, not a server fault. One line (no traceback) so the check gets added.
+    log.warning("constraint violation on %s %s: %s", request.method, request.url.path, exc)
+    return _answer(409, t("error.conflict", _lang(request)))
+
+
 def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(500, t("error.internal", _lang(request)))
@@ -71,5 +79,6 @@ HANDLERS = {
     ValidationException: validation_error,
     HTTPException: http_error,
     UnicodeDecodeError: bad_encoding,
+    ConstraintViolation: constraint_violation,
     Exception: unexpected_error,
 }
