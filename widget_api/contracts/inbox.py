@@ -77,14 +77,17 @@ class MacroCreate(BaseModel):
 
 
 class MacroUpdate(BaseModel):
+    """Fields to change; absent ones stay. Only ``actions`` may be null (no actions): the
+    other columns are NOT NULL, so their types are not optional and null is a 400."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name_fr: str | None = Field(None, min_length=1, max_length=120)
-    name_en: str | None = Field(None, min_length=1, max_length=120)
-    body_fr: str | None = Field(None, min_length=1, max_length=10_000)
-    body_en: str | None = Field(None, min_length=1, max_length=10_000)
+    name_fr: str = Field(None, min_length=1, max_length=120)
+    name_en: str = Field(None, min_length=1, max_length=120)
+    body_fr: str = Field(None, min_length=1, max_length=10_000)
+    body_en: str = Field(None, min_length=1, max_length=10_000)
     actions: MacroActions | None = None
-    active: JsonBool | None = None
+    active: JsonBool = Field(None)
 
 
 class RenderedMacro(BaseModel):

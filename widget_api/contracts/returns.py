@@ -365,7 +365,7 @@ class ReturnQuery(BaseModel):
     requested_to: date | None = None
     overdue: bool | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class ThreePlKey(BaseModel):

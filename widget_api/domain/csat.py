@@ -9,6 +9,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from widget_api.domain.errors import ComptoirError, NotFound
+from widget_api.domain.untrusted import ascii_int, same_secret
 from widget_api.i18n import t
 from widget_api.storage import Database, tickets
 from widget_api.storage import csat as csat_store
@@ -25,10 +26,10 @@ def survey_token(secret: str, ticket_id: int) -> str:
 
 
 def ticket_for_token(secret: str, token: str) -> int:
-    head = token.partition(".")[0]
-    if not head.isdigit() or not hmac.compare_digest(survey_token(secret, int(head)), token):
+    ticket_id = ascii_int(token.partition(".")[0])
+    if ticket_id is None or not same_secret(token, survey_token(secret, ticket_id)):
         raise NotFound("error.not_found")
-    return int(head)
+    return ticket_id
 
 
 def survey_text(lang: str, base_url: str, token: str) -> str:

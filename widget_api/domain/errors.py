@@ -31,6 +31,12 @@ class Invalid(ComptoirError):
     status_code = 400
 
 
+class Conflict(ComptoirError):
+    """The change clashes with what is stored (a name or address already in use)."""
+
+    status_code = 409
+
+
 class UnsupportedMedia(ComptoirError):
     status_code = 415
 

@@ -26,9 +26,10 @@ from widget_api.contracts.help import (
     ImportReport,
     SearchGap,
 )
-from widget_api.domain.errors import Invalid, NotFound
+from widget_api.domain.errors import Conflict, Invalid, NotFound
 from widget_api.domain.text import fold
 from widget_api.storage import Database, articles, settings_store
+from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
 from widget_api.storage.rows import utcnow
 
@@ -209,14 +210,20 @@ class HelpCenter:
             raise Invalid("error.validation", detail=f"{err['loc'][0]}: {err['msg']}") from exc
         fields = {**checked.model_dump(exclude={"path"}), "status": data.status}
         actor = Actor("agent", agent.id)
-        if article_id is None:
-            new_id = self._db.write(lambda w: articles.upsert(w, fields, actor, utcnow()))
-        else:
-            if not self._db.write(
-                lambda w: articles.update(w, article_id, fields, actor, utcnow())
-            ):
-                raise NotFound("error.article_not_found")
-            new_id = article_id
+
+        def write(w: Writer) -> int | None:
+            # Checked in the write itself: a slug taken in between is still a 409.
+            owner = articles.slug_owner(w.cur, fields["lang"], fields["slug"])
+            if owner is not None and owner != article_id:
+                raise Conflict("error.article_slug_taken", lang=fields["lang"],
+                               slug=fields["slug"])  # fmt: skip
+            if article_id is None:
+                return articles.upsert(w, fields, actor, utcnow())
+            return article_id if articles.update(w, article_id, fields, actor, utcnow()) else None
+
+        new_id = self._db.write(write)
+        if new_id is None:
+            raise NotFound("error.article_not_found")
         self.rebuild()
         return ArticleAdmin.model_validate(self._db.read(lambda cur: articles.by_id(cur, new_id)))
 

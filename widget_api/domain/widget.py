@@ -24,6 +24,7 @@ from widget_api.contracts.widget import (
 from widget_api.domain import conversations, intake, secret_box, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.errors import ComptoirError, Forbidden, Invalid, NotFound
+from widget_api.domain.untrusted import same_secret
 from widget_api.settings import Settings
 from widget_api.storage import Database, attachments, blocks, settings_store, tickets
 from widget_api.storage.events import Actor
@@ -132,7 +133,7 @@ def _verified_email(db: Database, current: WidgetSettings, data: ChatStart) -> s
     if data.identity is not None and sealed:
         secret = secret_box.open_secret(db, sealed, "widget")
         expected = signature_for(secret, str(data.identity.email))
-        if hmac.compare_digest(expected, data.identity.signature.strip().lower()):
+        if same_secret(data.identity.signature.strip().lower(), expected):
             return str(data.identity.email).lower()
     if current.enforce_identity:
         raise Forbidden("error.identity_refused")

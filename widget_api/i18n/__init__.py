@@ -24,8 +24,10 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
-def t(key: str, lang: str, **params: object) -> str:
-    """The text of ``key`` in ``lang`` (English, then the key itself, when missing)."""
+def t(key: str, lang: str, /, **params: object) -> str:
+    """The text of ``key`` in ``lang`` (English, then the key itself, when missing).
+
+    Positional-only: a message may name a parameter ``lang`` or ``key`` too."""
     text = catalog(lang if lang in LANGUAGES else "en").get(key) or catalog("en").get(key, key)
     return text.format(**params) if params else text
 

@@ -14,6 +14,7 @@ import os
 from datetime import UTC, datetime
 
 from widget_api.domain.refs import ticket_id_from_ref
+from widget_api.domain.untrusted import same_secret
 
 _SIG_CHARS = 16  # 80 bits of base32
 _EPOCH_DIFF = 11_644_473_600  # seconds between 1601-01-01 and 1970-01-01
@@ -46,7 +47,7 @@ def ref_from_address(address: str, secret: str) -> str | None:
     ref = ref.upper()
     if ticket_id_from_ref(ref) is None:
         return None
-    if not hmac.compare_digest(signature, _sign(secret, "reply", ref)):
+    if not same_secret(signature, _sign(secret, "reply", ref)):
         return None
     return ref
 

@@ -23,6 +23,7 @@ from widget_api.contracts.tickets import (
 from widget_api.domain import intake, tickets
 from widget_api.domain.errors import Invalid
 from widget_api.routes.guards import agent_required, json_body, public_rate_limit
+from widget_api.routes.params import OptionalId, limit_param
 
 
 class TicketController(Controller):
@@ -57,12 +58,12 @@ class TicketController(Controller):
         state: State,
         request: Request,
         status: Annotated[list[str] | None, Parameter(description="One or more statuses.")] = None,
-        assignee_id: int | None = None,
+        assignee_id: OptionalId = None,
         unassigned: bool = False,
         channel: list[str] | None = None,
         tag: str | None = None,
         problem_type: str | None = None,
-        customer_id: int | None = None,
+        customer_id: OptionalId = None,
         view: Annotated[
             str | None,
             Parameter(
@@ -77,7 +78,7 @@ class TicketController(Controller):
         sort: Annotated[
             str, Parameter(description="newest, oldest, updated, waiting or priority.")
         ] = "updated",
-        limit: int = 50,
+        limit: Annotated[int, limit_param(200)] = 50,
         cursor: str | None = None,
     ) -> Page[TicketSummary]:
         """Tickets matching every given filter, one page at a time (keyset cursor)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get
 from litestar.datastructures import State
@@ -14,7 +14,9 @@ from litestar.datastructures import State
 from widget_api import clock
 from widget_api.domain import analytics, store
 from widget_api.domain.errors import Invalid
+from widget_api.domain.untrusted import ascii_int
 from widget_api.routes.guards import agent_required
+from widget_api.routes.params import check_days, limit_param
 from widget_api.storage.analytics import DRILL_FILTERS, Scope
 
 REPORTS = ("volume", "response_times", "sla", "backlog", "quality", "csat", "agents", "incidents")
@@ -25,7 +27,9 @@ def _scope(state: State, start: str | None, end: str | None, channel: list[str] 
     tz = store.get(state.db, state.settings).timezone
     try:
         last = date.fromisoformat(end) if end else clock.today(tz)
+        check_days(end=last)  # before the arithmetic below
         first = date.fromisoformat(start) if start else last - timedelta(days=29)
+        check_days(start=first)
     except ValueError as exc:
         raise Invalid("error.validation", detail="from/to: YYYY-MM-DD") from exc
     if first > last or (last - first).days > 800:
@@ -83,7 +87,7 @@ def analytics_tickets(
     end: str | None = None,
     channel: list[str] | None = None,
     format: str = "json",
-    limit: int = 5000,
+    limit: Annotated[int, limit_param(50_000)] = 5000,
 ) -> Any:
     """The tickets behind a chart: any of the drill filters (e.g. ``problem_type``, ``week``,
     ``sku``, ``carrier``, ``policy``, ``first_reply_breached``, ``dow`` + ``hour``) as query
@@ -97,12 +101,13 @@ def analytics_tickets(
         if name in ("one_touch", "reopened", "first_reply_breached"):
             filters[name] = value.lower() in ("1", "true", "yes")
         elif name in ("dow", "hour", "agent_id"):
-            if not value.lstrip("-").isdigit():
+            number = ascii_int(value)
+            if number is None:
                 raise Invalid("error.validation", detail=f"{name}: a number")
-            filters[name] = int(value)
+            filters[name] = number
         else:
             filters[name] = value
-    rows = analytics.drill(state.db, scope, filters, max(1, min(limit, 50_000)))
+    rows = analytics.drill(state.db, scope, filters, limit)
     return _csv(rows, "tickets") if format == "csv" else rows
 
 

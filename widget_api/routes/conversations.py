@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.datastructures import State
+from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from widget_api.contracts.conversations import (
@@ -17,7 +19,9 @@ from widget_api.contracts.conversations import (
     TypingUpdate,
 )
 from widget_api.domain import conversations, widget
+from widget_api.domain.untrusted import ascii_int
 from widget_api.routes.guards import client_address, json_body, public_rate_limit
+from widget_api.routes.params import MAX_ID
 
 _TAGS = ["public"]
 
@@ -58,12 +62,16 @@ def customer_typing(state: State, token: str, data: TypingUpdate) -> None:
 @get("/api/v1/conversations/{token:str}/stream", operation_id="ConversationStream", tags=_TAGS,
      guards=[public_rate_limit], opt={"rate_bucket": "stream", "rate_limit": 120})  # fmt: skip
 async def conversation_stream(
-    state: State, request: Request, token: str, after: int = 0
+    state: State,
+    request: Request,
+    token: str,
+    after: Annotated[int, Parameter(ge=0, le=MAX_ID)] = 0,
 ) -> ServerSentEvent:
     """Server-sent events: ``message`` for each new public message, ``typing`` when an agent
     starts or stops typing. Reconnects resume after ``Last-Event-ID``."""
     last_event = request.headers.get("last-event-id", "")
-    after_id = int(last_event) if last_event.isdigit() else after
+    resumed = ascii_int(last_event)
+    after_id = after if resumed is None else resumed
     conversations.get(state.db, token, state.presence)  # 404 before the stream starts
 
     async def events() -> AsyncIterator[ServerSentEventMessage]:

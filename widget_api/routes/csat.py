@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from widget_api.contracts.common import ErrorBody
 from widget_api.domain import conversations, csat, store, widget
 from widget_api.domain.errors import Invalid
+from widget_api.domain.untrusted import ascii_int
 from widget_api.i18n import t
 from widget_api.routes.guards import json_body, public_rate_limit
 from widget_api.storage import tickets
@@ -88,10 +89,11 @@ def csat_form(
     data: RatingForm = Body(media_type=RequestEncodingType.URL_ENCODED),  # noqa: B008
 ) -> Template:
     ticket_id = csat.ticket_for_token(_secret(state), token)
-    if not data.score.isdigit() or int(data.score) not in csat.SCORES:
+    score = ascii_int(data.score)
+    if score not in csat.SCORES:
         raise Invalid("error.validation", detail="score: 1 to 5")
-    csat.rate(state.db, ticket_id, int(data.score), data.comment)
-    return _page(state, request, token, ticket_id, score=int(data.score), saved=True)
+    csat.rate(state.db, ticket_id, score, data.comment)
+    return _page(state, request, token, ticket_id, score=score, saved=True)
 
 
 @post("/api/v1/conversations/{token:str}/csat", operation_id="RateConversation",

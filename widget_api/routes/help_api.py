@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, Response, delete, get, post, put
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.datastructures import State
 
 from help_center.render import render_markdown
 from widget_api.contracts.help import (
@@ -24,6 +22,8 @@ from widget_api.contracts.help import (
 )
 from widget_api.domain.errors import Invalid
 from widget_api.routes.guards import admin_required, agent_required, json_body, public_rate_limit
+from widget_api.routes.params import limit_param
+from widget_api.routes.uploads import FileBody, one_file
 
 _PUBLIC = ["help"]
 _ADMIN = ["help admin"]
@@ -37,9 +37,11 @@ def _lang(lang: str) -> str:
 
 @get("/api/v1/help/search", operation_id="HelpSearch", tags=_PUBLIC, guards=[public_rate_limit],
      opt={"rate_bucket": "help", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def help_search(state: State, q: str = "", lang: str = "fr", limit: int = 5) -> HelpSearchResults:
+def help_search(
+    state: State, q: str = "", lang: str = "fr", limit: Annotated[int, limit_param(10)] = 5
+) -> HelpSearchResults:
     """Articles for what the customer typed (French or English, typos and synonyms welcome)."""
-    return state.help.search(q, _lang(lang), "widget", min(max(limit, 1), 10))
+    return state.help.search(q, _lang(lang), "widget", limit)
 
 
 @post("/api/v1/help/searches/{search_id:int}/click", operation_id="HelpSearchClick",
@@ -113,14 +115,11 @@ def export_articles(state: State) -> Response[bytes]:
 
 
 @post("/api/v1/help/admin/import", operation_id="ImportArticles", tags=_ADMIN, status_code=200,
-      guards=[admin_required], request_max_body_size=20_000_000)  # fmt: skip
-async def import_articles(
-    state: State,
-    request: Request,
-    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
-) -> ImportReport:
+      guards=[admin_required], request_max_body_size=20_000_000,
+      before_request=one_file)  # fmt: skip
+async def import_articles(state: State, request: Request, data: FileBody) -> ImportReport:
     """Import a .tar.gz of Markdown articles; same language and slug replace the existing one."""
-    return state.help.import_archive(await data.read(), request.state.agent)
+    return state.help.import_archive(await data.data.read(), request.state.agent)
 
 
 @get("/api/v1/help/admin/gaps", operation_id="HelpGaps", tags=_ADMIN, guards=[agent_required],

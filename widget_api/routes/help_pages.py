@@ -16,6 +16,7 @@ from widget_api.domain.errors import NotFound
 from widget_api.domain.help import category_slug
 from widget_api.i18n import negotiate, t
 from widget_api.routes.guards import public_rate_limit
+from widget_api.routes.params import OptionalId
 
 # Pages run no script at all; styles are inline in the page template.
 CSP = (
@@ -30,14 +31,15 @@ class FeedbackForm(BaseModel):
     helpful: str
 
 
-def _page(state: State, request: Request, lang: str, name: str, **context) -> Template:
+def _page(state: State, request: Request, lang: str, template: str, /, **context) -> Template:
+    # Positional-only: any context key (a category's ``name``) is free to use.
     if lang not in ("fr", "en"):
         raise NotFound("error.not_found")
     shop = store.get(state.db, state.settings)
     colour = widget.settings(state.db).color
     other = "en" if lang == "fr" else "fr"
     return Template(
-        template_name=f"help/{name}.html",
+        template_name=f"help/{template}.html",
         context={
             "lang": lang, "other": other, "store": shop.name, "colour": colour,
             "tr": lambda key, **kw: t(f"help.{key}", lang, **kw), "base": "/help",
@@ -85,7 +87,12 @@ def help_search_page(state: State, request: Request, lang: str, q: str = "") -> 
 
 @get("/help/{lang:str}/{slug:str}", include_in_schema=False, sync_to_thread=True)
 def help_article_page(
-    state: State, request: Request, lang: str, slug: str, thanks: bool = False, q: int | None = None
+    state: State,
+    request: Request,
+    lang: str,
+    slug: str,
+    thanks: bool = False,
+    q: OptionalId = None,
 ) -> Template:
     article = state.help.article(lang, slug) if lang in ("fr", "en") else None
     if article is None:

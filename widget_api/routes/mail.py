@@ -3,6 +3,8 @@ settings, the quarantine and the outbox. Every route needs an administrator."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 
@@ -19,6 +21,7 @@ from widget_api.contracts.mail import (
 from widget_api.mail import admin
 from widget_api.mail.pipeline import MailLimits, Pipeline
 from widget_api.routes.guards import admin_required, json_body
+from widget_api.routes.params import limit_param
 
 _TAGS = ["mail"]
 
@@ -112,9 +115,11 @@ def put_mail_settings(state: State, request: Request, data: MailSettings) -> Mai
 
 @get("/api/v1/mail/quarantine", operation_id="ListQuarantinedMail", tags=_TAGS,
      guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def list_quarantine(state: State, limit: int = 100) -> list[QuarantinedMail]:
+def list_quarantine(
+    state: State, limit: Annotated[int, limit_param(500)] = 100
+) -> list[QuarantinedMail]:
     """Mail that could not be understood, newest first, with the reason (raw kept)."""
-    return admin.quarantine(state.db, max(1, min(limit, 500)))
+    return admin.quarantine(state.db, limit)
 
 
 @get("/api/v1/mail/quarantine/{mail_id:int}/raw", operation_id="GetQuarantinedMailRaw",

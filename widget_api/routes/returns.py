@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import anyio
 from litestar import MediaType, Request, Response, delete, get, post, put
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
+from litestar.datastructures import State
 from litestar.handlers import BaseRouteHandler
-from litestar.params import Body, Parameter
+from litestar.params import Parameter
 from pydantic import ValidationError
 
 from widget_api.contracts.common import Page
@@ -43,6 +42,8 @@ from widget_api.domain.errors import Invalid
 from widget_api.domain.returns import InvalidTransition, PolicyRefused, ReturnsService
 from widget_api.i18n import negotiate, t
 from widget_api.routes.guards import admin_required, agent_required, json_body, public_rate_limit
+from widget_api.routes.params import MAX_OFFSET, check_days, limit_param
+from widget_api.routes.uploads import FileBody, one_file
 from widget_api.storage.events import Actor
 
 TPL_HEADER = "X-Comptoir-3PL-Key"
@@ -150,17 +151,13 @@ def return_status(state: State, rma: str, token: str) -> PublicReturn:
 
 @post("/api/v1/returns/{rma:str}/photos", operation_id="UploadReturnPhoto", tags=_PUBLIC,
       status_code=201, guards=[public_rate_limit], opt={"rate_bucket": "upload",
-      "rate_limit": 10}, request_max_body_size=MAX_PHOTO + 100_000)  # fmt: skip
-async def upload_return_photo(
-    state: State,
-    rma: str,
-    token: str,
-    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
-) -> Attachment:
+      "rate_limit": 10}, request_max_body_size=MAX_PHOTO + 100_000,
+      before_request=one_file)  # fmt: skip
+async def upload_return_photo(state: State, rma: str, token: str, data: FileBody) -> Attachment:
     """A photo of the problem (PNG, JPEG or PDF, 5 MB at most; typed from the content)."""
-    content = await data.read()
+    content = await data.data.read()
     return await anyio.to_thread.run_sync(
-        service(state).add_photo, rma, token, data.filename or "photo", content
+        service(state).add_photo, rma, token, data.data.filename or "photo", content
     )
 
 
@@ -228,10 +225,11 @@ def list_returns(
             "refund 1 business day after inspection."
         ),
     ] = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Annotated[int, limit_param(500)] = 50,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page[ReturnSummary]:
     """Returns, newest first, with age and overdue flag; ``next_cursor`` is the next offset."""
+    check_days(**{"from": requested_from, "to": requested_to})
     try:
         query = ReturnQuery(
             state=return_state, reason=reason, sku=sku, q=q, requested_from=requested_from,
@@ -254,6 +252,7 @@ def return_kpis(
     """KPIs from the event log, as tables of rows: return rate by SKU and by reason (over units
     sold), receipt→refund and request→refund hours (mean, median), inspection outcomes and
     restock rate, refund value by week, exchanges against refunds."""
+    check_days(**{"from": start, "to": end})
     return service(state).kpis(start, end)
 
 

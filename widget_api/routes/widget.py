@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 from urllib.parse import quote
 
 from litestar import Request, Response, delete, get, post, put
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.datastructures import State
 
 from widget_api.contracts.tickets import TicketCreated
 from widget_api.contracts.widget import (
@@ -32,6 +29,7 @@ from widget_api.routes.guards import (
     json_body,
     public_rate_limit,
 )
+from widget_api.routes.uploads import FileBody, one_file
 from widget_api.storage.events import Actor
 
 MAX_ATTACHMENT = 5_000_000
@@ -68,22 +66,19 @@ def conversation_read(state: State, token: str) -> None:
 @post("/api/v1/conversations/{token:str}/attachments", operation_id="UploadAttachment",
       tags=_TAGS, status_code=201, guards=[public_rate_limit],
       opt={"rate_bucket": "upload", "rate_limit": 10},
-      request_max_body_size=MAX_ATTACHMENT + 100_000)  # fmt: skip
+      request_max_body_size=MAX_ATTACHMENT + 100_000, before_request=one_file)  # fmt: skip
 async def upload_attachment(
-    state: State,
-    request: Request,
-    token: str,
-    data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    state: State, request: Request, token: str, data: FileBody
 ) -> Attachment:
     """Attach an image or PDF (5 MB at most; the type is checked from the content)."""
     ticket_id = conversations.ticket_id_for_token(state.db, token)
     widget.check_not_blocked(
         state.db, None, client_address(request), conversations.ref_for_token(state.db, token)
     )
-    content = await data.read()
+    content = await data.data.read()
     customer = Actor("customer")
     return widget.add_attachment(
-        state.db, ticket_id, data.filename or "file", content, "customer", customer,
+        state.db, ticket_id, data.data.filename or "file", content, "customer", customer,
         MAX_ATTACHMENT,
     )  # fmt: skip
 

@@ -20,6 +20,14 @@ def count(cur: Cursor) -> int:
     return cur.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
+def slug_owner(cur: Cursor, lang: str, slug: str) -> int | None:
+    """The id of the article with this language and slug (they are unique together)."""
+    row = cur.execute(
+        "SELECT id FROM articles WHERE lang = ? AND slug = ?", [lang, slug]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def upsert(w: Writer, fields: dict, actor: Actor, at: datetime) -> int:
     """Insert, or replace the article with the same language and slug; return its id."""
     found = w.cur.execute(
