@@ -146,10 +146,44 @@ def message_ids(value: str | None) -> list[str]:
     return out
 
 
+# What a mail says; trace headers (Received, Return-Path, Delivered-To, X-…) and Resent-* say how
+# it travelled, and differ between two deliveries of one mail (forward + IMAP, a re-poll).
+_CONTENT_HEADERS = (
+    b"from", b"sender", b"reply-to", b"to", b"cc", b"subject", b"date", b"message-id",
+    b"in-reply-to", b"references", b"mime-version", b"content-type",
+    b"content-transfer-encoding", b"content-disposition",
+)  # fmt: skip
+
+
 def content_hash(raw: bytes) -> str:
-    """A fingerprint of what a mail says (sender, date, subject, body), not of how it travelled:
-    the same mail forwarded and fetched by IMAP gets the same hash though Received headers
-    differ."""
+    """A fingerprint of what a mail says (its significant headers, unfolded, and its body;
+    line endings and runs of white space do not count), not of how it travelled. With the
+    Message-ID it tells a second delivery of one mail from another mail reusing the id."""
+    head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    fields: dict[bytes, list[bytes]] = {}
+    current: list[bytes] | None = None
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t"):  # a folded continuation of the header above
+            if current is not None:
+                current[-1] += line
+            continue
+        name, colon, value = line.partition(b":")
+        name = name.strip().lower()
+        current = fields.setdefault(name, []) if colon and name in _CONTENT_HEADERS else None
+        if current is not None:
+            current.append(value)
+    digest = hashlib.sha256()
+    for name in _CONTENT_HEADERS:
+        for value in fields.get(name, ()):
+            digest.update(name + b": " + b" ".join(value.split()) + b"\n")
+    digest.update(b"\n")
+    digest.update(b" ".join(body.split()))
+    return digest.hexdigest()
+
+
+def legacy_content_hash(raw: bytes) -> str:
+    """The fingerprint mail was stored with before :func:`content_hash` (first From, Date,
+    Subject, To lines and the body): a mail kept then is still known when it comes again."""
     head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
     wanted = []
     for name in (b"from:", b"date:", b"subject:", b"to:"):

@@ -1,7 +1,8 @@
 """One path for every incoming mail, whatever brought it (IMAP, SMTP listener, archive import):
 
 1. :meth:`Pipeline.receive` keeps the raw bytes first (so an SMTP 250 or an IMAP \\Seen never
-   loses mail), once per Message-ID (content hash when there is none);
+   loses mail), once per Message-ID and content (old mailers and contact forms reuse ids for
+   different mail; a second delivery of the same mail is recognised and kept once);
 2. :meth:`Pipeline.process` reads it, sets aside what no person wrote (bounces also mark our
    failed mail), quarantines what cannot be understood (raw kept, reason given), finds the
    ticket it continues, and writes the ticket or message, its attachments and the mail record
@@ -28,7 +29,14 @@ from widget_api.domain import language, secrets
 from widget_api.domain.refs import ticket_id_from_ref
 from widget_api.i18n import t
 from widget_api.mail import loops, marketplaces, tokens
-from widget_api.mail.parse import ParsedMail, Unreadable, content_hash, normalise_message_id, parse
+from widget_api.mail.parse import (
+    ParsedMail,
+    Unreadable,
+    content_hash,
+    legacy_content_hash,
+    normalise_message_id,
+    parse,
+)
 from widget_api.storage import Database, attachments, blocks, customers, orders, tickets
 from widget_api.storage import mail as store
 from widget_api.storage.events import Actor
@@ -96,14 +104,14 @@ class NewTicketInfo:
     typing: Future | None = None
 
 
-def message_key(raw: bytes) -> tuple[str, str | None, str]:
-    """(dedupe key, Message-ID, content hash) of raw bytes, without a full parse."""
-    digest = content_hash(raw)
+def message_key(raw: bytes) -> tuple[str | None, list[str]]:
+    """(Message-ID, content hashes: current first, then older versions') of raw bytes,
+    without a full parse."""
     head_end = re.search(rb"\r?\n\r?\n|\r\r", raw[:1_000_000])
     head = raw[: head_end.start()] if head_end else raw[:1_000_000]
     match = _MID_HEADER.search(head)
     mid = normalise_message_id(match[1].decode("latin-1")) if match else None
-    return (f"mid:{mid}" if mid else f"sha:{digest}"), mid, digest
+    return mid, [content_hash(raw), legacy_content_hash(raw)]
 
 
 @dataclass
@@ -133,10 +141,10 @@ class Pipeline:
         envelope: dict | None = None,
     ) -> tuple[int, bool]:
         """Store the raw mail durably (committed when this returns); (id, False) if known."""
-        key, mid, digest = message_key(raw)
+        mid, hashes = message_key(raw)
         return self.db.write(
             lambda w: store.store_raw(
-                w, dedupe_key=key, rfc_message_id=mid, content_hash=digest, source=source,
+                w, rfc_message_id=mid, content_hashes=hashes, source=source,
                 mailbox_id=mailbox_id, raw=raw, envelope=envelope, at=utcnow(),
             )
         )  # fmt: skip

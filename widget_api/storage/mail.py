@@ -183,28 +183,54 @@ def stored_by_key(cur: Cursor, dedupe_key: str) -> dict | None:
     return one(cur)
 
 
+def known_mail(cur: Cursor, rfc_message_id: str | None, content_hashes: list[str]) -> int | None:
+    """The mail already kept that this one is a second delivery of: the same Message-ID and
+    the same content (a reused id with other content is another mail), or our own mail with
+    that id coming back; without a Message-ID, the same content."""
+    marks = ", ".join("?" for _ in content_hashes)
+    if rfc_message_id is None:
+        row = cur.execute(
+            f"SELECT min(id) FROM mail_messages WHERE dedupe_key IN ({marks})",
+            [f"sha:{h}" for h in content_hashes],
+        ).fetchone()
+    else:
+        row = cur.execute(
+            "SELECT min(id) FROM mail_messages WHERE rfc_message_id = ?"
+            f" AND (direction = 'outbound' OR content_hash IN ({marks}))",
+            [rfc_message_id, *content_hashes],
+        ).fetchone()
+    return row[0] if row else None
+
+
 def store_raw(
     w: Writer,
     *,
-    dedupe_key: str,
     rfc_message_id: str | None,
-    content_hash: str,
+    content_hashes: list[str],
     source: str,
     mailbox_id: int | None,
     raw: bytes,
     envelope: dict | None,
     at: datetime,
 ) -> tuple[int, bool]:
-    """Keep an incoming mail before anything else; (id, False) when it was already kept."""
-    found = stored_by_key(w.cur, dedupe_key)
-    if found:
-        return found["id"], False
+    """Keep an incoming mail before anything else; (id, False) when it was already kept.
+
+    ``content_hashes`` is the mail's fingerprint, then the ones older versions stored. The
+    dedupe key is ``mid:<id>``, ``mid:<id> sha:<hash>`` when another mail took that id first,
+    or ``sha:<hash>`` without a Message-ID."""
+    found = known_mail(w.cur, rfc_message_id, content_hashes)
+    if found is not None:
+        return found, False
+    digest = content_hashes[0]
+    dedupe_key = f"mid:{rfc_message_id}" if rfc_message_id else f"sha:{digest}"
+    if rfc_message_id and stored_by_key(w.cur, dedupe_key) is not None:
+        dedupe_key = f"mid:{rfc_message_id} sha:{digest}"
     mail_id = w.next_id("mail_messages")
     w.cur.execute(
         "INSERT INTO mail_messages (id, direction, dedupe_key, rfc_message_id, content_hash,"
         " source, mailbox_id, status, envelope, size, raw, received_at)"
         " VALUES (?, 'inbound', ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)",
-        [mail_id, dedupe_key, rfc_message_id, content_hash, source, mailbox_id,
+        [mail_id, dedupe_key, rfc_message_id, digest, source, mailbox_id,
          json.dumps(envelope) if envelope else None, len(raw), raw, at],
     )  # fmt: skip
     return mail_id, True
