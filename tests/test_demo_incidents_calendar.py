@@ -36,6 +36,7 @@ def password_hash() -> str:
     return demo_password_hash()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("now", DATES, ids=lambda d: d.strftime("%Y-%m-%dT%H"))
 def test_only_the_planted_incidents_are_found_in_their_weeks(tmp_path, password_hash, now):
     with Database(tmp_path / "demo.duckdb") as db:
