@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from widget_api.domain.errors import ComptoirError
 from widget_api.i18n import negotiate, t
-from widget_api.storage import ConstraintViolation
+from widget_api.storage import ConstraintViolation, StorageFull, StorageUnavailable
 
 log = logging.getLogger("comptoir")
 
@@ -69,6 +69,17 @@ def constraint_violation(request: Request, exc: ConstraintViolation) -> Response
     return _answer(409, t("error.conflict", _lang(request)))
 
 
+# Seconds a client is told to wait before retrying a write the disk could not take.
+STORAGE_RETRY_AFTER = 60
+
+
+def storage_unavailable(request: Request, exc: StorageUnavailable) -> Response:
+    # Nothing was committed: the client keeps its data and retries; the writer logged the cause.
+    key = "error.storage_full" if isinstance(exc, StorageFull) else "error.storage_unavailable"
+    headers = {"Retry-After": str(STORAGE_RETRY_AFTER)}
+    return _answer(503, t(key, _lang(request), seconds=STORAGE_RETRY_AFTER), headers)
+
+
 def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(500, t("error.internal", _lang(request)))
@@ -80,5 +91,6 @@ HANDLERS = {
     HTTPException: http_error,
     UnicodeDecodeError: bad_encoding,
     ConstraintViolation: constraint_violation,
+    StorageUnavailable: storage_unavailable,
     Exception: unexpected_error,
 }

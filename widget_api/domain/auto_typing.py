@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from widget_api.storage import Database, orders, tickets
+from widget_api.storage import Database, StorageUnavailable, orders, tickets
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
@@ -78,6 +78,9 @@ class AutoTyper:
                     break
             self._db.write(lambda w: self._store(w, ticket_id, prediction, order))
             return prediction.label
+        except StorageUnavailable as exc:  # disk full: one line, the ticket itself is kept
+            log.warning("automatic typing of ticket %s skipped: %s", ticket_id, exc)
+            return None
         except Exception:  # typing is a help, never a reason to lose or break a ticket
             log.exception("automatic typing of ticket %s failed", ticket_id)
             return None

@@ -2,9 +2,24 @@
 
 import duckdb
 
-from widget_api.storage.db import Database, DatabaseLocked
+from widget_api.storage.db import (
+    Database,
+    DatabaseLocked,
+    DatabaseNotWritable,
+    DatabaseUnavailable,
+    StorageFull,
+    StorageUnavailable,
+)
 
 # A UNIQUE or NOT NULL rule of the schema refused a write (see ``widget_api.errors``).
 ConstraintViolation = duckdb.ConstraintException
 
-__all__ = ("ConstraintViolation", "Database", "DatabaseLocked")
+__all__ = (
+    "ConstraintViolation",
+    "Database",
+    "DatabaseLocked",
+    "DatabaseNotWritable",
+    "DatabaseUnavailable",
+    "StorageFull",
+    "StorageUnavailable",
+)

@@ -5,6 +5,10 @@ single writer thread (the pattern of datasette's ``database.py``). The writer dr
 commits up to ``write_batch`` jobs in one transaction (group commit): under a burst of intake
 requests that costs one WAL flush instead of one per ticket. A job is acknowledged only after its
 transaction committed, so a 2xx answered from it means the row is in the WAL on disk.
+
+A full disk fails the commit (nothing of it is kept) and the job gets ``StorageFull``; reads go on.
+When DuckDB invalidates the instance (an automatic checkpoint that could not write), the writer
+reopens the file: the commit that triggered it is durable, so its job still succeeds.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -33,10 +38,82 @@ Cursor = duckdb.DuckDBPyConnection
 WriteFn = Callable[["Writer"], T]
 
 _CONFLICT_RETRIES = 5
+# After a write failed for lack of space, the database counts as full until this much is free:
+# small writes may still fit in the last pages while a ticket does not, and a checkpoint needs room.
+RESUME_FREE_BYTES = 16 * 2**20
 
 
-class DatabaseLocked(RuntimeError):
+class DatabaseUnavailable(RuntimeError):
+    """The database file cannot be opened; the message says why and what to do, in one line."""
+
+
+class DatabaseLocked(DatabaseUnavailable):
     """Another process holds the database file (usually a running ``comptoir serve``)."""
+
+
+class DatabaseNotWritable(DatabaseUnavailable):
+    """The file or its directory cannot be written (read-only file system, permissions)."""
+
+
+class StorageUnavailable(RuntimeError):
+    """A read or write could not run now; nothing was committed. Worth retrying later."""
+
+
+class StorageFull(StorageUnavailable):
+    """A write failed for lack of disk space (or file-size limit); nothing of it was committed."""
+
+
+# How the OS errors DuckDB passes on read (it gives text only): ENOSPC, EDQUOT, EFBIG.
+_FULL_MARKERS = ("no space left on device", "disk quota exceeded", "file too large", "disk full")
+_NOT_WRITABLE_MARKERS = ("read-only file system", "permission denied", "cannot open file")
+
+
+def _is_full(exc: BaseException) -> bool:
+    return any(marker in str(exc).lower() for marker in _FULL_MARKERS)
+
+
+def _is_fatal(exc: BaseException) -> bool:
+    """DuckDB invalidated the instance: every further statement fails until it is reopened."""
+    return isinstance(exc, duckdb.FatalException) or "invalidated" in str(exc).lower()
+
+
+def _durable(exc: BaseException) -> bool:
+    """The commit reached the WAL and only the checkpoint after it failed."""
+    return "commit succeeded and is durable" in str(exc).lower()
+
+
+def _open_error(path: str, exc: BaseException) -> DatabaseUnavailable | None:
+    """A one-line, actionable error for the usual reasons the file cannot be opened."""
+    text = str(exc)
+    lowered = text.lower()
+    if "lock" in lowered:
+        holder = ""
+        if "pid " in lowered:
+            pid = lowered.split("pid ", 1)[1].split(")")[0].split()[0]
+            holder = f" (process {pid})"
+        return DatabaseLocked(
+            f"{path} is in use by another process{holder}, usually a running `comptoir serve` or "
+            "`comptoir demo`: stop it, or give another database with --db (env COMPTOIR_DB__PATH)"
+        )
+    if any(marker in lowered for marker in (*_NOT_WRITABLE_MARKERS, *_FULL_MARKERS)):
+        reason = text.splitlines()[-1].split(": ")[-1].strip() or text
+        return DatabaseNotWritable(
+            f"cannot write the database {path} ({reason}): give a file in a writable directory "
+            "with --db (env COMPTOIR_DB__PATH)"
+        )
+    return None
+
+
+def check_free(path: str | Path) -> None:
+    """Raise ``DatabaseLocked`` when another process has ``path`` open (before deleting it)."""
+    if not Path(path).exists():
+        return
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as exc:
+        problem = _open_error(str(path), exc)
+        if isinstance(problem, DatabaseLocked):
+            raise problem from exc
 
 
 class ChangeFeed:
@@ -150,16 +227,19 @@ class Database:
 
     def __init__(self, path: str | Path, *, write_batch: int = 64, read_only: bool = False):
         self.path = str(path)
+        self._read_only = read_only
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._root = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise DatabaseLocked(
-                    f"{self.path} is in use by another process (is `comptoir serve` running?)"
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseNotWritable(
+                    f"cannot create the directory of the database {self.path} ({exc.strerror}): "
+                    "give a file in a writable directory with --db (env COMPTOIR_DB__PATH)"
                 ) from exc
-            raise
+        self._root = self._connect()
+        self._generation = 0  # bumped on reopen: read cursors of an older connection are stale
+        #: Why the last write failed ("full"), until a write succeeds again; /health reports it.
+        self.write_problem: str | None = None
         self._write_batch = write_batch
         self._local = threading.local()
         self._cursors: list[Cursor] = []  # every thread's read cursor, closed before checkpoint
@@ -167,28 +247,54 @@ class Database:
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self.changes = ChangeFeed()
         self._writer = Writer(self._root.cursor(), self.changes)
+        self._broken: BaseException | None = None  # why the last reopen failed
         self._closed = False
         if not read_only:
-            apply_migrations(self._writer.cur)
-            search_signatures.backfill(self._writer.cur)
+            try:
+                apply_migrations(self._writer.cur)
+                search_signatures.backfill(self._writer.cur)
+            except duckdb.Error as exc:
+                self._root.close()
+                problem = _open_error(self.path, exc)
+                if problem is None:
+                    raise
+                raise problem from exc
         self._thread = threading.Thread(
             target=self._write_loop, name="comptoir-writer", daemon=True
         )
         self._thread.start()
 
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(self.path, read_only=self._read_only)
+        except duckdb.Error as exc:
+            problem = _open_error(self.path, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
     # -- reads -------------------------------------------------------------------------------
     def cursor(self) -> Cursor:
         """This thread's read cursor (DuckDB connections are not shared between threads)."""
         cur = getattr(self._local, "cur", None)
-        if cur is None:
-            cur = self._root.cursor()
-            self._local.cur = cur
+        if cur is None or getattr(self._local, "generation", -1) != self._generation:
             with self._cursors_lock:
+                cur = self._root.cursor()
                 self._cursors.append(cur)
+            self._local.cur = cur
+            self._local.generation = self._generation
         return cur
 
     def read(self, fn: Callable[[Cursor], T]) -> T:
-        return fn(self.cursor())
+        try:
+            return fn(self.cursor())
+        except duckdb.Error as exc:
+            if not (_is_fatal(exc) or isinstance(exc, duckdb.ConnectionException)):
+                raise
+            # The writer reopens an invalidated instance; a no-op job makes it notice now.
+            if not self._closed:
+                self._queue.put(_Job(lambda w: None, Future()))
+            raise StorageUnavailable(f"the database is being reopened: {exc}") from exc
 
     # -- writes ------------------------------------------------------------------------------
     def submit(self, fn: WriteFn[T]) -> Future[T]:
@@ -232,6 +338,8 @@ class Database:
             self._run_alone(job)
 
     def _try_together(self, batch: list[_Job]) -> bool:
+        if not self._usable():
+            return False
         cur = self._writer.cur
         results = []
         try:
@@ -239,36 +347,109 @@ class Database:
             for job in batch:
                 results.append(job.fn(self._writer))
             cur.commit()
-        except Exception:
-            # One job failed: undo all, then run each alone so only the faulty one fails.
-            self._rollback()
-            return False
-        self._writer._run_after_commit()
+        except Exception as exc:
+            if not _durable(exc):
+                # One job failed: undo all, then run each alone so only the faulty one fails.
+                self._rollback()
+                if _is_fatal(exc):
+                    self._reopen(exc)
+                return False
+            self._reopen(exc)
+        self._committed()
         for job, result in zip(batch, results, strict=True):
             job.future.set_result(result)
         return True
 
     def _run_alone(self, job: _Job) -> None:
-        cur = self._writer.cur
         for attempt in range(_CONFLICT_RETRIES):
+            if not self._usable():
+                job.future.set_exception(StorageUnavailable("the database could not be reopened"))
+                return
+            cur = self._writer.cur
             try:
                 cur.begin()
                 result = job.fn(self._writer)
                 cur.commit()
-            except duckdb.TransactionException as exc:
-                self._rollback()
-                if "conflict" in str(exc).lower() and attempt + 1 < _CONFLICT_RETRIES:
-                    time.sleep(0.01 * 2**attempt)
-                    continue
-                job.future.set_exception(exc)
-                return
             except BaseException as exc:  # the caller gets every error, the writer lives on
-                self._rollback()
-                job.future.set_exception(exc)
-                return
-            self._writer._run_after_commit()
+                if not _durable(exc):
+                    self._rollback()
+                    if _is_fatal(exc):
+                        self._reopen(exc)
+                        if attempt == 0:  # nothing was written: once more on the new connection
+                            continue
+                    retry = (
+                        isinstance(exc, duckdb.TransactionException)
+                        and "conflict" in str(exc).lower()
+                    )
+                    if retry and attempt + 1 < _CONFLICT_RETRIES:
+                        time.sleep(0.01 * 2**attempt)
+                        continue
+                    job.future.set_exception(self._failure(exc))
+                    return
+                self._reopen(exc)
+            self._committed()
             job.future.set_result(result)
             return
+
+    def _committed(self) -> None:
+        if self.write_problem is not None:
+            self.storage_problem()
+        self._writer._run_after_commit()
+
+    def storage_problem(self) -> str | None:
+        """Why writes fail ("full", "unavailable"), or None. "full" lasts until space is back."""
+        if self.write_problem == "full" and self._free_bytes() >= RESUME_FREE_BYTES:
+            log.warning("disk space is back: writes are accepted again")
+            self.write_problem = None
+        return self.write_problem
+
+    def _free_bytes(self) -> int:
+        try:
+            stat = os.statvfs(Path(self.path).resolve().parent)
+        except OSError:
+            return 0
+        return stat.f_bavail * stat.f_frsize
+
+    def _failure(self, exc: BaseException) -> BaseException:
+        """What the caller gets: ``StorageFull`` (one log line, no traceback) for a full disk."""
+        if not _is_full(exc):
+            return exc
+        if self.write_problem != "full":
+            log.error("write refused, the disk is full: %s", str(exc).splitlines()[0])
+        self.write_problem = "full"
+        full = StorageFull(str(exc).splitlines()[0])
+        full.__cause__ = exc
+        return full
+
+    def _usable(self) -> bool:
+        """False while an invalidated instance could not be reopened (tries again each time)."""
+        if self._broken is None:
+            return True
+        self._reopen(self._broken)
+        return self._broken is None
+
+    def _reopen(self, exc: BaseException) -> None:
+        """Close every cursor and the invalidated instance, then connect again (writer thread)."""
+        log.error("database invalidated, reopening it: %s", str(exc).splitlines()[0])
+        with self._cursors_lock:
+            for cur in [*self._cursors, self._writer.cur]:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
+            self._cursors.clear()
+            self._generation += 1
+            with contextlib.suppress(duckdb.Error):
+                self._root.close()
+            try:
+                self._root = duckdb.connect(self.path)
+            except duckdb.Error as again:
+                self._broken = again
+                self.write_problem = "full" if _is_full(again) else "unavailable"
+                return
+            self._broken = None
+            if self.write_problem == "unavailable":
+                self.write_problem = None
+            self._writer.cur = self._root.cursor()
+            self._writer.forget_ids()
 
     def _rollback(self) -> None:
         with contextlib.suppress(duckdb.Error):  # no transaction was open

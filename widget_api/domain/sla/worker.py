@@ -14,7 +14,7 @@ from widget_api.contracts.common import PRIORITY_RANK
 from widget_api.contracts.sla import SlaSettings
 from widget_api.domain.analytics import refresh_reference
 from widget_api.domain.sla.engine import Timeline, calendar_for, current
-from widget_api.storage import Database, settings_store, tickets
+from widget_api.storage import Database, StorageUnavailable, settings_store, tickets
 from widget_api.storage import sla as sla_store
 from widget_api.storage.events import SYSTEM
 
@@ -95,6 +95,8 @@ class SlaWorker:
                 if time.monotonic() - last_tick >= self._tick_every:
                     self.tick()
                     last_tick = time.monotonic()
+            except StorageUnavailable as exc:  # disk full: the database logged it once already
+                log.debug("SLA worker step postponed: %s", exc)
             except Exception:  # the worker must outlive a bad ticket or a busy database
                 log.exception("SLA worker step failed")
             self._wake.wait(self._interval)
