@@ -13,7 +13,9 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 
+from dashboard.safe import WORD_JOINER
 from tests import test_mail_servers as servers
+from tests.test_dashboard import open_page, signed_in
 from tests.test_mail_servers import SUPPORT, MailApp, Sink, time_now
 from tests.waiting import wait_until
 from widget_api.i18n import t
@@ -146,3 +148,17 @@ def test_a_display_name_posing_as_an_address_through_the_smtp_listener(
     for rcpts, message in _sent_to(sink):
         assert VICTIM not in rcpts
         assert VICTIM not in " ".join(str(message[h] or "") for h in ("To", "Cc", "Bcc")).lower()
+
+
+def test_the_dashboard_ticket_view_shows_the_warning(mail_app: MailApp, mailbox):
+    raw, mid = raw_mail(f"{VICTIM} <attacker3@example.com>", "Mon compte", "Bonjour")
+    mail_app.forward(raw)
+    ref = wait_until(lambda: mail_app.ref_for(mid), "the forwarded mail filed")
+    at = signed_in(mail_app.url, mail_app.token)
+    at.session_state["ticket_ref"] = ref
+    at = open_page(at, "ticket")
+    assert not at.exception
+    shown = [str(w.value).replace("\\", "").replace(WORD_JOINER, "") for w in at.warning]
+    expected = t("mail.warning.display_name_address", "fr", shown=VICTIM,  # the agent's language
+                 address="attacker3@example.com")  # fmt: skip
+    assert expected in shown
