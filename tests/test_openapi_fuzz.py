@@ -17,6 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -39,6 +40,7 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    negative_data_rejection,
 ]
 # Agents the fuzzer may maim (PATCH /agents/{id}) and sign out, so the admin's session survives.
 MAIMED = {"email": "maimed@shop.test", "password": "maimed agent password"}
@@ -175,3 +177,13 @@ def test_timestamps_in_answers_carry_their_time_zone(fuzz_server) -> None:
         ).json()
     for value in (kpis["start"], kpis["end"], me["expires_at"]):
         assert datetime.fromisoformat(value).utcoffset() == timedelta(0), value
+
+
+@pytest.mark.parametrize("report", ["spikes", "tickets", "report/volume"])
+def test_an_unknown_channel_is_refused(fuzz_server, report) -> None:
+    with httpx.Client(base_url=fuzz_server.url, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {login(client)}"
+        refused = client.get(f"/api/v1/analytics/{report}", params={"channel": ["chat", "fax"]})
+        known = client.get(f"/api/v1/analytics/{report}", params={"channel": ["chat", "email"]})
+    assert refused.status_code == 400, refused.text
+    assert known.status_code == 200, known.text

@@ -12,6 +12,7 @@ from litestar import Request, Response, get
 from litestar.datastructures import State
 
 from widget_api import clock
+from widget_api.contracts.common import Channel
 from widget_api.domain import analytics, store
 from widget_api.domain.errors import Invalid
 from widget_api.domain.untrusted import ascii_int
@@ -23,7 +24,9 @@ REPORTS = ("volume", "response_times", "sla", "backlog", "quality", "csat", "age
 _TAGS = ["analytics"]
 
 
-def _scope(state: State, start: str | None, end: str | None, channel: list[str] | None) -> Scope:
+def _scope(
+    state: State, start: str | None, end: str | None, channel: list[Channel] | None
+) -> Scope:
     tz = store.get(state.db, state.settings).timezone
     try:
         last = date.fromisoformat(end) if end else clock.today(tz)
@@ -61,7 +64,7 @@ def analytics_report(
     name: str,
     start: str | None = None,
     end: str | None = None,
-    channel: list[str] | None = None,
+    channel: list[Channel] | None = None,
     format: str = "json",
     section: str | None = None,
 ) -> Any:
@@ -85,7 +88,7 @@ def analytics_tickets(
     request: Request,
     start: str | None = None,
     end: str | None = None,
-    channel: list[str] | None = None,
+    channel: list[Channel] | None = None,
     format: str = "json",
     limit: Annotated[int, limit_param(50_000)] = 5000,
 ) -> Any:
@@ -114,7 +117,10 @@ def analytics_tickets(
 @get("/api/v1/analytics/spikes", operation_id="IncidentSpikes", tags=_TAGS,
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
 def incident_spikes(
-    state: State, start: str | None = None, end: str | None = None, channel: list[str] | None = None
+    state: State,
+    start: str | None = None,
+    end: str | None = None,
+    channel: list[Channel] | None = None,
 ) -> list[dict]:
     """Recurring-incident alerts: a problem type, SKU, carrier or warehouse whose weekly count
     jumps well above its trailing baseline. Each names the drill-down filters."""
