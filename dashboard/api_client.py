@@ -104,8 +104,12 @@ class ApiClient:
             raise ApiError(response.status_code, _detail(response))
         return response.content
 
-    def login(self, email: str, password: str) -> LoginResponse:
-        data = self._call("POST", "/api/v1/auth/login", json={"email": email, "password": password})
+    def login(self, email: str, password: str, client_address: str | None = None) -> LoginResponse:
+        """Sign in; ``client_address`` (the browser's) is sent as X-Forwarded-For, which the
+        server heeds only when this dashboard's host is one of its trusted proxies."""
+        headers = {"X-Forwarded-For": client_address} if client_address else {}
+        body = {"email": email, "password": password}
+        data = self._call("POST", "/api/v1/auth/login", json=body, headers=headers)
         return LoginResponse.model_validate(data)
 
     def logout(self) -> None:

@@ -39,7 +39,9 @@ def sign_in_page() -> None:
             submitted = st.form_submit_button(tr("dash.sign_in.submit", lang), type="primary")
     if submitted:
         try:
-            answer = ApiClient(api_url(), language=lang).login(email, password)
+            answer = ApiClient(api_url(), language=lang).login(
+                email, password, client_address=st.context.ip_address
+            )
         except ApiError as exc:
             middle.error(md(exc.detail))
             return

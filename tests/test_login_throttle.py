@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from dashboard.api_client import ApiClient, ApiError
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, RunningServer, make_database, start_server
 from widget_api.domain.errors import RateLimited
 from widget_api.domain.login_throttle import LoginThrottle
@@ -151,6 +152,20 @@ def test_every_per_address_limit_uses_the_forwarded_address(proxied):
     answers = [lookup("203.0.113.40") for _ in range(11)]  # the lookup budget is 10 a minute
     assert answers[:10] == [404] * 10 and answers[10] == 429
     assert lookup("203.0.113.41") == 404
+
+
+def test_the_dashboard_signs_in_on_behalf_of_the_browsers_address(proxied):
+    """Behind the dashboard every sign-in comes from its host: it forwards the browser's address,
+    so one person's failures do not lock every agent out (when its host is a trusted proxy)."""
+    email = "dashboard.user@shop.test"
+    _agent(proxied, email)
+    for n in range(6):
+        _login(proxied, f"spray{n}@shop.test", "wrong", "198.51.100.20")
+    client = ApiClient(proxied.url, language="en")
+    with pytest.raises(ApiError) as refused:
+        client.login(email, PASSWORD, client_address="198.51.100.20")
+    assert refused.value.status_code == 429 and "locked" in refused.value.detail
+    assert client.login(email, PASSWORD, client_address="198.51.100.21").agent.email == email
 
 
 def test_without_a_trusted_proxy_the_peer_is_the_client_and_accounts_lock(direct):
