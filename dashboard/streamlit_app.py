@@ -39,8 +39,9 @@ def sign_in_page() -> None:
             submitted = st.form_submit_button(tr("dash.sign_in.submit", lang), type="primary")
     if submitted:
         try:
+            address = st.context.ip_address  # None on localhost (a mock under AppTest)
             answer = ApiClient(api_url(), language=lang).login(
-                email, password, client_address=st.context.ip_address
+                email, password, client_address=address if isinstance(address, str) else None
             )
         except ApiError as exc:
             middle.error(md(exc.detail))
