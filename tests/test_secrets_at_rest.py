@@ -225,6 +225,7 @@ def test_backups_are_owner_only_and_hold_no_clear_secret(tmp_path):
     restored = tmp_path / "restored.duckdb"
     result = CliRunner().invoke(cli, ["restore", "--db", str(restored), str(out)])
     assert result.exit_code == 0, result.output
+    assert f"No key file at {tmp_path / 'restored.duckdb.key'}" in result.output
     (tmp_path / "restored.duckdb.key").write_text(key)
     with Database(restored) as db:
         stored = db.read(lambda cur: mail_store.mailbox(cur, 1, with_secrets=True))

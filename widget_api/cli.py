@@ -189,6 +189,7 @@ def backup(db_path: Path | None, out_file: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing database file.")
 def restore(db_path: Path | None, backup_file: Path, force: bool) -> None:
     """Recreate the database from BACKUP_FILE, checking every table's row count."""
+    from widget_api.domain.secret_box import key_file_path
     from widget_api.storage.backup import restore as do_restore
 
     settings = _settings(db_path)
@@ -197,6 +198,14 @@ def restore(db_path: Path | None, backup_file: Path, force: bool) -> None:
     except (FileExistsError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored {settings.db.path}: {json.dumps(counts)}")
+    key_file = key_file_path(settings, settings.db.path)
+    if settings.security.encryption_key is None and not key_file.exists():
+        click.echo(
+            f"No key file at {key_file}: copy there the key file of the database this backup was"
+            " made from (or set COMPTOIR_SECURITY__ENCRYPTION_KEY), else the stored secrets"
+            " (mailbox passwords, widget identity secret) must be re-entered.",
+            err=True,
+        )
 
 
 @cli.command()
