@@ -162,3 +162,10 @@ def test_the_dashboard_ticket_view_shows_the_warning(mail_app: MailApp, mailbox)
     expected = t("mail.warning.display_name_address", "fr", shown=VICTIM,  # the agent's language
                  address="attacker3@example.com")  # fmt: skip
     assert expected in shown
+
+
+@pytest.mark.parametrize(
+    "header", [f"{VICTIM} <attacker>", f"{VICTIM} <>", f"{VICTIM} <attacker@>"]
+)
+def test_a_broken_bracketed_address_never_falls_back_to_the_display_name(header):
+    assert parse(raw_mail(header, "Allo", "Bonjour")[0]).from_address is None

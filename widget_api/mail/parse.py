@@ -243,11 +243,13 @@ def _addresses(msg: Message, name: str) -> list[tuple[str | None, str]]:
     address in angle brackets, whatever the display name looks like (see ``addresses``)."""
     raws = [raw for key, raw in _raw_headers(msg) if key.lower() == name.lower()]
     found = [
-        (unsurrogate(display) if display else None, unsurrogate(address))
+        mailbox
         for raw in raws
-        for display, address in addresses.mailboxes(unsurrogate(" ".join(raw.split())))
+        for mailbox in addresses.mailboxes(unsurrogate(" ".join(raw.split())))
     ]
-    return found or _stdlib_addresses(msg, name, raws)
+    if found or any("<" in raw for raw in raws):  # a bracketed address is the only answer
+        return found
+    return _stdlib_addresses(msg, name, raws)
 
 
 def _stdlib_addresses(msg: Message, name: str, raws: list[str]) -> list[tuple[str | None, str]]:
@@ -272,8 +274,11 @@ def _stdlib_addresses(msg: Message, name: str, raws: list[str]) -> list[tuple[st
 
 
 def _loose_address(values: list[str] | None) -> list[tuple[str | None, str]]:
-    """An address written without brackets among words (``From: Big Bug bb@bug.com``)."""
+    """An address written without brackets among words (``From: Big Bug bb@bug.com``); never
+    when the header has brackets: what stands before them is a display name."""
     for value in values or []:
+        if "<" in value:
+            continue
         match = _LOOSE_ADDRESS.search(value)
         if match:
             return [(value[: match.start()].strip(" \"'<") or None, match[0].lower())]
