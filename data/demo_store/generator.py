@@ -80,8 +80,13 @@ class SeedSummary(BaseModel):
 
 
 def default_now() -> datetime:
-    """The current UTC time truncated to the hour, naive."""
-    return datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    """The current UTC time truncated to the hour, naive: ``COMPTOIR_CLOCK__NOW`` when set, so
+    that a server started on the demo with the same setting calls the same day "today"."""
+    from widget_api.settings import Settings
+
+    at = Settings().clock.now or datetime.now(UTC)
+    at = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+    return at.replace(tzinfo=None, minute=0, second=0, microsecond=0)
 
 
 def demo_password_hash() -> str:
