@@ -31,6 +31,9 @@ from widget_api.storage import Database
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 RETURNS = "app_pages/returns.py"
 RECEIVING = "app_pages/receiving.py"
+# The demo's "now" and the server's clock (the pages' "now" follows the server's): due dates
+# and business days do not depend on the day the tests run.
+DEMO_NOW = datetime(2026, 12, 3, 8)
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +43,9 @@ def demo_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("returns") / "demo.duckdb"
     with Database(db_path) as db:
         create_admin(db, ADMIN_EMAIL, ADMIN_PASSWORD, "Alice Admin", "fr")
-        summary = seed_demo(db, seed=7, tickets=3000)
+        summary = seed_demo(db, seed=7, tickets=3000, now=DEMO_NOW)
         seed_demo_returns(db, seed=7, now=summary.end, settings=Settings())
-    server = start_server(db_path)
+    server = start_server(db_path, env={"COMPTOIR_CLOCK__NOW": DEMO_NOW.isoformat()})
     yield server
     server.stop()
 

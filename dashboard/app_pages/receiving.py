@@ -4,22 +4,20 @@ the inspection. The API's refusals (a return not on its way, an inspection twice
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
 from dashboard import returns_view as rv
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import money, short_when, tr
 from dashboard.safe import md
-from dashboard.session import client, lang, store_tz
+from dashboard.session import client, lang, now, store_tz
 from dashboard.ticket_view import plain
 from widget_api.contracts.common import Page
 from widget_api.contracts.returns import ReturnDetail, ReturnSummary
 
 LANG = lang()
 TZ = store_tz()
-NOW = datetime.now(UTC)
+NOW = now()  # by the server's clock, as the due times are
 LISTED = 12  # parcels listed for inspection, the overdue and longest waiting first
 st.session_state.setdefault("receiving_rma", None)
 # Streamlit's "Press Enter to submit form" hint is in English only; the page says it itself.

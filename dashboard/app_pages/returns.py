@@ -4,7 +4,7 @@ its data as CSV."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -14,14 +14,14 @@ from dashboard import returns_view as rv
 from dashboard.api_client import ApiError
 from dashboard.i18n import money, short_when, tr
 from dashboard.safe import md
-from dashboard.session import api_errors, client, lang, notify, store_tz
+from dashboard.session import api_errors, client, lang, notify, now, store_tz
 from dashboard.ticket_view import plain
 from widget_api.contracts.common import Page
 from widget_api.contracts.returns import REASONS, ReturnDetail, ReturnKpis, ReturnSummary
 
 LANG = lang()
 TZ = store_tz()
-NOW = datetime.now(UTC)
+NOW = now()  # by the server's clock, as the due times are
 PAGE_SIZE = 500
 MAX_ROWS = 2000
 CARDS = 6
