@@ -17,7 +17,7 @@ from widget_api.domain.text import fold, search_terms
 from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
-from widget_api.storage.rows import dicts, one
+from widget_api.storage.rows import dicts, one, utcnow
 
 
 class BadCursor(ValueError):
@@ -359,7 +359,7 @@ def _where(
     clauses: list[str] = []
     params: list[Any] = []
     if query.view:
-        sql, view_params = _view(query.view, agent_id, now or datetime.now())
+        sql, view_params = _view(query.view, agent_id, now or utcnow())
         clauses.append(f"({sql})")
         params += view_params
     if query.status:
@@ -437,7 +437,7 @@ def list_page(
     A text query reads the ticket texts once: the matches are kept and both the page and the
     count come from them.
     """
-    clauses, params = _where(query, agent_id, now or datetime.now())
+    clauses, params = _where(query, agent_id, now or utcnow())
     terms = search_terms(query.q or "")
     if not terms:
         rows, next_cursor = _page(cur, query, clauses, params)
