@@ -168,6 +168,27 @@ def test_the_dashboard_signs_in_on_behalf_of_the_browsers_address(proxied):
     assert client.login(email, PASSWORD, client_address="198.51.100.21").agent.email == email
 
 
+def test_wrong_current_passwords_count_as_failed_sign_ins(proxied):
+    """A borrowed session cannot guess the password through the change-password form faster than
+    through the sign-in form: both count against the same account."""
+    email, address = "guessed@shop.test", "203.0.113.50"
+    _agent(proxied, email)
+    session = _login(proxied, email, PASSWORD, address).json()
+    headers = {"Authorization": f"Bearer {session['token']}", "X-Forwarded-For": address}
+
+    def change(current: str) -> httpx.Response:
+        return httpx.patch(
+            f"{proxied.url}/api/v1/agents/{session['agent']['id']}",
+            json={"password": "new password 1", "current_password": current},
+            headers=headers,
+            timeout=30,
+        )
+
+    assert [change(guess).status_code for guess in ("guess 1", "guess 2")] == [403, 403]
+    assert change(PASSWORD).status_code == 429  # even the right one waits now
+    assert _login(proxied, email, PASSWORD, "203.0.113.51").status_code == 429
+
+
 def test_without_a_trusted_proxy_the_peer_is_the_client_and_accounts_lock(direct):
     _agent(direct, "locked@shop.test")
     _agent(direct, "other@shop.test")

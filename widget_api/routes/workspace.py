@@ -26,8 +26,9 @@ from widget_api.contracts.inbox import (
 from widget_api.contracts.sla import SlaSettings
 from widget_api.contracts.tickets import MessageCreate, TicketDetail, TicketUpdate
 from widget_api.domain import macros, store, team, tickets
+from widget_api.domain.errors import Forbidden
 from widget_api.domain.sla import settings as sla_settings
-from widget_api.routes.guards import admin_required, agent_required, json_body
+from widget_api.routes.guards import admin_required, agent_required, client_address, json_body
 
 
 def _agent(request: Request) -> Agent:
@@ -158,8 +159,21 @@ async def apply_macro(
 @patch("/api/v1/agents/{agent_id:int}", operation_id="UpdateAgent", tags=["agents"],
        guards=[agent_required, json_body], sync_to_thread=True)  # fmt: skip
 def update_agent(state: State, request: Request, agent_id: int, data: AgentUpdate) -> Agent:
-    """Role, activation, password reset (admins); own name, language, password (anyone)."""
-    return team.update_agent(state.db, _agent(request), agent_id, data)
+    """Role, activation, password reset (admins); own name, language, password (anyone; one's
+    own password with the current one, whose wrong guesses count as failed sign-ins)."""
+    me = _agent(request)
+    if data.password is None or agent_id != me.id:
+        return team.update_agent(state.db, me, agent_id, data)
+    throttle, address = state.login_throttle, client_address(request)
+    throttle.admit(me.email, address)
+    try:
+        changed = team.update_agent(state.db, me, agent_id, data)
+    except Forbidden as refused:
+        if refused.key == "error.current_password_wrong":
+            throttle.failed(me.email, address)
+        raise
+    throttle.succeeded(me.email)
+    return changed
 
 
 @get("/api/v1/settings/store", operation_id="GetStoreSettings", tags=["settings"],
