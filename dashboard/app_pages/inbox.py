@@ -3,7 +3,7 @@ row selection, and the bulk actions bar for the selected tickets."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -12,7 +12,7 @@ from dashboard import reports
 from dashboard.api_client import ApiError
 from dashboard.i18n import label, short_when, tr
 from dashboard.safe import md, tr_md
-from dashboard.session import api_errors, client, guarded, lang, notify, store_tz, today
+from dashboard.session import api_errors, client, guarded, lang, notify, now, store_tz, today
 from widget_api.contracts.tickets import TicketSummary
 
 REFRESH_SECONDS = 5
@@ -232,7 +232,7 @@ def ticket_list(query: str, sort: str) -> None:
     head, stamp = st.columns([3, 2], vertical_alignment="bottom")
     head.subheader(md(ir.choice_title(choice, LANG)))
     stamp.caption(
-        tr("dash.inbox.refreshed", LANG, n=page.total, at=short_when(datetime.now(UTC), LANG, TZ)),
+        tr("dash.inbox.refreshed", LANG, n=page.total, at=short_when(now(), LANG, TZ)),
         text_alignment="right",
     )
     if not page.items:
@@ -240,7 +240,7 @@ def ticket_list(query: str, sort: str) -> None:
         st.info(tr("dash.inbox.empty", LANG), icon=":material/celebration:")
         return
 
-    table = ir.rows(page.items, LANG, sort=sort)
+    table = ir.rows(page.items, LANG, sort=sort, now=now())  # "3 h ago" by the server's clock
     table["open"] = tr("dash.inbox.open_row", LANG)
     key = ir.table_key(choice, refs)
     keep = ir.positions(st.session_state.inbox_selected, refs)

@@ -14,7 +14,7 @@ from dashboard import inbox_rows as ir
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
-from dashboard.safe import badge, md, tr_md
+from dashboard.safe import badge, code, md, tr_md
 from dashboard.session import (
     api_errors,
     client,
@@ -22,6 +22,7 @@ from dashboard.session import (
     lang,
     me,
     notify,
+    now,
     refusal_text,
     sign_out,
     store_tz,
@@ -145,7 +146,7 @@ def header(ticket: TicketDetail) -> None:
             st.badge(badge(label("ptype", ticket.problem_type, LANG)), icon=":material/category:")
         for tag in ticket.tags:
             st.badge(badge(f"#{tag}"), color="gray")
-        if tv.is_snoozed(ticket):
+        if tv.is_snoozed(ticket, now()):
             until = short_when(ticket.snoozed_until, LANG, TZ)
             st.badge(
                 tr("dash.snooze.until", LANG, at=until), icon=":material/snooze:", color="violet"
@@ -403,7 +404,7 @@ def properties(ticket: TicketDetail, agents: dict[int, str]) -> None:
 
 
 def snooze_box(ticket: TicketDetail) -> None:
-    snoozed = tv.is_snoozed(ticket)
+    snoozed = tv.is_snoozed(ticket, now())
     with st.expander(tr("dash.snooze.title", LANG), icon=":material/snooze:", expanded=snoozed):
         if snoozed:
             st.caption(tr("dash.snooze.until", LANG, at=short_when(ticket.snoozed_until, LANG, TZ)))
@@ -414,7 +415,7 @@ def snooze_box(ticket: TicketDetail) -> None:
                 on_click=wake_up,
                 args=(ticket.ref,),
             )
-        day, at = tv.default_snooze(tz=TZ)
+        day, at = tv.default_snooze(now(), tz=TZ)
         left, right = st.columns(2)
         chosen_day = left.date_input(
             tr("dash.snooze.date", LANG),
@@ -438,9 +439,9 @@ def customer_panel(ticket: TicketDetail) -> None:
     profile = client().customer(ticket.customer.id)
     with st.container(border=True):
         st.markdown(f"**:material/person: {md(person(profile.name, profile.email, LANG))}**")
-        lines = [f":material/mail: {md(profile.email)}"] if profile.email else []
+        lines = [f":material/mail: {code(profile.email)}"] if profile.email else []
         if profile.phone:
-            lines.append(f":material/call: {md(profile.phone)}")
+            lines.append(f":material/call: {code(profile.phone)}")
         lines.append(
             tr(
                 "dash.customer.since",
