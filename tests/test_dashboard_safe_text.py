@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.safe import WORD_JOINER, badge, md, tr_md
+from dashboard.safe import WORD_JOINER, badge, code, md, tr_md
 from tests.test_dashboard import PAGES, open_page, shared_server, signed_in, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def _unescaped(text: str, char: str) -> bool:
 
 def test_every_markdown_character_is_escaped():
     shown = md(PAYLOAD)
-    for char in "![]()<>*_`#|$&:@":
+    for char in "![]<>*_`|$&:@~{}":
         assert not _unescaped(shown, char), char
     # Undoing the escapes gives the text back, as the reader sees it (less the invisible joiners).
     assert re.sub(r"\\(.)", r"\1", shown).replace(WORD_JOINER, "") == PAYLOAD
@@ -48,10 +48,26 @@ def test_plugins_that_read_the_parsed_text_cannot_match():
     assert not re.search(r"[\w.+-]+@[\w-]+\.", text)
 
 
+def test_block_markers_are_escaped_only_at_the_start_of_a_line():
+    shown = md(
+        "- un\n+ deux\n3. trois\n4) quatre\n# titre\n===\nJ'ai payé 12.50 (app. 3) à Saint-Jean"
+    )
+    assert shown == (
+        "\\- un  \n\\+ deux  \n3\\. trois  \n4\\) quatre  \n\\# titre  \n\\===  \n"
+        "J'ai payé 12.50 (app. 3) à Saint-Jean"
+    )
+
+
 def test_line_breaks_are_kept_and_badges_keep_their_brackets():
     assert md("ligne 1\r\nligne 2\nligne 3") == "ligne 1  \nligne 2  \nligne 3"
-    assert badge("#![p](x)") == "\\#\\![p]\\(x\\)"  # st.badge escapes [ and ] itself
+    assert badge("#![p](x)") == "\\#\\![p](x)"  # st.badge escapes [ and ] itself
     assert md(None) == "None" and md(42) == "42"
+
+
+def test_addresses_to_copy_are_code_spans():
+    assert code("marie@videotron.ca") == "`marie@videotron.ca`"
+    assert code("a``b`") == "``` a``b` ```"
+    assert code("![p](http://x)\n<img>") == "`![p](http://x) <img>`"
 
 
 def test_catalogue_markdown_stays_and_values_are_escaped():

@@ -59,7 +59,7 @@ def test_reply_and_note_appear_in_the_thread(server, workspace, admin_api):
     at = _open(workspace, ref)
     assert not at.exception
     assert "Tuque trouée" in [t.value for t in at.title]
-    assert "Ma tuque est arrivée trouée\\." in texts(at)
+    assert "Ma tuque est arrivée trouée." in texts(at)
 
     at.text_area(key=_draft(ref)).input("Désolée! Je vous en envoie une autre aujourd'hui.")
     at = at.button(key="ticket_send").click().run()
@@ -78,7 +78,7 @@ def test_reply_and_note_appear_in_the_thread(server, workspace, admin_api):
         ("note", "Vérifier le stock de tuques rouges."),
     ]
     shown = texts(at)
-    assert "Note interne" in shown and "Vérifier le stock de tuques rouges\\." in shown
+    assert "Note interne" in shown and "Vérifier le stock de tuques rouges." in shown
     assert len(at.chat_message) == 3
 
 
@@ -189,13 +189,13 @@ def test_customer_and_order_panels_show_the_order(server, workspace):
     assert not at.exception
     shown = texts(at)
     assert "Commande ND-200001" in shown
-    assert "**1 × Parka Alizé**  \n:small[Taille M · Noir · PK\\-ALIZE\\-M\\-NOIR]" in shown
+    assert "**1 × Parka Alizé**  \n:small[Taille M · Noir · PK-ALIZE-M-NOIR]" in shown
     assert "289,99\xa0$" in shown
     assert "TPS" in shown and "14,50\xa0$" in shown and "TVQ" in shown and "28,93\xa0$" in shown
     assert "**333,42\xa0$**" in shown
     assert "Transporteur : Postes Canada" in shown
     assert "Entrepôt : Entrepôt Saint-Hyacinthe" in shown
-    assert "4520 rue Saint\\-Denis" in shown
+    assert "4520 rue Saint-Denis" in shown
     assert "marie.tremblay@videotron.ca" in shown
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Commandes"] == "2" and metrics["Valeur à vie"] == "712,82\xa0$"
@@ -286,7 +286,7 @@ def test_collision_keeps_the_draft_and_send_anyway_works(server, admin_api, admi
     warning = [w.value for w in alice.warning if "nouveau message" in w.value]
     assert warning, [w.value for w in alice.warning]
     assert alice.text_area(key=_draft(ref)).value == "Bonjour! Elle part demain."
-    assert "Je m'en occupe, elle est partie ce matin\\." in texts(alice)  # thread reloaded
+    assert "Je m'en occupe, elle est partie ce matin." in texts(alice)  # thread reloaded
     assert "Béatrice Roy consulte aussi ce billet" in [i.value for i in alice.info]
     replies = [m for m in admin_api.get(f"/api/v1/tickets/{ref}").json()["messages"]
                if m["kind"] == "outbound"]  # fmt: skip
