@@ -4,6 +4,7 @@ no 5xx, and every answer (status code, content type, body) as the document says.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,12 +37,24 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 # Small and derandomized: the same cases on every run, a few minutes on a loaded 2-core machine
 # (COMPTOIR_FUZZ_EXAMPLES=50 for a deeper run by hand).
 EXAMPLES = int(os.environ.get("COMPTOIR_FUZZ_EXAMPLES", "8"))
+# A JSON string that is a date and time with no offset: every timestamp in an answer is UTC and
+# says so, including in the free-form answers (reports, spikes) the document cannot describe.
+NAIVE_TIMESTAMP = re.compile(r'"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"')
+
+
+def timestamps_carry_their_time_zone(ctx, response, case) -> None:
+    if "json" in ",".join(response.headers.get("content-type", [])):
+        found = NAIVE_TIMESTAMP.search(response.text)
+        assert found is None, f"timestamp without a time zone: {found.group() if found else ''}"
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    timestamps_carry_their_time_zone,
 ]
 # Agents the fuzzer may maim (PATCH /agents/{id}) and sign out, so the admin's session survives.
 MAIMED = {"email": "maimed@shop.test", "password": "maimed agent password"}
@@ -196,3 +209,20 @@ def test_an_unknown_channel_is_refused(fuzz_server, report) -> None:
         known = client.get(f"/api/v1/analytics/{report}", params={"channel": ["chat", "email"]})
     assert refused.status_code == 400, refused.text
     assert known.status_code == 200, known.text
+
+
+def test_reports_are_named_in_the_document(fuzz_server) -> None:
+    """The document lists the report names and formats, so clients (and the fuzzer) can call
+    every report; any other name is refused."""
+    with httpx.Client(base_url=fuzz_server.url, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {login(client)}"
+        operation = client.get("/schema/openapi.json").json()["paths"][
+            "/api/v1/analytics/report/{name}"
+        ]["get"]
+        names = {p["name"]: p["schema"] for p in operation["parameters"]}
+        assert "csat" in names["name"]["enum"]
+        for name in names["name"]["enum"]:
+            assert client.get(f"/api/v1/analytics/report/{name}").status_code == 200, name
+        assert client.get("/api/v1/analytics/report/nope").status_code in (400, 404)
+        csv = client.get("/api/v1/analytics/tickets", params={"format": "xml"})
+        assert csv.status_code == 400, csv.text

@@ -6,8 +6,11 @@ in ``widget_api.errors`` apply to every route alike, so each operation documents
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 
 from widget_api.contracts.common import ErrorBody
 
@@ -34,3 +37,14 @@ def document_errors(app: Litestar) -> None:
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             handler.responses = {**specs, **(handler.responses or {})}
+
+
+@dataclass
+class JsonOrCsv(Operation):
+    """An operation whose success answer is JSON, or CSV with ``format=csv``."""
+
+    def __post_init__(self) -> None:
+        success = (self.responses or {}).get("200")
+        if success is not None and not isinstance(success, dict) and success.content:
+            csv = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+            success.content["text/csv"] = csv

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.datastructures import State
@@ -16,11 +16,15 @@ from widget_api.contracts.common import Channel
 from widget_api.domain import analytics, store
 from widget_api.domain.errors import Invalid
 from widget_api.domain.untrusted import ascii_int
+from widget_api.openapi_doc import JsonOrCsv
 from widget_api.routes.guards import agent_required
 from widget_api.routes.params import check_days, limit_param
 from widget_api.storage.analytics import DRILL_FILTERS, Scope
 
-REPORTS = ("volume", "response_times", "sla", "backlog", "quality", "csat", "agents", "incidents")
+ReportName = Literal[
+    "volume", "response_times", "sla", "backlog", "quality", "csat", "agents", "incidents"
+]
+REPORTS: tuple[str, ...] = ReportName.__args__
 _TAGS = ["analytics"]
 
 
@@ -58,14 +62,14 @@ def _csv(rows: list[dict], name: str) -> Response[str]:
 
 
 @get("/api/v1/analytics/report/{name:str}", operation_id="AnalyticsReport", tags=_TAGS,
-     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+     guards=[agent_required], operation_class=JsonOrCsv, sync_to_thread=True)  # fmt: skip
 def analytics_report(
     state: State,
-    name: str,
+    name: ReportName,
     start: str | None = None,
     end: str | None = None,
     channel: list[Channel] | None = None,
-    format: str = "json",
+    format: Literal["json", "csv"] = "json",
     section: str | None = None,
 ) -> Any:
     """One report over a date range (``start``/``end``, YYYY-MM-DD) and channels. With
@@ -82,14 +86,14 @@ def analytics_report(
 
 
 @get("/api/v1/analytics/tickets", operation_id="AnalyticsTickets", tags=_TAGS,
-     guards=[agent_required], sync_to_thread=True)  # fmt: skip
+     guards=[agent_required], operation_class=JsonOrCsv, sync_to_thread=True)  # fmt: skip
 def analytics_tickets(
     state: State,
     request: Request,
     start: str | None = None,
     end: str | None = None,
     channel: list[Channel] | None = None,
-    format: str = "json",
+    format: Literal["json", "csv"] = "json",
     limit: Annotated[int, limit_param(50_000)] = 5000,
 ) -> Any:
     """The tickets behind a chart: any of the drill filters (e.g. ``problem_type``, ``week``,
