@@ -6,6 +6,7 @@ The browser proof that nothing a customer wrote loads or links anywhere is
 
 from __future__ import annotations
 
+import ast
 import logging
 import re
 import warnings
@@ -120,3 +121,79 @@ def test_every_page_runs_without_deprecation_warnings(server, page):
         and str(ROOT / "dashboard") in w.filename
     ]
     assert records.messages == [] and ours == []
+
+
+# -- the class made impossible: customer fields reach Markdown only through dashboard.safe --------
+CUSTOMER_FIELDS = {
+    "name", "subject", "email", "title", "body", "comment", "detail", "order_number", "number",
+    "sku", "phone", "filename", "author", "customer", "address", "warehouse", "carrier",
+    "tracking_number", "rejection_reason", "last_error", "key", "customer_name", "customer_email",
+}  # fmt: skip
+SAFE_CALLS = {"md", "plain", "code", "badge", "tr_md", "money", "short_when", "len"}
+
+
+def _field(node: ast.AST) -> str | None:
+    """The customer field ``node`` reads (``t.subject``, ``box["name"]``), if any, outside a call
+    that makes it safe."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in SAFE_CALLS:
+            return None
+    if isinstance(node, ast.Attribute) and node.attr in CUSTOMER_FIELDS:
+        return node.attr
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value in CUSTOMER_FIELDS
+    ):
+        return str(node.slice.value)
+    for child in ast.iter_child_nodes(node):
+        found = _field(child)
+        if found:
+            return found
+    return None
+
+
+def _unsafe_uses(tree: ast.AST) -> list[tuple[int, str]]:
+    """Customer fields interpolated into an f-string, or passed to ``tr`` (whose text is
+    Markdown), without ``md``/``code``/``badge``. Widget keys, API paths and the options of
+    ``format_func`` (plain text) are not Markdown: skipped."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg in ("key", "args", "format_func"):  # keys; options are plain text
+                    kw.value = ast.Constant("")
+            func = node.func
+            if getattr(func, "id", None) == "tr":
+                found += [(node.lineno, f) for kw in node.keywords if (f := _field(kw.value))]
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            if text.startswith(("/api/", "returns_", "ticket_", "receiving_", "mail_")):
+                continue
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue) and (f := _field(value.value)):
+                    found.append((node.lineno, f))
+    return found
+
+
+def test_customer_fields_reach_markdown_only_through_the_safe_helpers():
+    sources = [*(ROOT / "dashboard" / "app_pages").glob("*.py"), ROOT / "dashboard" / "session.py",
+               ROOT / "dashboard" / "streamlit_app.py"]  # fmt: skip
+    unsafe = []
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        unsafe += [
+            f"{path.relative_to(ROOT)}:{line}: {field}"
+            for line, field in _unsafe_uses(ast.parse(text))
+            if "not Markdown" not in lines[line - 1]  # a reviewed exception says why
+        ]
+    assert unsafe == []
+
+
+def test_the_guard_finds_an_unescaped_field():
+    code_ = 'st.markdown(f"**{ticket.subject}**")\nst.caption(tr("k", LANG, name=box["name"]))'
+    assert _unsafe_uses(ast.parse(code_)) == [(1, "subject"), (2, "name")]
+    assert _unsafe_uses(ast.parse('st.markdown(f"**{md(ticket.subject)}**")')) == []

@@ -45,7 +45,10 @@ with tab_gaps:
     else:
         st.info(tr("hc.no_gaps", lang))
 with tab_edit:
-    choices = {0: tr("hc.new", lang)} | {a["id"]: f"[{a['lang']}] {a['title']}" for a in articles}
+    choices = {0: tr("hc.new", lang)} | {
+        a["id"]: f"[{a['lang']}] {a['title']}"  # select box options: plain text, not Markdown
+        for a in articles
+    }
     chosen = st.selectbox(tr("hc.pick", lang), list(choices), format_func=choices.get,
                           key="help_center_pick")  # fmt: skip
     current = next((a for a in articles if a["id"] == chosen), {})

@@ -11,7 +11,7 @@ from dashboard import inbox_rows as ir
 from dashboard import reports
 from dashboard.api_client import ApiError
 from dashboard.i18n import label, short_when, tr
-from dashboard.safe import md, tr_md
+from dashboard.safe import md
 from dashboard.session import api_errors, client, guarded, lang, notify, now, store_tz, today
 from widget_api.contracts.tickets import TicketSummary
 
@@ -307,11 +307,11 @@ def incident_banner(lang: str) -> None:
     alerts = recent_spikes(st.session_state.token, lang)
     if alerts:
         names = ", ".join(
-            f"{a['key']} ({tr('ptype.' + a['problem_type'], lang)})" for a in alerts[:3]
+            f"{md(a['key'])} ({tr('ptype.' + a['problem_type'], lang)})" for a in alerts[:3]
         )
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.warning(tr_md("inc.banner", lang, count=len(alerts), names=names))
+            left.warning(tr("inc.banner", lang, count=len(alerts), names=names))
             if right.button(tr("inc.open", lang), key="inbox_incidents"):
                 st.switch_page("app_pages/incidents.py")
 

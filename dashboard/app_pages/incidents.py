@@ -47,7 +47,8 @@ for i, alert in enumerate(alerts):
         tickets = reports.drill(api, start, end, [], alert["drill"])
         if show.toggle(tr("inc.show", lang), key=f"incidents_show_{i}"):
             st.dataframe(tickets, hide_index=True, width="stretch")
-        tag_name = f"incident-{alert['key']}".lower().replace(" ", "-")[:60]
+        raw_tag = f"incident-{alert['key']}"  # a tag, not Markdown (tr_md shows it)
+        tag_name = raw_tag.lower().replace(" ", "-")[:60]
         if tag.button(tr_md("inc.tag", lang, tag=tag_name), key=f"incidents_tag_{i}"):
             try:
                 result = api.bulk_update(list(tickets["ref"]), add_tags=[tag_name])
