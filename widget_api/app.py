@@ -58,8 +58,11 @@ log = logging.getLogger("comptoir")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
-    """The server; it opens, and at shutdown checkpoints and closes, the database if not given."""
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, owns_db: bool = False
+) -> Litestar:
+    """The server; it opens, and at shutdown checkpoints and closes, the database if not given
+    (or if given with ``owns_db``: ``comptoir serve`` opens it first to report problems)."""
     settings = settings or Settings()
     clock.set_now(settings.clock.now)  # a demo's or a test's "today"; unset: the wall clock
     # Loaded (the key file made if absent) before serving, so bad key material stops start-up.
@@ -67,7 +70,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        owned = db is None
+        owned = db is None or owns_db
         app.state.db = db or Database(settings.db.path, write_batch=settings.db.write_batch)
         secret_box.attach(app.state.db, box)
         if secret_box.seal_clear_secrets(app.state.db).changed and owned:

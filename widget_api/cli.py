@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import click
-import httpx
 
 from widget_api import __version__
 from widget_api.settings import Settings
@@ -80,6 +79,8 @@ def serve(
 
     from widget_api.app import create_app
     from widget_api.domain.secret_box import KeyProblem
+    from widget_api.startup import listen
+    from widget_api.storage import Database, DatabaseUnavailable
 
     settings = _settings(db_path)
     if host:
@@ -92,12 +93,25 @@ def serve(
         settings.api.public_base_url = public_base_url
     if widget_origins:
         settings.api.widget_origins = list(widget_origins)
+    # Opened and bound here, not in the app's start-up, so that a database in use, a read-only
+    # directory or a busy port is one line and exit code 1, not a traceback from uvicorn.
     try:
-        app = create_app(settings)
+        db = Database(settings.db.path, write_batch=settings.db.write_batch)
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        sock = listen(settings.api.host, settings.api.port, flag="--port", env="COMPTOIR_API__PORT")
+    except click.ClickException:
+        db.close()
+        raise
+    try:
+        app = create_app(settings, db=db, owns_db=True)  # it checkpoints and closes it on exit
     except KeyProblem as exc:
-        raise click.ClickException(str(exc)) from exc
+        sock.close()
+        db.close()
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Comptoir {__version__} on http://{settings.api.host}:{settings.api.port}")
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.api.host,
         port=settings.api.port,
@@ -105,6 +119,7 @@ def serve(
         access_log=False,
         proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
     )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @cli.command()
@@ -121,9 +136,9 @@ def init(
     db_path: Path | None, admin_email: str, admin_password: str, admin_name: str, language: str
 ) -> None:
     """Create the database (applying migrations) and its first administrator."""
-    from widget_api.domain import secret_box
+    from widget_api.domain import secret_box, server_secret
     from widget_api.domain.setup import AlreadyThere, create_admin, install_starter_macros
-    from widget_api.storage import Database, DatabaseLocked
+    from widget_api.storage import Database, DatabaseUnavailable
 
     settings = _settings(db_path)
     if len(admin_password) < 8:
@@ -132,8 +147,9 @@ def init(
         with Database(settings.db.path) as db:
             create_admin(db, admin_email, admin_password, admin_name, language)
             install_starter_macros(db)
+            server_secret.ensure(db, settings)  # commands other than serve sign with it too
         box = secret_box.load(settings, settings.db.path)  # the key file, made if absent
-    except (DatabaseLocked, AlreadyThere, secret_box.KeyProblem) as exc:
+    except (DatabaseUnavailable, AlreadyThere, secret_box.KeyProblem) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Database ready at {settings.db.path}; administrator {admin_email} created.")
     click.echo(f"Secrets are encrypted with the key from {box.source}: keep a copy of it apart")
@@ -149,7 +165,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
     from widget_api.domain.returns.demo import seed_demo_returns
-    from widget_api.storage import Database, DatabaseLocked
+    from widget_api.storage import Database, DatabaseUnavailable
 
     settings = _settings(db_path)
     started = time.monotonic()
@@ -157,7 +173,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
         with Database(settings.db.path) as db:
             summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
             seed_demo_returns(db, seed=seed, now=summary.end, settings=settings)
-    except (DatabaseLocked, ValueError) as exc:
+    except (DatabaseUnavailable, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         summary.model_dump_json(indent=2) if hasattr(summary, "model_dump_json") else summary
@@ -171,14 +187,14 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
 def backup(db_path: Path | None, out_file: Path) -> None:
     """Write a backup of the database to OUT_FILE (.tar.gz). The server must be stopped."""
     from widget_api.domain.secret_box import KeyProblem, seal_database
-    from widget_api.storage import DatabaseLocked
+    from widget_api.storage import DatabaseUnavailable
     from widget_api.storage.backup import backup as do_backup
 
     settings = _settings(db_path)
     try:
         seal_database(settings)  # a database from before sealing must not export clear secrets
         counts = do_backup(settings.db.path, out_file)
-    except (DatabaseLocked, FileNotFoundError, KeyProblem) as exc:
+    except (DatabaseUnavailable, FileNotFoundError, KeyProblem) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {out_file}: {json.dumps(counts)}")
 
@@ -211,15 +227,38 @@ def restore(db_path: Path | None, backup_file: Path, force: bool) -> None:
 @cli.command()
 @click.option("--api-url", default=None, help="Agent API URL [env COMPTOIR_DASHBOARD__API_URL].")
 @click.option(
+    "--host",
+    default=None,
+    help="Listen address [env COMPTOIR_DASHBOARD__HOST; default: the server's, "
+    "COMPTOIR_API__HOST].",
+)
+@click.option(
     "--port", type=int, default=None, help="Dashboard port [env COMPTOIR_DASHBOARD__PORT]."
 )
-def dashboard(api_url: str | None, port: int | None) -> None:
+def dashboard(api_url: str | None, host: str | None, port: int | None) -> None:
     """Run the Streamlit dashboard (a client of the agent API; it never opens the database)."""
+    from widget_api.startup import check_port
+
     settings = Settings()
-    os.execvpe(sys.executable, _dashboard_argv(settings, api_url, port), _dashboard_env(api_url))
+    check_port(
+        _dashboard_host(settings, host),
+        port or settings.dashboard.port,
+        flag="--port",
+        env="COMPTOIR_DASHBOARD__PORT",
+    )
+    argv = _dashboard_argv(settings, api_url, port, host)
+    os.execvpe(sys.executable, argv, _dashboard_env(api_url))
 
 
-def _dashboard_argv(settings: Settings, api_url: str | None, port: int | None) -> list[str]:
+def _dashboard_host(settings: Settings, host: str | None) -> str:
+    """The dashboard listens where the server does unless told otherwise: a server kept on
+    loopback must not get a dashboard open to the network."""
+    return host or settings.dashboard.host or settings.api.host
+
+
+def _dashboard_argv(
+    settings: Settings, api_url: str | None, port: int | None, host: str | None = None
+) -> list[str]:
     app_file = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
     return [
         sys.executable,
@@ -227,6 +266,8 @@ def _dashboard_argv(settings: Settings, api_url: str | None, port: int | None) -
         "streamlit",
         "run",
         str(app_file),
+        "--server.address",
+        _dashboard_host(settings, host),
         "--server.port",
         str(port or settings.dashboard.port),
         "--server.headless",
@@ -243,25 +284,63 @@ def _dashboard_env(api_url: str | None) -> dict[str, str]:
     return env
 
 
+class _Terminated(Exception):
+    """SIGTERM or SIGHUP reached `comptoir demo`: stop the children as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated(signal.Signals(signum).name)
+
+
 @cli.command()
 @db_option
 @click.option("--port", type=int, default=8700, show_default=True, help="Server port.")
 @click.option("--dashboard-port", type=int, default=8501, show_default=True)
+@click.option(
+    "--dashboard-host",
+    default=None,
+    help="Dashboard listen address [env COMPTOIR_DASHBOARD__HOST; default: the server's].",
+)
 @click.option("--tickets", type=int, default=3000, show_default=True, help="Demo tickets.")
 @click.option("--fresh", is_flag=True, help="Delete the demo database and seed it again.")
-def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fresh: bool) -> None:
-    """Create (or reuse) the Nordet demo database, start server and dashboard, stop on Ctrl-C."""
+def demo(
+    db_path: Path | None,
+    port: int,
+    dashboard_port: int,
+    dashboard_host: str | None,
+    tickets: int,
+    fresh: bool,
+) -> None:
+    """Create (or reuse) the Nordet demo database, start server and dashboard, stop on Ctrl-C
+    (or SIGTERM)."""
     from widget_api.domain.setup import prepare_demo
+    from widget_api.startup import check_port, reachable, wait_answering
+    from widget_api.storage import DatabaseUnavailable
+    from widget_api.storage.db import check_free
 
+    settings = Settings()
     path = db_path or DEMO_DB
-    if fresh:
-        for leftover in (path, path.with_name(path.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-    if not path.exists():
-        click.echo(f"Creating the demo store in {path} ({tickets} tickets)…")
-    prepare_demo(path, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, tickets=tickets)
+    api_host, dash_host = settings.api.host, _dashboard_host(settings, dashboard_host)
+    # Everything that would stop a child is checked first, each one line (no traceback).
+    check_port(api_host, port, flag="--port", env="COMPTOIR_API__PORT")
+    check_port(dash_host, dashboard_port, flag="--dashboard-port", env="COMPTOIR_DASHBOARD__PORT")
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    try:
+        check_free(path)  # before --fresh deletes a file another demo is using
+        if fresh:
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        if not path.exists():
+            click.echo(f"Creating the demo store in {path} ({tickets} tickets)…")
+        prepare_demo(path, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, tickets=tickets)
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    except _Terminated:
+        raise click.Abort() from None
 
-    api_url = f"http://127.0.0.1:{port}"
+    api_url = f"http://{reachable(api_host)}:{port}"
+    dash_url = f"http://{reachable(dash_host)}:{dashboard_port}"
     me = [sys.executable, "-m", "widget_api.cli"]
     # Children get their own sessions: Ctrl-C reaches this process only, which then stops the
     # dashboard and the server in order (the server checkpoints the database on its way out).
@@ -269,22 +348,21 @@ def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fre
         [*me, "serve", "--db", str(path), "--port", str(port), "--log-level", "warning"],
         start_new_session=True,
     )
-    children = [server]
+    children = {"server": server}
     try:
-        _wait_healthy(api_url, server)
-        settings = Settings()
-        dash = subprocess.Popen(
-            _dashboard_argv(settings, api_url, dashboard_port),
+        wait_answering(f"{api_url}/health", server, "server")
+        children["dashboard"] = subprocess.Popen(
+            _dashboard_argv(settings, api_url, dashboard_port, dash_host),
             env=_dashboard_env(api_url),
             start_new_session=True,
         )
-        children.append(dash)
+        wait_answering(f"{dash_url}/_stcore/health", children["dashboard"], "dashboard")
         click.echo(
             "\n".join(
                 [
                     "",
                     "Comptoir demo — Nordet, vêtements d'hiver",
-                    f"  Dashboard : http://127.0.0.1:{dashboard_port}",
+                    f"  Dashboard : {dash_url}",
                     f"  API       : {api_url}  (OpenAPI: {api_url}/schema)",
                     f"  Login     : {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}",
                     "  Agents    : emilie.tremblay@nordet.example … / demo-agent",
@@ -292,12 +370,14 @@ def demo(db_path: Path | None, port: int, dashboard_port: int, tickets: int, fre
                 ]
             )
         )
-        while all(child.poll() is None for child in children):
+        while all(child.poll() is None for child in children.values()):
             time.sleep(0.5)
-    except KeyboardInterrupt:
+        name, child = next((n, c) for n, c in children.items() if c.poll() is not None)
+        raise click.ClickException(f"the {name} stopped (exit code {child.returncode})")
+    except (KeyboardInterrupt, _Terminated):
         click.echo("\nStopping…")
     finally:
-        _stop(children)
+        _stop(list(children.values()))
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
@@ -313,24 +393,10 @@ def _stop(children: list[subprocess.Popen]) -> None:
                 child.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
                 continue
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, _Terminated):
                 break
         if child.poll() is None:
             child.kill()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise click.ClickException("the server stopped while starting (see above)")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise click.ClickException(f"the server did not answer at {url} within {timeout:.0f} s")
 
 
 @cli.command()

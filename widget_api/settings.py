@@ -87,6 +87,9 @@ class SlaRuntime(BaseModel):
 
 
 class DashboardSettings(BaseModel):
+    host: str | None = Field(
+        None, description="Address the dashboard listens on; unset: the server's (api.host)."
+    )
     port: int = Field(8501, ge=0, le=65535, description="Port of the Streamlit dashboard.")
     api_url: str = Field(
         "http://127.0.0.1:8700", description="Agent API base URL the dashboard talks to."

@@ -81,8 +81,9 @@ def mail_import_command(
 ) -> None:
     """Import .eml files and .mbox archives as tickets, one JSON line per message:
     {"file", "outcome": ticket|joined|ignored|quarantined, "ticket_ref"?, "reason"?}."""
+    from widget_api.domain import server_secret
     from widget_api.mail.pipeline import MailLimits, Pipeline
-    from widget_api.storage import Database, DatabaseLocked
+    from widget_api.storage import Database, DatabaseUnavailable
     from widget_api.storage import mail as store
 
     settings = Settings()
@@ -90,8 +91,8 @@ def mail_import_command(
         settings.db.path = db_path
     try:
         db = Database(settings.db.path)
-    except DatabaseLocked as exc:
-        raise click.ClickException(str(exc)) from exc
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     counts: dict[str, int] = {}
     try:
         mailbox_id = None
@@ -99,8 +100,9 @@ def mail_import_command(
             mailbox_id = db.read(lambda cur: store.mailbox_id_for_address(cur, [mailbox_address]))
             if mailbox_id is None:
                 raise click.BadParameter("no such mailbox", param_hint="--mailbox")
+        secret = server_secret.ensure(db, settings)  # made by `serve` or `init`, else now
         pipeline = Pipeline(
-            db, settings.security.secret_key.get_secret_value(),
+            db, secret,
             default_language=settings.store.default_language, limits=MailLimits.load(db),
         )  # fmt: skip
         items = _messages(files)
