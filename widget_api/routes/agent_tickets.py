@@ -9,16 +9,18 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 from pydantic import ValidationError
 
-from widget_api.contracts.common import Page
+from widget_api.contracts.common import Channel, Page, Status
 from widget_api.contracts.tickets import (
     Message,
     MessageCreate,
+    SortKey,
     TicketCreate,
     TicketCreated,
     TicketDetail,
     TicketQuery,
     TicketSummary,
     TicketUpdate,
+    View,
 )
 from widget_api.domain import intake, tickets
 from widget_api.domain.errors import Invalid
@@ -57,27 +59,20 @@ class TicketController(Controller):
         self,
         state: State,
         request: Request,
-        status: Annotated[list[str] | None, Parameter(description="One or more statuses.")] = None,
+        # Typed as TicketQuery's fields, so the document lists the allowed values.
+        status: list[Status] | None = None,
         assignee_id: OptionalId = None,
         unassigned: bool = False,
-        channel: list[str] | None = None,
+        channel: list[Channel] | None = None,
         tag: str | None = None,
         problem_type: str | None = None,
         customer_id: OptionalId = None,
-        view: Annotated[
-            str | None,
-            Parameter(
-                description="unassigned, mine, all_open, pending, snoozed, solved, mentions,"
-                " sla_at_risk, exceptions, all."
-            ),
-        ] = None,
+        view: View | None = None,
         q: Annotated[
             str | None,
             Parameter(description="Words in subject, messages, customer, order number, ref."),
         ] = None,
-        sort: Annotated[
-            str, Parameter(description="newest, oldest, updated, waiting or priority.")
-        ] = "updated",
+        sort: SortKey = "updated",
         limit: Annotated[int, limit_param(200)] = 50,
         cursor: str | None = None,
     ) -> Page[TicketSummary]:

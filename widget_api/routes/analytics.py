@@ -79,10 +79,13 @@ def analytics_report(
     data = analytics.report(state.db, name, _scope(state, start, end, channel))
     if format != "csv":
         return data
-    rows = data[section] if isinstance(data, dict) and section in data else data
-    if not isinstance(rows, list):
-        raise Invalid("error.validation", detail=f"section: one of {', '.join(data)}")
-    return _csv(rows, f"{name}-{section}" if section else name)
+    if isinstance(data, dict):
+        # Only a section the report has: its name goes into the file name (a header).
+        if section not in data or not isinstance(data[section], list):
+            tables = [key for key, value in data.items() if isinstance(value, list)]
+            raise Invalid("error.validation", detail=f"section: one of {', '.join(tables)}")
+        return _csv(data[section], f"{name}-{section}")
+    return _csv(data, name)
 
 
 @get("/api/v1/analytics/tickets", operation_id="AnalyticsTickets", tags=_TAGS,
