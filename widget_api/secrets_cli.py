@@ -48,7 +48,7 @@ def rotate_command(db_path: Path | None, keep_old: bool) -> None:
     and run this: every secret is re-encrypted with that first key; then remove the old ones.
     """
     from widget_api.domain import secret_box
-    from widget_api.storage import Database, DatabaseLocked
+    from widget_api.storage import Database, DatabaseUnavailable
 
     settings = Settings()
     path = db_path or settings.db.path
@@ -75,7 +75,7 @@ def rotate_command(db_path: Path | None, keep_old: bool) -> None:
             result = secret_box.reseal_all(db, box)
         if key_file is not None and not keep_old:
             secret_box.write_key_file(key_file, box.keys[:1])
-    except (secret_box.KeyProblem, DatabaseLocked) as exc:
+    except (secret_box.KeyProblem, DatabaseUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Re-encrypted {result.changed} secret(s) with the new key ({box.source}).")
     for name in result.unreadable:
