@@ -89,3 +89,16 @@ def wait_in_page(page, check, what: str):
     from tests.waiting import wait_until
 
     return wait_until(lambda: page.wait_for_timeout(50) or check(), what, interval=0)
+
+
+def charts_drawn(page, minimum: int = 1) -> None:
+    """Wait until at least ``minimum`` Vega charts have drawn their marks (Vega draws after
+    Streamlit renders the page; charts far below the fold wait until scrolled to), then for the
+    page to settle."""
+    page.wait_for_function(
+        """n => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .filter(c => c.querySelector("canvas.marks, svg.marks")).length >= n""",
+        arg=minimum,
+        timeout=120_000,
+    )
+    settle(page)

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium, sign_in, streamlit_dashboard
+from tests.browser import ARTIFACTS, charts_drawn, chromium, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, start_server
 from widget_api.domain.setup import create_admin
 from widget_api.storage import Database
@@ -98,10 +98,10 @@ def test_screenshots_of_the_analytics_pages(dashboard_url):
         sign_in(page, dashboard_url, ADMIN_EMAIL, ADMIN_PASSWORD)
         page.get_by_role("link", name="Analytique").click()
         expect(page.get_by_text("Billets reçus")).to_be_visible(timeout=60_000)
-        page.wait_for_timeout(2500)  # Vega draws the charts after the page
+        charts_drawn(page, minimum=3)
         page.screenshot(path=ARTIFACTS / "analytics-fr.png", full_page=True)
         page.get_by_role("link", name="Incidents récurrents").click()
         expect(page.get_by_text("PK-ALIZE-M-NOIR").first).to_be_visible(timeout=60_000)
-        page.wait_for_timeout(2500)
+        charts_drawn(page)
         page.screenshot(path=ARTIFACTS / "incidents-fr.png", full_page=True)
     assert (ARTIFACTS / "analytics-fr.png").stat().st_size > 50_000

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard import returns_view as rv
 from data.demo_store import seed_demo
-from tests.browser import ARTIFACTS, chromium, sign_in, streamlit_dashboard
+from tests.browser import ARTIFACTS, chromium, settle, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, login, start_server
 from widget_api.contracts.returns import ReturnDetail, ReturnKpis, ReturnSummary
 from widget_api.domain.returns.demo import seed_demo_returns
@@ -407,6 +407,6 @@ def test_screenshot_of_the_returns_page_in_french(dashboard_url):
         page.get_by_role("link", name="Retours", exact=True).click()
         expect(page.get_by_text("Taux de retour").first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("Retours en retard sur la cible").first).to_be_visible()
-        page.wait_for_timeout(1500)
+        settle(page)
         page.screenshot(path=ARTIFACTS / "returns-fr.png", full_page=True)
     assert (ARTIFACTS / "returns-fr.png").stat().st_size > 50_000
