@@ -28,10 +28,10 @@ from widget_api.domain.returns import ReturnsService
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
-from widget_api.request import ComptoirRequest
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
+from widget_api.request import ComptoirRequest
 from widget_api.routes import (
     agent_auth,
     agent_tickets,
