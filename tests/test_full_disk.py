@@ -83,6 +83,8 @@ def test_full_disk_refuses_writes_keeps_reads_and_loses_nothing(small_disk: Path
                 assert response.status_code == 201, response.text
                 acknowledged[response.json()["ticket_ref"]] = n
 
+            # Signing in stores a session (a write): done while there is room.
+            token = login(client)
             filler = fill(small_disk)
             refused = None
             for n in range(5, 400):  # a little space may remain inside the last pages
@@ -106,7 +108,7 @@ def test_full_disk_refuses_writes_keeps_reads_and_loses_nothing(small_disk: Path
             assert health.json()["database"] == "degraded"
             assert health.json()["status"] == "degraded"
 
-            client.headers["Authorization"] = f"Bearer {login(client)}"  # a read, on a full disk
+            client.headers["Authorization"] = f"Bearer {token}"  # reads, on a full disk
             for ref, n in acknowledged.items():
                 ticket = client.get(f"/api/v1/tickets/{ref}")
                 assert ticket.status_code == 200, ticket.text

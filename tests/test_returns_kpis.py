@@ -21,7 +21,7 @@ clock (repeat returners, overdue targets, a carrier failing).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -215,7 +215,7 @@ def test_the_list_flags_returns_past_their_target(case):
         _ask(case, "ND-310001", [{"sku": "TQ-NORD-U-ROUGE"}], "wrong_size", "refund", T0),
         WAREHOUSE, now=T0 + 2 * H,
     )  # fmt: skip
-    assert late.due_at == T0 + 2 * H + timedelta(days=2)  # Monday → Wednesday
+    assert late.due_at == (T0 + 2 * H + timedelta(days=2)).replace(tzinfo=UTC)  # Mon → Wed
     on_time = case.list_returns(ReturnQuery(overdue=True), now=T0 + 49 * H)
     assert on_time.total == 0
     overdue = case.list_returns(ReturnQuery(overdue=True), now=T0 + 51 * H)
@@ -256,7 +256,7 @@ def test_a_failed_refund_leaves_the_inspection_and_a_note_for_agents(desk):
         now=T0 + 25 * H,
     )  # fmt: skip
     assert inspected.state == "inspected" and inspected.lines[0].restocked == 1
-    assert inspected.due_at == T0 + 49 * H  # the refund target: one business day
+    assert inspected.due_at == (T0 + 49 * H).replace(tzinfo=UTC)  # refund: one business day
     desk.commerce = LocalStore(desk.db)
     assert desk.resolve(rma, Actor("agent", 1), now=T0 + 26 * H).state == "refunded"
     notes = desk.db.read(
