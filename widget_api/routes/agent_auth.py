@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
+from litestar.params import JSONBody
 
 from widget_api.contracts.auth import Agent, LoginRequest, LoginResponse
 from widget_api.contracts.common import ErrorBody
@@ -30,7 +31,7 @@ from widget_api.routes.guards import agent_required, client_address, json_body, 
     },
     sync_to_thread=True,
 )
-def login(data: LoginRequest, state: State, request: Request) -> LoginResponse:
+def login(data: JSONBody[LoginRequest], state: State, request: Request) -> LoginResponse:
     """Exchange an agent's e-mail and password for a bearer token.
 
     Failed sign-ins slow down, then lock, the account and the client address for a while."""

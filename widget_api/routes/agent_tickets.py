@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from pydantic import ValidationError
 
 from widget_api.contracts.common import Channel, Page, Status
@@ -42,7 +42,7 @@ class TicketController(Controller):
         opt={"rate_bucket": "intake"},
     )
     async def create_ticket(
-        self, data: TicketCreate, state: State, request: Request
+        self, data: JSONBody[TicketCreate], state: State, request: Request
     ) -> TicketCreated:
         """Open a ticket (public). The answer's conversation token is the customer's only key."""
         return await intake.open_ticket(
@@ -60,21 +60,21 @@ class TicketController(Controller):
         state: State,
         request: Request,
         # Typed as TicketQuery's fields, so the document lists the allowed values.
-        status: list[Status] | None = None,
+        status: FromQuery[list[Status] | None] = None,
         assignee_id: OptionalId = None,
-        unassigned: bool = False,
-        channel: list[Channel] | None = None,
-        tag: str | None = None,
-        problem_type: str | None = None,
+        unassigned: FromQuery[bool] = False,
+        channel: FromQuery[list[Channel] | None] = None,
+        tag: FromQuery[str | None] = None,
+        problem_type: FromQuery[str | None] = None,
         customer_id: OptionalId = None,
-        view: View | None = None,
+        view: FromQuery[View | None] = None,
         q: Annotated[
             str | None,
             Parameter(description="Words in subject, messages, customer, order number, ref."),
         ] = None,
-        sort: SortKey = "updated",
+        sort: FromQuery[SortKey] = "updated",
         limit: Annotated[int, limit_param(200)] = 50,
-        cursor: str | None = None,
+        cursor: FromQuery[str | None] = None,
     ) -> Page[TicketSummary]:
         """Tickets matching every given filter, one page at a time (keyset cursor)."""
         try:
@@ -97,7 +97,7 @@ class TicketController(Controller):
         return tickets.list_tickets(state.db, query, request.state.agent)
 
     @get("/{ref:str}", operation_id="GetTicket", guards=[agent_required], sync_to_thread=True)
-    def get_ticket(self, state: State, request: Request, ref: str) -> TicketDetail:
+    def get_ticket(self, state: State, request: Request, ref: FromPath[str]) -> TicketDetail:
         """A ticket with its customer, linked order and lines, and whole thread."""
         return tickets.get_ticket(state.db, ref, request.state.agent.language)
 
@@ -108,14 +108,14 @@ class TicketController(Controller):
         guards=[agent_required, json_body],
     )
     async def add_message(
-        self, state: State, request: Request, ref: str, data: MessageCreate
+        self, state: State, request: Request, ref: FromPath[str], data: JSONBody[MessageCreate]
     ) -> Message:
         """A reply to the customer or an internal note."""
         return await tickets.add_agent_message(state.db, ref, request.state.agent, data)
 
     @patch("/{ref:str}", operation_id="UpdateTicket", guards=[agent_required, json_body])
     async def update_ticket(
-        self, state: State, request: Request, ref: str, data: TicketUpdate
+        self, state: State, request: Request, ref: FromPath[str], data: JSONBody[TicketUpdate]
     ) -> TicketDetail:
         """Change status, assignee, priority, tags, problem type or snooze."""
         agent = request.state.agent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.datastructures import State
+from litestar.params import JSONBody
 
 from widget_api.contracts.auth import Agent, AgentCreate
 from widget_api.domain import team
@@ -25,6 +26,6 @@ def list_agents(state: State) -> list[Agent]:
     guards=[admin_required, json_body],
     sync_to_thread=True,
 )
-def create_agent(state: State, request: Request, data: AgentCreate) -> Agent:
+def create_agent(state: State, request: Request, data: JSONBody[AgentCreate]) -> Agent:
     """Add an agent (administrators only)."""
     return team.create_agent(state.db, request.state.agent, data)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
 
 from widget_api import clock
 from widget_api.contracts.common import Channel
@@ -65,12 +66,12 @@ def _csv(rows: list[dict], name: str) -> Response[str]:
      guards=[agent_required], operation_class=JsonOrCsv, sync_to_thread=True)  # fmt: skip
 def analytics_report(
     state: State,
-    name: ReportName,
-    start: str | None = None,
-    end: str | None = None,
-    channel: list[Channel] | None = None,
-    format: Literal["json", "csv"] = "json",
-    section: str | None = None,
+    name: FromPath[ReportName],
+    start: FromQuery[str | None] = None,
+    end: FromQuery[str | None] = None,
+    channel: FromQuery[list[Channel] | None] = None,
+    format: FromQuery[Literal["json", "csv"]] = "json",
+    section: FromQuery[str | None] = None,
 ) -> Any:
     """One report over a date range (``start``/``end``, YYYY-MM-DD) and channels. With
     ``format=csv`` the rows (of ``section`` for reports made of several tables) as CSV."""
@@ -93,10 +94,10 @@ def analytics_report(
 def analytics_tickets(
     state: State,
     request: Request,
-    start: str | None = None,
-    end: str | None = None,
-    channel: list[Channel] | None = None,
-    format: Literal["json", "csv"] = "json",
+    start: FromQuery[str | None] = None,
+    end: FromQuery[str | None] = None,
+    channel: FromQuery[list[Channel] | None] = None,
+    format: FromQuery[Literal["json", "csv"]] = "json",
     limit: Annotated[int, limit_param(50_000)] = 5000,
 ) -> Any:
     """The tickets behind a chart: any of the drill filters (e.g. ``problem_type``, ``week``,
@@ -125,9 +126,9 @@ def analytics_tickets(
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
 def incident_spikes(
     state: State,
-    start: str | None = None,
-    end: str | None = None,
-    channel: list[Channel] | None = None,
+    start: FromQuery[str | None] = None,
+    end: FromQuery[str | None] = None,
+    channel: FromQuery[list[Channel] | None] = None,
 ) -> list[dict]:
     """Recurring-incident alerts: a problem type, SKU, carrier or warehouse whose weekly count
     jumps well above its trailing baseline. Each names the drill-down filters."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from widget_api.contracts.conversations import (
@@ -29,7 +29,7 @@ _TAGS = ["public"]
 @get("/api/v1/conversations/{token:str}", operation_id="GetConversation", tags=_TAGS,
      guards=[public_rate_limit], opt={"rate_bucket": "conversation", "rate_limit": 240},
      sync_to_thread=True)  # fmt: skip
-def get_conversation(state: State, token: str) -> Conversation:
+def get_conversation(state: State, token: FromPath[str]) -> Conversation:
     """The conversation the token opens: public messages, status, whether an agent is typing."""
     return conversations.get(state.db, token, state.presence)
 
@@ -38,7 +38,7 @@ def get_conversation(state: State, token: str) -> Conversation:
       tags=_TAGS, status_code=201, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "message"})  # fmt: skip
 async def add_customer_message(
-    state: State, request: Request, token: str, data: CustomerMessageCreate
+    state: State, request: Request, token: FromPath[str], data: JSONBody[CustomerMessageCreate]
 ) -> PublicMessage:
     """The customer writes again; a waiting or solved ticket reopens. Refused when the
     conversation, or the client's address, is blocked as spam."""
@@ -50,7 +50,7 @@ async def add_customer_message(
 @post("/api/v1/conversations/{token:str}/typing", operation_id="CustomerTyping", tags=_TAGS,
       status_code=204, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "typing", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def customer_typing(state: State, token: str, data: TypingUpdate) -> None:
+def customer_typing(state: State, token: FromPath[str], data: JSONBody[TypingUpdate]) -> None:
     """The customer is (or stopped) typing; agents see it in the workspace."""
     conversation = conversations.get(state.db, token, state.presence)
     if data.typing:
@@ -64,7 +64,7 @@ def customer_typing(state: State, token: str, data: TypingUpdate) -> None:
 async def conversation_stream(
     state: State,
     request: Request,
-    token: str,
+    token: FromPath[str],
     after: Annotated[int, Parameter(ge=0, le=MAX_ID)] = 0,
 ) -> ServerSentEvent:
     """Server-sent events: ``message`` for each new public message, ``typing`` when an agent
@@ -87,7 +87,7 @@ async def conversation_stream(
 @post("/api/v1/orders/lookup", operation_id="LookupOrder", tags=_TAGS, status_code=200,
       guards=[public_rate_limit, json_body], opt={"rate_bucket": "order_lookup", "rate_limit": 10},
       sync_to_thread=True)  # fmt: skip
-def lookup_order(state: State, data: OrderLookup) -> OrderStatus:
+def lookup_order(state: State, data: JSONBody[OrderLookup]) -> OrderStatus:
     """Track an order with its number and the customer's e-mail. A wrong pair gets the same
     "not found" as an unknown number, and lookups are rate-limited so numbers cannot be probed."""
     return conversations.lookup_order(state.db, data)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.enums import RequestEncodingType
 from litestar.openapi import ResponseSpec
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Template
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,7 +70,9 @@ def _not_rateable(request: Request, _: csat.NotRateable) -> Response:
 # of them share one path, and the second wrapper is never awaited.
 @get("/csat/{token:str}", include_in_schema=False, guards=[public_rate_limit],
      opt={"rate_bucket": "csat"}, sync_to_thread=True)  # fmt: skip
-def csat_page(state: State, request: Request, token: str, score: int | None = None) -> Template:
+def csat_page(
+    state: State, request: Request, token: FromPath[str], score: FromQuery[int | None] = None
+) -> Template:
     """The rating page with the link's score preselected. It records nothing: mail scanners and
     link previews fetch every link, so only the form's POST rates."""
     ticket_id = csat.ticket_for_token(_secret(state), token)
@@ -85,8 +86,8 @@ def csat_page(state: State, request: Request, token: str, score: int | None = No
 def csat_form(
     state: State,
     request: Request,
-    token: str,
-    data: RatingForm = Body(media_type=RequestEncodingType.URL_ENCODED),  # noqa: B008
+    token: FromPath[str],
+    data: URLEncodedBody[RatingForm],
 ) -> Template:
     ticket_id = csat.ticket_for_token(_secret(state), token)
     score = ascii_int(data.score)
@@ -100,7 +101,7 @@ def csat_form(
       tags=["public"], status_code=204, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "csat"}, sync_to_thread=True,
       responses={409: ResponseSpec(ErrorBody, description="Not solved.")})  # fmt: skip
-def rate_conversation(state: State, token: str, data: Rating) -> None:
+def rate_conversation(state: State, token: FromPath[str], data: JSONBody[Rating]) -> None:
     """Rate a solved conversation from the widget (1–5, optional comment)."""
     csat.rate(state.db, conversations.ticket_id_for_token(state.db, token), data.score,
               data.comment)  # fmt: skip

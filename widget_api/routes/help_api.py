@@ -6,6 +6,7 @@ from typing import Annotated
 
 from litestar import Request, Response, delete, get, post, put
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from help_center.render import render_markdown
 from widget_api.contracts.help import (
@@ -38,7 +39,10 @@ def _lang(lang: str) -> str:
 @get("/api/v1/help/search", operation_id="HelpSearch", tags=_PUBLIC, guards=[public_rate_limit],
      opt={"rate_bucket": "help", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
 def help_search(
-    state: State, q: str = "", lang: str = "fr", limit: Annotated[int, limit_param(10)] = 5
+    state: State,
+    q: FromQuery[str] = "",
+    lang: FromQuery[str] = "fr",
+    limit: Annotated[int, limit_param(10)] = 5,
 ) -> HelpSearchResults:
     """Articles for what the customer typed (French or English, typos and synonyms welcome)."""
     return state.help.search(q, _lang(lang), "widget", limit)
@@ -47,14 +51,14 @@ def help_search(
 @post("/api/v1/help/searches/{search_id:int}/click", operation_id="HelpSearchClick",
       tags=_PUBLIC, status_code=204, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "help", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def help_search_click(state: State, search_id: int, data: SearchClick) -> None:
+def help_search_click(state: State, search_id: FromPath[int], data: JSONBody[SearchClick]) -> None:
     state.help.clicked(search_id, data.slug)
 
 
 @get("/api/v1/help/articles/{lang:str}/{slug:str}", operation_id="HelpArticle", tags=_PUBLIC,
      guards=[public_rate_limit], opt={"rate_bucket": "help", "rate_limit": 240},
      sync_to_thread=True)  # fmt: skip
-def help_article(state: State, lang: str, slug: str) -> ArticlePublic:
+def help_article(state: State, lang: FromPath[str], slug: FromPath[str]) -> ArticlePublic:
     """One published article, rendered and sanitised."""
     return state.help.article(_lang(lang), slug)
 
@@ -62,7 +66,9 @@ def help_article(state: State, lang: str, slug: str) -> ArticlePublic:
 @post("/api/v1/help/articles/{lang:str}/{slug:str}/feedback", operation_id="HelpFeedback",
       tags=_PUBLIC, status_code=204, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "help"}, sync_to_thread=True)  # fmt: skip
-def help_feedback(state: State, lang: str, slug: str, data: Feedback) -> None:
+def help_feedback(
+    state: State, lang: FromPath[str], slug: FromPath[str], data: JSONBody[Feedback]
+) -> None:
     """Was this helpful?"""
     state.help.feedback(_lang(lang), slug, data.helpful)
 
@@ -77,14 +83,14 @@ def list_articles(state: State) -> list[ArticleAdmin]:
 
 @post("/api/v1/help/admin/articles", operation_id="CreateArticle", tags=_ADMIN, status_code=201,
       guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def create_article(state: State, request: Request, data: ArticleEdit) -> ArticleAdmin:
+def create_article(state: State, request: Request, data: JSONBody[ArticleEdit]) -> ArticleAdmin:
     return state.help.save(request.state.agent, data)
 
 
 @put("/api/v1/help/admin/articles/{article_id:int}", operation_id="UpdateArticle", tags=_ADMIN,
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
 def update_article(
-    state: State, request: Request, article_id: int, data: ArticleEdit
+    state: State, request: Request, article_id: FromPath[int], data: JSONBody[ArticleEdit]
 ) -> ArticleAdmin:
     """Edit, publish (status "published") or unpublish (status "draft")."""
     return state.help.save(request.state.agent, data, article_id)
@@ -92,13 +98,13 @@ def update_article(
 
 @delete("/api/v1/help/admin/articles/{article_id:int}", operation_id="DeleteArticle",
         tags=_ADMIN, guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def delete_article(state: State, request: Request, article_id: int) -> None:
+def delete_article(state: State, request: Request, article_id: FromPath[int]) -> None:
     state.help.delete(request.state.agent, article_id)
 
 
 @post("/api/v1/help/admin/preview", operation_id="PreviewArticle", tags=_ADMIN, status_code=200,
       guards=[agent_required, json_body], sync_to_thread=True)  # fmt: skip
-def preview_article(data: Preview) -> PreviewHtml:
+def preview_article(data: JSONBody[Preview]) -> PreviewHtml:
     """The Markdown as customers will see it (rendered and sanitised)."""
     return PreviewHtml(html=render_markdown(data.body_markdown))
 

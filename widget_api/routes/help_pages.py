@@ -6,8 +6,7 @@ from collections import defaultdict
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
@@ -55,7 +54,7 @@ async def help_root(request: Request) -> Redirect:
 
 
 @get("/help/{lang:str}", include_in_schema=False, sync_to_thread=True)
-def help_home(state: State, request: Request, lang: str) -> Template:
+def help_home(state: State, request: Request, lang: FromPath[str]) -> Template:
     rows = state.help.published(lang) if lang in ("fr", "en") else []
     categories: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -69,7 +68,9 @@ def help_home(state: State, request: Request, lang: str) -> Template:
 
 
 @get("/help/{lang:str}/c/{category:str}", include_in_schema=False, sync_to_thread=True)
-def help_category(state: State, request: Request, lang: str, category: str) -> Template:
+def help_category(
+    state: State, request: Request, lang: FromPath[str], category: FromPath[str]
+) -> Template:
     rows = [r for r in state.help.published(lang) if category_slug(r["category"]) == category]
     if not rows:
         raise NotFound("error.not_found")
@@ -79,7 +80,9 @@ def help_category(state: State, request: Request, lang: str, category: str) -> T
 
 @get("/help/{lang:str}/search", include_in_schema=False, guards=[public_rate_limit],
      opt={"rate_bucket": "help", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def help_search_page(state: State, request: Request, lang: str, q: str = "") -> Template:
+def help_search_page(
+    state: State, request: Request, lang: FromPath[str], q: FromQuery[str] = ""
+) -> Template:
     found = state.help.search(q, lang, "help_center", limit=10) if lang in ("fr", "en") else None
     return _page(state, request, lang, "search", q=q, results=found.results if found else [],
                  query_id=found.query_id if found else None, alternate=None)  # fmt: skip
@@ -89,9 +92,9 @@ def help_search_page(state: State, request: Request, lang: str, q: str = "") -> 
 def help_article_page(
     state: State,
     request: Request,
-    lang: str,
-    slug: str,
-    thanks: bool = False,
+    lang: FromPath[str],
+    slug: FromPath[str],
+    thanks: FromQuery[bool] = False,
     q: OptionalId = None,
 ) -> Template:
     article = state.help.article(lang, slug) if lang in ("fr", "en") else None
@@ -112,9 +115,9 @@ def help_article_page(
       guards=[public_rate_limit], opt={"rate_bucket": "help"}, sync_to_thread=True)  # fmt: skip
 def help_feedback_form(
     state: State,
-    lang: str,
-    slug: str,
-    data: FeedbackForm = Body(media_type=RequestEncodingType.URL_ENCODED),  # noqa: B008
+    lang: FromPath[str],
+    slug: FromPath[str],
+    data: URLEncodedBody[FeedbackForm],
 ) -> Redirect:
     state.help.feedback(lang, slug, data.helpful == "yes")
     return Redirect(f"/help/{lang}/{slug}?thanks=true", status_code=303)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from litestar import Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from widget_api.contracts.mail import (
     ConnectionTest,
@@ -59,7 +60,7 @@ def list_mailboxes(state: State) -> list[Mailbox]:
 
 @post("/api/v1/mail/mailboxes", operation_id="CreateMailbox", tags=_TAGS, status_code=201,
       guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def create_mailbox(state: State, request: Request, data: MailboxCreate) -> Mailbox:
+def create_mailbox(state: State, request: Request, data: JSONBody[MailboxCreate]) -> Mailbox:
     """Add a support address with its IMAP intake (or SMTP forwarding) and SMTP relay."""
     created = admin.create_mailbox(state.db, request.state.agent, data)
     _reload(state)
@@ -68,14 +69,16 @@ def create_mailbox(state: State, request: Request, data: MailboxCreate) -> Mailb
 
 @get("/api/v1/mail/mailboxes/{mailbox_id:int}", operation_id="GetMailbox", tags=_TAGS,
      guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def get_mailbox(state: State, mailbox_id: int) -> Mailbox:
+def get_mailbox(state: State, mailbox_id: FromPath[int]) -> Mailbox:
     """One mailbox, with its last poll time and error."""
     return admin.get_mailbox(state.db, mailbox_id)
 
 
 @patch("/api/v1/mail/mailboxes/{mailbox_id:int}", operation_id="UpdateMailbox", tags=_TAGS,
        guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def update_mailbox(state: State, request: Request, mailbox_id: int, data: MailboxUpdate) -> Mailbox:
+def update_mailbox(
+    state: State, request: Request, mailbox_id: FromPath[int], data: JSONBody[MailboxUpdate]
+) -> Mailbox:
     """Change a mailbox; absent fields stay, a password set to "" is removed."""
     updated = admin.update_mailbox(state.db, request.state.agent, mailbox_id, data)
     _reload(state)
@@ -84,7 +87,7 @@ def update_mailbox(state: State, request: Request, mailbox_id: int, data: Mailbo
 
 @delete("/api/v1/mail/mailboxes/{mailbox_id:int}", operation_id="DeleteMailbox", tags=_TAGS,
         guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def delete_mailbox(state: State, request: Request, mailbox_id: int) -> None:
+def delete_mailbox(state: State, request: Request, mailbox_id: FromPath[int]) -> None:
     """Remove a mailbox (its mail and tickets stay)."""
     admin.delete_mailbox(state.db, request.state.agent, mailbox_id)
     _reload(state)
@@ -92,7 +95,7 @@ def delete_mailbox(state: State, request: Request, mailbox_id: int) -> None:
 
 @post("/api/v1/mail/mailboxes/{mailbox_id:int}/test", operation_id="TestMailbox", tags=_TAGS,
       guards=[admin_required], status_code=200, sync_to_thread=True)  # fmt: skip
-def test_mailbox(state: State, request: Request, mailbox_id: int) -> ConnectionTest:
+def test_mailbox(state: State, request: Request, mailbox_id: FromPath[int]) -> ConnectionTest:
     """Log in to the mailbox's IMAP server and SMTP relay now; nothing is fetched or sent."""
     return admin.check_connection(state.db, mailbox_id, _lang(request))
 
@@ -106,7 +109,7 @@ def get_mail_settings(state: State) -> MailSettings:
 
 @put("/api/v1/mail/settings", operation_id="PutMailSettings", tags=_TAGS,
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def put_mail_settings(state: State, request: Request, data: MailSettings) -> MailSettings:
+def put_mail_settings(state: State, request: Request, data: JSONBody[MailSettings]) -> MailSettings:
     """Replace the channel settings; the listener restarts on its new address."""
     saved = admin.put_settings(state.db, request.state.agent, data)
     _reload(state)
@@ -124,7 +127,7 @@ def list_quarantine(
 
 @get("/api/v1/mail/quarantine/{mail_id:int}/raw", operation_id="GetQuarantinedMailRaw",
      tags=_TAGS, guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def quarantined_raw(state: State, mail_id: int) -> Response[bytes]:
+def quarantined_raw(state: State, mail_id: FromPath[int]) -> Response[bytes]:
     """The quarantined mail exactly as received (message/rfc822)."""
     return Response(
         admin.quarantined_raw(state.db, mail_id),
@@ -135,21 +138,21 @@ def quarantined_raw(state: State, mail_id: int) -> Response[bytes]:
 
 @post("/api/v1/mail/quarantine/{mail_id:int}/retry", operation_id="RetryQuarantinedMail",
       tags=_TAGS, guards=[admin_required], status_code=200, sync_to_thread=True)  # fmt: skip
-def retry_quarantined(state: State, mail_id: int) -> ProcessResult:
+def retry_quarantined(state: State, mail_id: FromPath[int]) -> ProcessResult:
     """Run a quarantined mail through the pipeline again (after a fix); no acknowledgement."""
     return admin.reprocess(state.db, _pipeline(state), mail_id)
 
 
 @get("/api/v1/mail/outbox", operation_id="ListOutbox", tags=_TAGS, guards=[admin_required],
      sync_to_thread=True)  # fmt: skip
-def list_outbox(state: State, status: str | None = None) -> list[OutboxItem]:
+def list_outbox(state: State, status: FromQuery[str | None] = None) -> list[OutboxItem]:
     """Outgoing mail with attempts and last error; ``status=failed`` lists what needs a look."""
     return admin.outbox_items(state.db, status)
 
 
 @post("/api/v1/mail/outbox/{outbox_id:int}/retry", operation_id="RetryOutbox", tags=_TAGS,
       guards=[admin_required], status_code=204, sync_to_thread=True)  # fmt: skip
-def retry_outbox(state: State, outbox_id: int) -> None:
+def retry_outbox(state: State, outbox_id: FromPath[int]) -> None:
     """Queue a failed mail again."""
     admin.retry_outbox(state.db, outbox_id)
     service = _service(state)

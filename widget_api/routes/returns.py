@@ -12,7 +12,7 @@ from litestar import MediaType, Request, Response, delete, get, post, put
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.handlers import BaseRouteHandler
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 from pydantic import ValidationError
 
 from widget_api.contracts.common import Page
@@ -124,7 +124,9 @@ def _caller(state: State, request: Request, rma: str, token: str | None) -> Acto
       status_code=200, guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "return_lookup", "rate_limit": 10}, exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def lookup_returnable(state: State, request: Request, data: ReturnLookup) -> ReturnableOrder:
+def lookup_returnable(
+    state: State, request: Request, data: JSONBody[ReturnLookup]
+) -> ReturnableOrder:
     """The order's lines with the quantity still returnable, the exchange variants, and why a
     line (or the whole order) cannot be returned. A wrong number/e-mail pair is a plain 404."""
     return service(state).lookup(data, _lang(request))
@@ -134,7 +136,7 @@ def lookup_returnable(state: State, request: Request, data: ReturnLookup) -> Ret
       guards=[public_rate_limit, json_body],
       opt={"rate_bucket": "return_request", "rate_limit": 10}, exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def request_return(state: State, request: Request, data: ReturnRequest) -> ReturnCreated:
+def request_return(state: State, request: Request, data: JSONBody[ReturnRequest]) -> ReturnCreated:
     """Ask for a return (order number + e-mail). A policy refusal answers 422 with ``code``,
     the reason in the customer's language and ``contact_agent``. Opens a ``web`` ticket."""
     hint = _lang(request) if request.headers.get("accept-language") else None
@@ -144,7 +146,7 @@ def request_return(state: State, request: Request, data: ReturnRequest) -> Retur
 @get("/api/v1/returns/{rma:str}/status", operation_id="GetReturnStatus", tags=_PUBLIC,
      guards=[public_rate_limit], opt={"rate_bucket": "return_status", "rate_limit": 120},
      sync_to_thread=True)  # fmt: skip
-def return_status(state: State, rma: str, token: str) -> PublicReturn:
+def return_status(state: State, rma: FromPath[str], token: FromQuery[str]) -> PublicReturn:
     """The customer's view of a return (with the return token)."""
     return service(state).public_view(rma, token)
 
@@ -153,7 +155,9 @@ def return_status(state: State, rma: str, token: str) -> PublicReturn:
       status_code=201, guards=[public_rate_limit], opt={"rate_bucket": "upload",
       "rate_limit": 10}, request_max_body_size=MAX_PHOTO + 100_000,
       before_request=one_file)  # fmt: skip
-async def upload_return_photo(state: State, rma: str, token: str, data: FileBody) -> Attachment:
+async def upload_return_photo(
+    state: State, rma: FromPath[str], token: FromQuery[str], data: FileBody
+) -> Attachment:
     """A photo of the problem (PNG, JPEG or PDF, 5 MB at most; typed from the content)."""
     content = await data.data.read()
     return await anyio.to_thread.run_sync(
@@ -168,7 +172,7 @@ async def upload_return_photo(state: State, rma: str, token: str, data: FileBody
 def return_label(
     state: State,
     request: Request,
-    rma: str,
+    rma: FromPath[str],
     token: Annotated[str | None, Parameter(description="The customer's return token.")] = None,
 ) -> Response[bytes]:
     """The printable label (PDF, RMA as a Code 128 barcode): for the customer with the return
@@ -190,7 +194,7 @@ def return_label(
 def cancel_return(
     state: State,
     request: Request,
-    rma: str,
+    rma: FromPath[str],
     token: Annotated[str | None, Parameter(description="The customer's return token.")] = None,
 ) -> PublicReturn | ReturnDetail:
     """Cancel before the parcel is received (409 afterwards): the customer with the return
@@ -207,16 +211,16 @@ def cancel_return(
 def list_returns(
     state: State,
     return_state: Annotated[
-        list[str] | None, Parameter(query="state", description="One or more states.")
+        list[str] | None, QueryParameter(name="state", description="One or more states.")
     ] = None,
     reason: Annotated[list[str] | None, Parameter(description="One or more reasons.")] = None,
-    sku: str | None = None,
+    sku: FromQuery[str | None] = None,
     q: Annotated[str | None, Parameter(description="RMA, order number or e-mail.")] = None,
     requested_from: Annotated[
-        date | None, Parameter(query="from", description="Requested on or after (UTC day).")
+        date | None, QueryParameter(name="from", description="Requested on or after (UTC day).")
     ] = None,
     requested_to: Annotated[
-        date | None, Parameter(query="to", description="Requested on or before (UTC day).")
+        date | None, QueryParameter(name="to", description="Requested on or before (UTC day).")
     ] = None,
     overdue: Annotated[
         bool | None,
@@ -246,8 +250,8 @@ def list_returns(
      sync_to_thread=True)  # fmt: skip
 def return_kpis(
     state: State,
-    start: Annotated[date | None, Parameter(query="from", description="First UTC day.")] = None,
-    end: Annotated[date | None, Parameter(query="to", description="Last UTC day.")] = None,
+    start: Annotated[date | None, QueryParameter(name="from", description="First UTC day.")] = None,
+    end: Annotated[date | None, QueryParameter(name="to", description="Last UTC day.")] = None,
 ) -> ReturnKpis:
     """KPIs from the event log, as tables of rows: return rate by SKU and by reason (over units
     sold), receipt→refund and request→refund hours (mean, median), inspection outcomes and
@@ -258,7 +262,7 @@ def return_kpis(
 
 @get("/api/v1/returns/{rma:str}", operation_id="GetReturn", tags=_AGENTS,
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def get_return(state: State, rma: str) -> ReturnDetail:
+def get_return(state: State, rma: FromPath[str]) -> ReturnDetail:
     """A return with its lines, inspections, label and history from the event log."""
     return service(state).detail(rma)
 
@@ -267,7 +271,7 @@ def get_return(state: State, rma: str) -> ReturnDetail:
       status_code=201, guards=[agent_required, json_body], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
 def create_ticket_return(
-    state: State, request: Request, ref: str, data: AgentReturnCreate
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[AgentReturnCreate]
 ) -> ReturnCreated:
     """Open a return from a ticket (its order unless another is named); ``override_policy``
     makes an exception to the window or final sale."""
@@ -277,7 +281,7 @@ def create_ticket_return(
 @post("/api/v1/returns/{rma:str}/approve", operation_id="ApproveReturn", tags=_AGENTS,
       status_code=200, guards=[agent_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def approve_return(state: State, request: Request, rma: str) -> ReturnDetail:
+def approve_return(state: State, request: Request, rma: FromPath[str]) -> ReturnDetail:
     """Approve a requested return; its label is issued at once."""
     return service(state).approve(rma, _agent_actor(request), request.state.agent.name)
 
@@ -285,7 +289,9 @@ def approve_return(state: State, request: Request, rma: str) -> ReturnDetail:
 @post("/api/v1/returns/{rma:str}/reject", operation_id="RejectReturn", tags=_AGENTS,
       status_code=200, guards=[agent_required, json_body], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def reject_return(state: State, request: Request, rma: str, data: Rejection) -> ReturnDetail:
+def reject_return(
+    state: State, request: Request, rma: FromPath[str], data: JSONBody[Rejection]
+) -> ReturnDetail:
     """Refuse a requested return; the reason is sent to the customer."""
     return service(state).reject(rma, _agent_actor(request), data.reason)
 
@@ -293,7 +299,7 @@ def reject_return(state: State, request: Request, rma: str, data: Rejection) -> 
 @post("/api/v1/returns/{rma:str}/label", operation_id="IssueReturnLabel", tags=_AGENTS,
       status_code=200, guards=[agent_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def issue_label(state: State, request: Request, rma: str) -> ReturnDetail:
+def issue_label(state: State, request: Request, rma: FromPath[str]) -> ReturnDetail:
     """Issue (or issue again) the return label."""
     return service(state).issue_label(rma, _agent_actor(request))
 
@@ -302,7 +308,7 @@ def issue_label(state: State, request: Request, rma: str) -> ReturnDetail:
       status_code=200, guards=[agent_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
 def return_in_transit(
-    state: State, request: Request, rma: str, data: InTransit | None = None
+    state: State, request: Request, rma: FromPath[str], data: JSONBody[InTransit | None] = None
 ) -> ReturnDetail:
     """The carrier picked the parcel up."""
     tracking = data.tracking_number if data else None
@@ -312,7 +318,7 @@ def return_in_transit(
 @post("/api/v1/returns/scan", operation_id="ScanReturn", tags=_AGENTS, status_code=200,
       guards=[agent_required, json_body], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def scan_return(state: State, request: Request, data: Scan) -> ReturnDetail:
+def scan_return(state: State, request: Request, data: JSONBody[Scan]) -> ReturnDetail:
     """The receiving page: the RMA number typed or scanned from the label marks it received."""
     return service(state).scan(data.code, _agent_actor(request))
 
@@ -321,7 +327,7 @@ def scan_return(state: State, request: Request, data: Scan) -> ReturnDetail:
       status_code=200, guards=[agent_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
 def receive_return(
-    state: State, request: Request, rma: str, data: Receipt | None = None
+    state: State, request: Request, rma: FromPath[str], data: JSONBody[Receipt | None] = None
 ) -> ReturnDetail:
     """The parcel arrived (counted units optional; differences go to the ticket's note)."""
     return service(state).receive(rma, _agent_actor(request), data, via="agent")
@@ -330,7 +336,9 @@ def receive_return(
 @post("/api/v1/returns/{rma:str}/inspection", operation_id="InspectReturn", tags=_AGENTS,
       status_code=200, guards=[agent_required, json_body], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def inspect_return(state: State, request: Request, rma: str, data: Inspection) -> ReturnDetail:
+def inspect_return(
+    state: State, request: Request, rma: FromPath[str], data: JSONBody[Inspection]
+) -> ReturnDetail:
     """An outcome per item (restock, second_quality, refurbish, write_off) with notes; the
     accepted units are refunded, exchanged or credited at once."""
     return service(state).inspect(rma, _agent_actor(request), data, via="agent")
@@ -342,7 +350,7 @@ def inspect_return(state: State, request: Request, rma: str, data: Inspection) -
 def resolve_return(
     state: State,
     request: Request,
-    rma: str,
+    rma: FromPath[str],
     outcome: Annotated[
         ReturnOutcome | None, Parameter(description="Instead of the customer's choice.")
     ] = None,
@@ -354,7 +362,7 @@ def resolve_return(
 @post("/api/v1/returns/{rma:str}/close", operation_id="CloseReturn", tags=_AGENTS,
       status_code=200, guards=[agent_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def close_return(state: State, request: Request, rma: str) -> ReturnDetail:
+def close_return(state: State, request: Request, rma: FromPath[str]) -> ReturnDetail:
     """Close a resolved return (or an inspected one with nothing accepted)."""
     return service(state).close(rma, _agent_actor(request))
 
@@ -370,7 +378,7 @@ def get_return_policy(state: State) -> ReturnPolicy:
 
 @put("/api/v1/settings/returns", operation_id="PutReturnPolicy", tags=["settings"],
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def put_return_policy(state: State, request: Request, data: ReturnPolicy) -> ReturnPolicy:
+def put_return_policy(state: State, request: Request, data: JSONBody[ReturnPolicy]) -> ReturnPolicy:
     """Change the return policy (administrators)."""
     return service(state).save_policy(request.state.agent, data)
 
@@ -402,7 +410,9 @@ async def revoke_tpl_key(state: State, request: Request) -> ThreePlKey:
 @post("/api/v1/3pl/returns/{rma:str}/receipt", operation_id="ThreePlReceipt", tags=_TPL,
       status_code=200, guards=[tpl_key_required], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def tpl_receipt(state: State, rma: str, data: Receipt | None = None) -> ReturnDetail:
+def tpl_receipt(
+    state: State, rma: FromPath[str], data: JSONBody[Receipt | None] = None
+) -> ReturnDetail:
     """The 3PL received the parcel (header ``X-Comptoir-3PL-Key``)."""
     return service(state).receive(rma, Actor("system"), data, via="3pl")
 
@@ -410,7 +420,7 @@ def tpl_receipt(state: State, rma: str, data: Receipt | None = None) -> ReturnDe
 @post("/api/v1/3pl/returns/{rma:str}/inspection", operation_id="ThreePlInspection", tags=_TPL,
       status_code=200, guards=[tpl_key_required, json_body], exception_handlers=ERRORS,
       sync_to_thread=True)  # fmt: skip
-def tpl_inspection(state: State, rma: str, data: Inspection) -> ReturnDetail:
+def tpl_inspection(state: State, rma: FromPath[str], data: JSONBody[Inspection]) -> ReturnDetail:
     """The 3PL's inspection, an outcome per item; accepted units are refunded at once."""
     return service(state).inspect(rma, Actor("system"), data, via="3pl")
 

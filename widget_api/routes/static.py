@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from litestar import Response, get
+from litestar.params import FromPath
 
 from widget_api.domain.errors import NotFound
 
@@ -56,7 +57,7 @@ async def widget_panel_js() -> Response[bytes]:
 
 
 @get("/static/{name:str}", include_in_schema=False)
-async def static_file(name: str) -> Response[bytes]:
+async def static_file(name: FromPath[str]) -> Response[bytes]:
     return _serve(name)
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from litestar import Request, Response, delete, get, post, put
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from widget_api.contracts.tickets import TicketCreated
 from widget_api.contracts.widget import (
@@ -37,7 +38,9 @@ _TAGS = ["widget"]
 
 
 @get("/api/v1/widget/config", operation_id="WidgetConfig", tags=_TAGS, sync_to_thread=True)
-def widget_config(state: State, request: Request, lang: str | None = None) -> WidgetConfig:
+def widget_config(
+    state: State, request: Request, lang: FromQuery[str | None] = None
+) -> WidgetConfig:
     """Colours, texts in the visitor's language, and whether someone can answer now."""
     chosen = lang if lang in ("fr", "en") else negotiate(request.headers.get("accept-language"))
     return widget.config(state.db, state.settings, state.agents_online, chosen, datetime.now(UTC))
@@ -45,7 +48,7 @@ def widget_config(state: State, request: Request, lang: str | None = None) -> Wi
 
 @post("/api/v1/widget/conversations", operation_id="StartChat", tags=_TAGS, status_code=201,
       guards=[public_rate_limit, json_body], opt={"rate_bucket": "intake"})  # fmt: skip
-async def start_chat(state: State, request: Request, data: ChatStart) -> TicketCreated:
+async def start_chat(state: State, request: Request, data: JSONBody[ChatStart]) -> TicketCreated:
     """Start a chat (a ticket on the ``chat`` channel) from the widget."""
     if data.search_query_id is not None:
         state.help.led_to_chat(data.search_query_id)
@@ -58,7 +61,7 @@ async def start_chat(state: State, request: Request, data: ChatStart) -> TicketC
 @post("/api/v1/conversations/{token:str}/read", operation_id="ConversationRead", tags=_TAGS,
       status_code=204, guards=[public_rate_limit], opt={"rate_bucket": "typing",
       "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def conversation_read(state: State, token: str) -> None:
+def conversation_read(state: State, token: FromPath[str]) -> None:
     """The visitor has seen every message so far (read receipt for agents)."""
     conversations.mark_read(state.db, token)
 
@@ -68,7 +71,7 @@ def conversation_read(state: State, token: str) -> None:
       opt={"rate_bucket": "upload", "rate_limit": 10},
       request_max_body_size=MAX_ATTACHMENT + 100_000, before_request=one_file)  # fmt: skip
 async def upload_attachment(
-    state: State, request: Request, token: str, data: FileBody
+    state: State, request: Request, token: FromPath[str], data: FileBody
 ) -> Attachment:
     """Attach an image or PDF (5 MB at most; the type is checked from the content)."""
     ticket_id = conversations.ticket_id_for_token(state.db, token)
@@ -86,20 +89,22 @@ async def upload_attachment(
 @get("/api/v1/conversations/{token:str}/attachments/{attachment_id:int}",
      operation_id="CustomerAttachment", tags=_TAGS, guards=[public_rate_limit],
      opt={"rate_bucket": "conversation", "rate_limit": 240}, sync_to_thread=True)  # fmt: skip
-def customer_attachment(state: State, token: str, attachment_id: int) -> Response[bytes]:
+def customer_attachment(
+    state: State, token: FromPath[str], attachment_id: FromPath[int]
+) -> Response[bytes]:
     ticket_id = conversations.ticket_id_for_token(state.db, token)
     return _file(widget.attachment_content(state.db, attachment_id, ticket_id))
 
 
 @get("/api/v1/attachments/{attachment_id:int}", operation_id="AgentAttachment",
      tags=["inbox"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def agent_attachment(state: State, attachment_id: int) -> Response[bytes]:
+def agent_attachment(state: State, attachment_id: FromPath[int]) -> Response[bytes]:
     return _file(widget.attachment_content(state.db, attachment_id, None))
 
 
 @get("/api/v1/tickets/{ref:str}/attachments", operation_id="TicketAttachments",
      tags=["inbox"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def ticket_attachments(state: State, ref: str) -> list[Attachment]:
+def ticket_attachments(state: State, ref: FromPath[str]) -> list[Attachment]:
     return widget.list_attachments(state.db, ticket_id_for_ref(state.db, ref))
 
 
@@ -131,7 +136,7 @@ def list_blocks(state: State) -> list[Block]:
 
 @post("/api/v1/blocks", operation_id="CreateBlock", tags=["spam"], status_code=201,
       guards=[agent_required, json_body], sync_to_thread=True)  # fmt: skip
-def create_block(state: State, request: Request, data: BlockCreate) -> Block:
+def create_block(state: State, request: Request, data: JSONBody[BlockCreate]) -> Block:
     """Block an e-mail address, a client address or a conversation (closed as spam)."""
     if data.kind == "email" and "@" not in data.value:
         raise Invalid("error.validation", detail="value: not an e-mail address")
@@ -140,7 +145,7 @@ def create_block(state: State, request: Request, data: BlockCreate) -> Block:
 
 @delete("/api/v1/blocks/{block_id:int}", operation_id="DeleteBlock", tags=["spam"],
         guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def delete_block(state: State, request: Request, block_id: int) -> None:
+def delete_block(state: State, request: Request, block_id: FromPath[int]) -> None:
     widget.unblock(state.db, request.state.agent, block_id)
 
 
@@ -152,7 +157,9 @@ def get_widget_settings(state: State) -> WidgetSettingsView:
 
 @put("/api/v1/settings/widget", operation_id="PutWidgetSettings", tags=["settings"],
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def put_widget_settings(state: State, request: Request, data: WidgetSettings) -> WidgetSettingsView:
+def put_widget_settings(
+    state: State, request: Request, data: JSONBody[WidgetSettings]
+) -> WidgetSettingsView:
     """Texts, colour, hours, identity verification (the secret is write-only)."""
     return widget.put_settings(state.db, request.state.agent, data)
 

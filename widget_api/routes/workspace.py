@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from litestar import Request, delete, get, patch, post, put
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.inbox import (
@@ -44,7 +45,7 @@ def view_counts(state: State, request: Request) -> ViewCounts:
 
 @post("/api/v1/tickets/bulk", operation_id="BulkUpdateTickets", tags=["inbox"],
       guards=[agent_required, json_body], status_code=200)  # fmt: skip
-async def bulk_update(state: State, request: Request, data: BulkUpdate) -> BulkResult:
+async def bulk_update(state: State, request: Request, data: JSONBody[BulkUpdate]) -> BulkResult:
     """Apply one change (assign, tags, status, priority) to many tickets at once."""
     return await tickets.bulk_update(state.db, data.refs, _agent(request), data.changes)
 
@@ -52,7 +53,7 @@ async def bulk_update(state: State, request: Request, data: BulkUpdate) -> BulkR
 @post("/api/v1/tickets/{ref:str}/merge", operation_id="MergeTickets", tags=["inbox"],
       guards=[agent_required, json_body], status_code=200)  # fmt: skip
 async def merge_tickets(
-    state: State, request: Request, ref: str, data: MergeRequest
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[MergeRequest]
 ) -> TicketDetail:
     """Merge duplicates of the same customer into this ticket."""
     return await tickets.merge(state.db, ref, data.source_refs, _agent(request))
@@ -60,7 +61,9 @@ async def merge_tickets(
 
 @post("/api/v1/tickets/{ref:str}/presence", operation_id="TicketPresence", tags=["inbox"],
       guards=[agent_required, json_body], status_code=200, sync_to_thread=True)  # fmt: skip
-def presence(state: State, request: Request, ref: str, data: PresenceUpdate) -> list[Viewer]:
+def presence(
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[PresenceUpdate]
+) -> list[Viewer]:
     """Heartbeat of an agent viewing (or typing in) a ticket; answers who else is there."""
     agent = _agent(request)
     tickets.get_ticket(state.db, ref)  # 404 for unknown tickets
@@ -73,14 +76,14 @@ def presence(state: State, request: Request, ref: str, data: PresenceUpdate) -> 
 
 @get("/api/v1/customers/{customer_id:int}", operation_id="GetCustomer", tags=["customers"],
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def get_customer(state: State, customer_id: int) -> CustomerProfile:
+def get_customer(state: State, customer_id: FromPath[int]) -> CustomerProfile:
     """Contact, language, past tickets, order count and lifetime value."""
     return tickets.customer_profile(state.db, customer_id)
 
 
 @get("/api/v1/tickets/{ref:str}/events", operation_id="TicketEvents", tags=["inbox"],
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def ticket_events(state: State, ref: str) -> list[Event]:
+def ticket_events(state: State, ref: FromPath[str]) -> list[Event]:
     """The ticket's history from the event log, oldest first."""
     return tickets.events(state.db, ref)
 
@@ -88,35 +91,41 @@ def ticket_events(state: State, ref: str) -> list[Event]:
 # -- macros -------------------------------------------------------------------------------------
 @get("/api/v1/macros", operation_id="ListMacros", tags=["macros"], guards=[agent_required],
      sync_to_thread=True)  # fmt: skip
-def list_macros(state: State, q: str | None = None, include_inactive: bool = False) -> list[Macro]:
+def list_macros(
+    state: State, q: FromQuery[str | None] = None, include_inactive: FromQuery[bool] = False
+) -> list[Macro]:
     """Macros whose name or text contains every word of ``q``."""
     return macros.search(state.db, q, include_inactive)
 
 
 @post("/api/v1/macros", operation_id="CreateMacro", tags=["macros"],
       guards=[admin_required, json_body], status_code=201, sync_to_thread=True)  # fmt: skip
-def create_macro(state: State, request: Request, data: MacroCreate) -> Macro:
+def create_macro(state: State, request: Request, data: JSONBody[MacroCreate]) -> Macro:
     """Add a macro (administrators)."""
     return macros.create(state.db, _agent(request), data)
 
 
 @patch("/api/v1/macros/{macro_id:int}", operation_id="UpdateMacro", tags=["macros"],
        guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def update_macro(state: State, request: Request, macro_id: int, data: MacroUpdate) -> Macro:
+def update_macro(
+    state: State, request: Request, macro_id: FromPath[int], data: JSONBody[MacroUpdate]
+) -> Macro:
     """Edit a macro (administrators)."""
     return macros.update(state.db, _agent(request), macro_id, data)
 
 
 @delete("/api/v1/macros/{macro_id:int}", operation_id="DeleteMacro", tags=["macros"],
         guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def delete_macro(state: State, request: Request, macro_id: int) -> None:
+def delete_macro(state: State, request: Request, macro_id: FromPath[int]) -> None:
     """Delete a macro (administrators)."""
     macros.delete(state.db, _agent(request), macro_id)
 
 
 @get("/api/v1/tickets/{ref:str}/macros/{macro_id:int}", operation_id="RenderMacro",
      tags=["macros"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def render_macro(state: State, request: Request, ref: str, macro_id: int) -> RenderedMacro:
+def render_macro(
+    state: State, request: Request, ref: FromPath[str], macro_id: FromPath[int]
+) -> RenderedMacro:
     """The macro's text in the ticket's language with its placeholders filled."""
     ticket = tickets.get_ticket(state.db, ref)
     return macros.render(
@@ -130,7 +139,11 @@ def render_macro(state: State, request: Request, ref: str, macro_id: int) -> Ren
 @post("/api/v1/tickets/{ref:str}/macros/{macro_id:int}/apply", operation_id="ApplyMacro",
       tags=["macros"], guards=[agent_required], status_code=200)  # fmt: skip
 async def apply_macro(
-    state: State, request: Request, ref: str, macro_id: int, data: MessageCreate | None = None
+    state: State,
+    request: Request,
+    ref: FromPath[str],
+    macro_id: FromPath[int],
+    data: JSONBody[MessageCreate | None] = None,
 ) -> TicketDetail:
     """Send the macro as a reply (or the agent's edited text) and run its actions."""
     agent = _agent(request)
@@ -158,7 +171,9 @@ async def apply_macro(
 # -- agents and store settings ---------------------------------------------------------------------
 @patch("/api/v1/agents/{agent_id:int}", operation_id="UpdateAgent", tags=["agents"],
        guards=[agent_required, json_body], sync_to_thread=True)  # fmt: skip
-def update_agent(state: State, request: Request, agent_id: int, data: AgentUpdate) -> Agent:
+def update_agent(
+    state: State, request: Request, agent_id: FromPath[int], data: JSONBody[AgentUpdate]
+) -> Agent:
     """Role, activation, password reset (admins); own name, language, password (anyone; one's
     own password with the current one, whose wrong guesses count as failed sign-ins)."""
     me = _agent(request)
@@ -185,7 +200,9 @@ def get_store_settings(state: State) -> StoreSettings:
 
 @put("/api/v1/settings/store", operation_id="PutStoreSettings", tags=["settings"],
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def put_store_settings(state: State, request: Request, data: StoreSettings) -> StoreSettings:
+def put_store_settings(
+    state: State, request: Request, data: JSONBody[StoreSettings]
+) -> StoreSettings:
     """Change the store settings (administrators)."""
     return store.put(state.db, _agent(request), data)
 
@@ -199,7 +216,7 @@ def get_sla_settings(state: State) -> SlaSettings:
 
 @put("/api/v1/settings/sla", operation_id="PutSlaSettings", tags=["settings"],
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
-def put_sla_settings(state: State, request: Request, data: SlaSettings) -> SlaSettings:
+def put_sla_settings(state: State, request: Request, data: JSONBody[SlaSettings]) -> SlaSettings:
     """Change SLA policies (administrators); every open ticket is recomputed."""
     sla_settings.save(state.db, request.state.agent, data)
     state.sla.reload()
