@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.i18n import DEFAULT_TZ, label, money, short_when, tr
 from dashboard.safe import md
+from widget_api.contracts import events as ev
 from widget_api.contracts.inbox import Event, Viewer
 from widget_api.contracts.tickets import Message, Order, TicketDetail
 
@@ -242,7 +243,7 @@ def event_rows(
             old = _value(field, (e.before or {}).get(field), lang, names, tz)
             new = _value(field, (e.after or {}).get(field), lang, names, tz)
             change.append(f"{old} → {new}" if e.before else new)
-        if e.name == "message.created" and e.after:
+        if e.name == ev.MESSAGE_CREATED and e.after:
             change = [label("dash.message_kind", str(e.after.get("kind")), lang)]
         rows.append(
             {

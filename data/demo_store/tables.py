@@ -27,6 +27,7 @@ from data.demo_store.lifecycle import (
 )
 from data.demo_store.people import DEMO_AGENTS
 from data.demo_store.plan import CLASSIFIED_SHARE, MARKETPLACES
+from widget_api.contracts import events as ev
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.refs import ticket_ref
 from widget_api.storage import search_signatures
@@ -212,8 +213,8 @@ def search_doc(header: pa.Array, messages_table: pa.Table, first_ticket_id: int,
     return pc.binary_join_element_wise(header, joined, pa.scalar(" ", pa.large_string()))
 
 
-EVENT_NAMES = ("ticket.created", "message.created", "ticket.assigned", "ticket.status_changed",
-               "agent.created")  # fmt: skip
+EVENT_NAMES = (ev.TICKET_CREATED, ev.MESSAGE_CREATED, ev.TICKET_ASSIGNED, ev.TICKET_STATUS_CHANGED,
+               ev.AGENT_CREATED)  # fmt: skip
 ACTOR_TYPES = ("customer", "agent", "system")
 ENTITY_TYPES = ("ticket", "message", "agent")
 MESSAGE_KINDS = ("inbound", "outbound", "note")

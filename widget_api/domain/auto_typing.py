@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from widget_api.contracts import events as ev
 from widget_api.storage import Database, StorageUnavailable, orders, tickets
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
@@ -51,7 +52,7 @@ class AutoTyper:
 
     def on_event(self, event) -> None:
         """Every ``RETRAIN_EVERY`` corrections by agents, learn from them (in the background)."""
-        if event.name == "ticket.problem_type_changed" and event.actor.type == "agent":
+        if event.name == ev.TICKET_PROBLEM_TYPE_CHANGED and event.actor.type == "agent":
             self._corrections_seen += 1
             if self._corrections_seen % RETRAIN_EVERY == 0:
                 self._pool.submit(self._retrain)

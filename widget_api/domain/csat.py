@@ -8,6 +8,7 @@ import hmac
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from widget_api.contracts import events as ev
 from widget_api.domain.errors import ComptoirError, NotFound
 from widget_api.domain.untrusted import ascii_int, same_secret
 from widget_api.i18n import t
@@ -96,7 +97,7 @@ class CsatListener:
         db.changes.listen(self.on_event)
 
     def on_event(self, event: Event) -> None:
-        if event.name == "ticket.status_changed" and (event.after or {}).get("status") == "solved":
+        if event.name == ev.TICKET_STATUS_CHANGED and (event.after or {}).get("status") == "solved":
             self._pool.submit(self._offer, event.ticket_id)
 
     def _offer(self, ticket_id: int) -> None:

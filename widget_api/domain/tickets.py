@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
 from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, ViewCounts
@@ -266,7 +267,7 @@ async def merge(
             (tags,) = tickets.fields(w.cur, source_id, "tags")
             tickets.update(w, source_id, {"tags": [*tags, "merged"]}, actor, at)
             _system_note(w, source_id, t("note.merged_into", lang, ref=target_ref), at)
-            append(w, name="ticket.merged", actor=actor, entity_type="ticket",
+            append(w, name=ev.TICKET_MERGED, actor=actor, entity_type="ticket",
                    entity_id=source_id, ticket_id=target_id, at=at,
                    after={"into": target_id, "from": source_id, "messages": moved,
                           "from_ref": ref})  # fmt: skip

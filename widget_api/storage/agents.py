@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
@@ -30,7 +31,7 @@ def create(
     )
     append(
         w,
-        name="agent.created",
+        name=ev.AGENT_CREATED,
         actor=actor,
         entity_type="agent",
         entity_id=agent_id,
@@ -113,7 +114,7 @@ def update(w: Writer, agent_id: int, changes: dict, actor: Actor, at: datetime) 
             "UPDATE api_tokens SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL",
             [at, agent_id],
         )
-    append(w, name="agent.updated", actor=actor, entity_type="agent", entity_id=agent_id, at=at,
+    append(w, name=ev.AGENT_UPDATED, actor=actor, entity_type="agent", entity_id=agent_id, at=at,
            before={k: before.get(k) for k in shown if k in before}, after=shown)  # fmt: skip
     return shown
 

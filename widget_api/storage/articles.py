@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
@@ -38,9 +39,9 @@ def upsert(w: Writer, fields: dict, actor: Actor, at: datetime) -> int:
         sets = ", ".join(f"{col} = ?" for col in _EDITABLE)
         w.cur.execute(f"UPDATE articles SET {sets}, updated_at = ? WHERE id = ?",
                       [*values, at, found[0]])  # fmt: skip
-        article_id, name = found[0], "article.updated"
+        article_id, name = found[0], ev.ARTICLE_UPDATED
     else:
-        article_id, name = w.next_id("articles"), "article.created"
+        article_id, name = w.next_id("articles"), ev.ARTICLE_CREATED
         w.cur.execute(
             f"INSERT INTO articles (id, {', '.join(_EDITABLE)}, created_at, updated_at)"
             f" VALUES (?, {', '.join('?' for _ in _EDITABLE)}, ?, ?)",
@@ -58,7 +59,7 @@ def update(w: Writer, article_id: int, fields: dict, actor: Actor, at: datetime)
     sets = ", ".join(f"{col} = ?" for col in fields)
     w.cur.execute(f"UPDATE articles SET {sets}, updated_at = ? WHERE id = ?",
                   [*fields.values(), at, article_id])  # fmt: skip
-    append(w, name="article.updated", actor=actor, entity_type="article", entity_id=article_id,
+    append(w, name=ev.ARTICLE_UPDATED, actor=actor, entity_type="article", entity_id=article_id,
            at=at, after={k: v for k, v in fields.items() if k != "body_markdown"})  # fmt: skip
     return True
 
@@ -68,7 +69,7 @@ def delete(w: Writer, article_id: int, actor: Actor, at: datetime) -> bool:
     if row is None:
         return False
     w.cur.execute("DELETE FROM articles WHERE id = ?", [article_id])
-    append(w, name="article.deleted", actor=actor, entity_type="article", entity_id=article_id,
+    append(w, name=ev.ARTICLE_DELETED, actor=actor, entity_type="article", entity_id=article_id,
            at=at, before={"slug": row[0], "lang": row[1]})  # fmt: skip
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
@@ -24,7 +25,7 @@ def add(
     )  # fmt: skip
     w.touched(ticket_id)
     after = {"filename": filename, "content_type": content_type, "size": len(data)}
-    append(w, name="attachment.added", actor=actor, entity_type="attachment",
+    append(w, name=ev.ATTACHMENT_ADDED, actor=actor, entity_type="attachment",
            entity_id=attachment_id, ticket_id=ticket_id, at=at, after=after)  # fmt: skip
     return attachment_id
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts
@@ -21,7 +22,7 @@ def add(w: Writer, kind: str, value: str, reason: str | None, actor: Actor, at: 
         " VALUES (?, ?, ?, ?, ?, ?)",
         [block_id, kind, value, reason, actor.id, at],
     )
-    append(w, name="block.added", actor=actor, entity_type="block", entity_id=block_id, at=at,
+    append(w, name=ev.BLOCK_ADDED, actor=actor, entity_type="block", entity_id=block_id, at=at,
            after={"kind": kind, "value": value, "reason": reason})  # fmt: skip
     return block_id
 
@@ -31,7 +32,7 @@ def remove(w: Writer, block_id: int, actor: Actor, at: datetime) -> bool:
     if row is None:
         return False
     w.cur.execute("DELETE FROM blocks WHERE id = ?", [block_id])
-    append(w, name="block.removed", actor=actor, entity_type="block", entity_id=block_id, at=at,
+    append(w, name=ev.BLOCK_REMOVED, actor=actor, entity_type="block", entity_id=block_id, at=at,
            before={"kind": row[0], "value": row[1]})  # fmt: skip
     return True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import one
@@ -37,7 +38,7 @@ def rate(
             [rating_id, ticket_id, agent, score, comment, at, at],
         )
     w.touched(ticket_id)
-    append(w, name="csat.rated", actor=actor, entity_type="csat", entity_id=rating_id,
+    append(w, name=ev.CSAT_RATED, actor=actor, entity_type="csat", entity_id=rating_id,
            ticket_id=ticket_id, at=at, before=before,
            after={"score": score, "agent_id": agent, "comment": comment})  # fmt: skip
 
@@ -61,5 +62,5 @@ def was_offered(cur: Cursor, ticket_id: int) -> bool:
 
 
 def mark_offered(w: Writer, ticket_id: int, at: datetime, actor: Actor) -> None:
-    append(w, name="csat.offered", actor=actor, entity_type="ticket", entity_id=ticket_id,
+    append(w, name=ev.CSAT_OFFERED, actor=actor, entity_type="ticket", entity_id=ticket_id,
            ticket_id=ticket_id, at=at)  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from widget_api.contracts.events import NAMES
 from widget_api.storage.db import Writer
 from widget_api.storage.rows import dicts
 
@@ -48,6 +49,8 @@ def append(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> int:
+    if name not in NAMES:
+        raise ValueError(f"not an event of widget_api.contracts.events: {name!r}")
     event_id = w.next_id("events")
     w.cur.execute(
         "INSERT INTO events (id, occurred_at, name, actor_type, actor_id, entity_type, entity_id,"

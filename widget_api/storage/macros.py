@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.domain.text import fold
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
@@ -29,7 +30,7 @@ def create(w: Writer, fields: dict, actor: Actor, at: datetime) -> int:
             at,
         ],
     )
-    append(w, name="macro.created", actor=actor, entity_type="macro", entity_id=macro_id, at=at,
+    append(w, name=ev.MACRO_CREATED, actor=actor, entity_type="macro", entity_id=macro_id, at=at,
            after={"name_fr": fields["name_fr"], "name_en": fields["name_en"]})  # fmt: skip
     return macro_id
 
@@ -45,7 +46,7 @@ def update(w: Writer, macro_id: int, changes: dict, actor: Actor, at: datetime) 
         f"UPDATE macros SET {sets}, updated_at = ? WHERE id = ?",
         [*changes.values(), at, macro_id],
     )
-    append(w, name="macro.updated", actor=actor, entity_type="macro", entity_id=macro_id, at=at,
+    append(w, name=ev.MACRO_UPDATED, actor=actor, entity_type="macro", entity_id=macro_id, at=at,
            before={k: before[k] for k in changes}, after=changes)  # fmt: skip
     return True
 
@@ -55,7 +56,7 @@ def delete(w: Writer, macro_id: int, actor: Actor, at: datetime) -> bool:
     if before is None:
         return False
     w.cur.execute("DELETE FROM macros WHERE id = ?", [macro_id])
-    append(w, name="macro.deleted", actor=actor, entity_type="macro", entity_id=macro_id, at=at,
+    append(w, name=ev.MACRO_DELETED, actor=actor, entity_type="macro", entity_id=macro_id, at=at,
            before={"name_fr": before["name_fr"], "name_en": before["name_en"]})  # fmt: skip
     return True
 

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import SYSTEM, Actor, append
 from widget_api.storage.rows import dicts, one
@@ -84,7 +85,7 @@ def insert_mailbox(w: Writer, data: dict[str, Any], actor: Actor, at: datetime) 
         f" VALUES (?, {', '.join('?' for _ in names)}, ?, ?)",
         [mailbox_id, *[data[n] for n in names], at, at],
     )
-    append(w, name="mail.mailbox_created", actor=actor, entity_type="mailbox",
+    append(w, name=ev.MAIL_MAILBOX_CREATED, actor=actor, entity_type="mailbox",
            entity_id=mailbox_id, at=at, after=_loggable(data))  # fmt: skip
     return mailbox_id
 
@@ -104,7 +105,7 @@ def update_mailbox(
             " last_error = NULL WHERE id = ?",
             [*[changes[n] for n in names], at, mailbox_id],
         )
-        append(w, name="mail.mailbox_updated", actor=actor, entity_type="mailbox",
+        append(w, name=ev.MAIL_MAILBOX_UPDATED, actor=actor, entity_type="mailbox",
                entity_id=mailbox_id, at=at, after=_loggable(changes))  # fmt: skip
     return True
 
@@ -114,7 +115,7 @@ def delete_mailbox(w: Writer, mailbox_id: int, actor: Actor, at: datetime) -> bo
     if not found[0]:
         return False
     w.cur.execute("DELETE FROM mailboxes WHERE id = ?", [mailbox_id])
-    append(w, name="mail.mailbox_deleted", actor=actor, entity_type="mailbox",
+    append(w, name=ev.MAIL_MAILBOX_DELETED, actor=actor, entity_type="mailbox",
            entity_id=mailbox_id, at=at)  # fmt: skip
     return True
 
@@ -157,7 +158,7 @@ def put_setting(w: Writer, key: str, value: Any, actor: Actor, at: datetime) -> 
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         [key, json.dumps(value), at],
     )
-    append(w, name="mail.settings_changed", actor=actor, entity_type="settings", entity_id=0,
+    append(w, name=ev.MAIL_SETTINGS_CHANGED, actor=actor, entity_type="settings", entity_id=0,
            at=at, after={key: value})  # fmt: skip
 
 
@@ -460,7 +461,7 @@ def _set_delivery(
     after: dict[str, Any] = {"delivery": delivery}
     if error:
         after["error"] = error[:300]
-    append(w, name="message.delivery_changed", actor=SYSTEM, entity_type="message",
+    append(w, name=ev.MESSAGE_DELIVERY_CHANGED, actor=SYSTEM, entity_type="message",
            entity_id=message_id, ticket_id=ticket_id, at=at, before={"delivery": row[0]},
            after=after)  # fmt: skip
     w.touched(ticket_id)

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from widget_api.contracts import events as ev
 from widget_api.storage import search_signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
 
-RESOLUTION_EVENTS = ("return.refunded", "return.exchanged", "return.credited")
+RESOLUTION_EVENTS = ev.RESOLUTION_EVENTS
 # Returns that no longer hold units: their quantities can be asked for again.
 VOID_STATES = ("cancelled", "rejected")
 
@@ -114,7 +115,7 @@ def insert(w: Writer, ret: dict[str, Any], lines: Sequence[dict[str, Any]], acto
             f" VALUES ({', '.join('?' for _ in line_row)})",
             list(line_row.values()),
         )
-    append(w, name="return.requested", actor=actor, entity_type="return", entity_id=return_id,
+    append(w, name=ev.RETURN_REQUESTED, actor=actor, entity_type="return", entity_id=return_id,
            ticket_id=ret["ticket_id"], at=ret["requested_at"],
            after=requested_details(ret, lines))  # fmt: skip
     return return_id
@@ -158,8 +159,8 @@ def set_state(
         f"UPDATE returns SET {sets} WHERE id = ? AND state = ?",
         [after, at, *columns.values(), return_id, before],
     )
-    append(w, name=f"return.{after}", actor=actor, entity_type="return", entity_id=return_id,
-           ticket_id=ticket_id, at=at, before={"state": before},
+    append(w, name=ev.return_state_event(after), actor=actor, entity_type="return",
+           entity_id=return_id, ticket_id=ticket_id, at=at, before={"state": before},
            after={"state": after, **(details or {})})  # fmt: skip
 
 
@@ -357,7 +358,7 @@ def add_refund(
     new_status = "refunded" if refunded >= total else "partially_refunded"
     if new_status != status:
         w.cur.execute("UPDATE orders SET financial_status = ? WHERE id = ?", [new_status, order_id])
-    append(w, name="order.refunded", actor=actor, entity_type="order", entity_id=order_id,
+    append(w, name=ev.ORDER_REFUNDED, actor=actor, entity_type="order", entity_id=order_id,
            at=at, before={"financial_status": status},
            after={"financial_status": new_status, "amount_cents": amount_cents,
                   "method": method, "reference": reference, "refund_id": refund_id})  # fmt: skip
@@ -393,7 +394,7 @@ def change_stock(w: Writer, sku: str, delta: int, actor: Actor, at: datetime, wh
         return False
     product_id, stock = row
     w.cur.execute("UPDATE products SET stock = stock + ? WHERE id = ?", [delta, product_id])
-    append(w, name="product.stock_changed", actor=actor, entity_type="product",
+    append(w, name=ev.PRODUCT_STOCK_CHANGED, actor=actor, entity_type="product",
            entity_id=product_id, at=at, before={"stock": stock},
            after={"stock": stock + delta, "sku": sku, "why": why})  # fmt: skip
     return True
@@ -422,7 +423,7 @@ def rotate_tpl_key(w: Writer, key_hash: str, prefix: str, agent_id: int, at: dat
         " VALUES (?, ?, ?, ?, ?)",
         [w.next_id("tpl_keys"), key_hash, prefix, agent_id, at],
     )
-    append(w, name="settings.tpl_key_rotated", actor=Actor("agent", agent_id),
+    append(w, name=ev.SETTINGS_TPL_KEY_ROTATED, actor=Actor("agent", agent_id),
            entity_type="settings", entity_id=0, at=at, after={"prefix": prefix})  # fmt: skip
 
 
@@ -430,7 +431,7 @@ def revoke_tpl_keys(w: Writer, agent_id: int, at: datetime) -> int:
     (count,) = w.cur.execute("SELECT count(*) FROM tpl_keys WHERE revoked_at IS NULL").fetchone()
     w.cur.execute("UPDATE tpl_keys SET revoked_at = ? WHERE revoked_at IS NULL", [at])
     if count:
-        append(w, name="settings.tpl_key_revoked", actor=Actor("agent", agent_id),
+        append(w, name=ev.SETTINGS_TPL_KEY_REVOKED, actor=Actor("agent", agent_id),
                entity_type="settings", entity_id=0, at=at, after={"revoked": count})  # fmt: skip
     return int(count)
 
@@ -525,7 +526,7 @@ def kpi_totals(cur: Cursor, start: datetime, end: datetime) -> dict:
 def kpi_durations(cur: Cursor, start: datetime, end: datetime) -> list[dict]:
     """Hours from receipt, and from request, to the refund (or exchange, or credit), for
     returns resolved in the period; first occurrence of each event."""
-    names = ("return.requested", "return.received", *RESOLUTION_EVENTS)
+    names = (ev.RETURN_REQUESTED, ev.RETURN_RECEIVED, *RESOLUTION_EVENTS)
     cur.execute(
         f"""
         WITH t AS (

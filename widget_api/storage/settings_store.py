@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 
@@ -21,7 +22,7 @@ def put(w: Writer, key: str, value: dict, actor: Actor, at: datetime) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         [key, json.dumps(value), at],
     )
-    append(w, name="settings.changed", actor=actor, entity_type="settings", entity_id=0, at=at,
+    append(w, name=ev.SETTINGS_CHANGED, actor=actor, entity_type="settings", entity_id=0, at=at,
            before=_redacted(key, before), after=_redacted(key, value))  # fmt: skip
 
 

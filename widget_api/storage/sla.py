@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from widget_api.contracts import events as ev
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import SYSTEM, append
 
@@ -105,7 +106,7 @@ def tick(w: Writer, now: datetime) -> list[tuple[int, str, str]]:
         [now, now],
     )
     for ticket_id, _, policy, metric, due_at in newly:
-        append(w, name="ticket.sla_breached", actor=SYSTEM, entity_type="ticket",
+        append(w, name=ev.TICKET_SLA_BREACHED, actor=SYSTEM, entity_type="ticket",
                entity_id=ticket_id, ticket_id=ticket_id, at=now,
                after={"policy": policy, "metric": metric, "due_at": due_at})  # fmt: skip
         w.touched(ticket_id)

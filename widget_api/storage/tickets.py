@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from widget_api.contracts import events as ev
 from widget_api.contracts.tickets import TicketQuery
 from widget_api.domain.refs import ticket_ref
 from widget_api.domain.text import fold, search_terms
@@ -102,7 +103,7 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
     )
     append(
         w,
-        name="ticket.created",
+        name=ev.TICKET_CREATED,
         actor=actor,
         entity_type="ticket",
         entity_id=ticket_id,
@@ -199,7 +200,7 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
     w.touched(msg.ticket_id)
     append(
         w,
-        name="message.created",
+        name=ev.MESSAGE_CREATED,
         actor=actor,
         entity_type="message",
         entity_id=message_id,
@@ -215,15 +216,7 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
     return message_id
 
 
-_EVENT_FOR_FIELD = {
-    "status": "ticket.status_changed",
-    "priority": "ticket.priority_changed",
-    "assignee_id": "ticket.assigned",
-    "tags": "ticket.tags_changed",
-    "problem_type": "ticket.problem_type_changed",
-    "snoozed_until": "ticket.snoozed",
-    "order_id": "ticket.order_linked",
-}
+_EVENT_FOR_FIELD = ev.EVENT_FOR_FIELD
 
 
 def update(

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from widget_api.commerce import local as local_store
+from widget_api.contracts import events as ev
 from widget_api.contracts.returns import ReturnLineRequest, ReturnPolicy
 from widget_api.domain import secrets, server_secret, store
 from widget_api.domain.refs import ticket_ref
@@ -331,7 +332,7 @@ class _Bulk:
         change["messages"] += 1
         change["at"] = max(change["at"], at)
         change["search"] += " " + fold(text)[:4000]
-        self.event("message.created", author, "message", message_id, at, ticket_id,
+        self.event(ev.MESSAGE_CREATED, author, "message", message_id, at, ticket_id,
                    after={"kind": kind, "author_type": author.type, "author_id": author.id,
                           "channel": channel})  # fmt: skip
 
@@ -367,14 +368,14 @@ class _Bulk:
         self.rows["tickets"].append(row)
         self.new_tickets[ticket_id] = row
         customer_actor = Actor("customer", order["customer_id"])
-        self.event("ticket.created", customer_actor, "ticket", ticket_id, at, ticket_id,
+        self.event(ev.TICKET_CREATED, customer_actor, "ticket", ticket_id, at, ticket_id,
                    after={"status": "new", "priority": "normal", "channel": "web",
                           "language": lang, "subject": subject,
                           "customer_id": order["customer_id"], "order_id": order["id"],
                           "problem_type": None})  # fmt: skip
         self.message(ticket_id, "inbound", customer_actor, customer["name"], body, at)
         self.event(
-            "ticket.problem_type_changed",
+            ev.TICKET_PROBLEM_TYPE_CHANGED,
             SYSTEM,
             "ticket",
             ticket_id,
@@ -391,7 +392,7 @@ class _Bulk:
             return
         before = list(facts["tags"])
         facts["tags"].append("return")
-        self.event("ticket.tags_changed", SYSTEM, "ticket", ticket_id, at, ticket_id,
+        self.event(ev.TICKET_TAGS_CHANGED, SYSTEM, "ticket", ticket_id, at, ticket_id,
                    before={"tags": before}, after={"tags": list(facts["tags"])})  # fmt: skip
 
     def settle_ticket(self, ticket_id: int, state: str, at: datetime) -> None:
@@ -400,7 +401,7 @@ class _Bulk:
         status = _TICKET_STATUS.get(state, "solved")
         if row is None or status == row["status"]:
             return
-        self.event("ticket.status_changed", SYSTEM, "ticket", ticket_id, at, ticket_id,
+        self.event(ev.TICKET_STATUS_CHANGED, SYSTEM, "ticket", ticket_id, at, ticket_id,
                    before={"status": row["status"]}, after={"status": status})  # fmt: skip
         row["status"] = status
         row["solved_at"] = at if status == "solved" else None
@@ -412,7 +413,7 @@ class _Bulk:
         product_id, stock = self.stock[sku]
         self.stock[sku][1] = stock + quantity
         self.stock_delta[sku] += quantity
-        self.event("product.stock_changed", SYSTEM, "product", product_id, at,
+        self.event(ev.PRODUCT_STOCK_CHANGED, SYSTEM, "product", product_id, at,
                    before={"stock": stock},
                    after={"stock": stock + quantity, "sku": sku, "why": why})  # fmt: skip
         return True
@@ -434,7 +435,7 @@ class _Bulk:
         before = self.statuses.get(order["id"], order["financial_status"])
         status = "refunded" if done + amount >= order["total_cents"] else "partially_refunded"
         self.statuses[order["id"]] = status
-        self.event("order.refunded", SYSTEM, "order", order["id"], at,
+        self.event(ev.ORDER_REFUNDED, SYSTEM, "order", order["id"], at,
                    before={"financial_status": before},
                    after={"financial_status": status, "amount_cents": amount, "method": method,
                           "reference": reference, "refund_id": refund_id})  # fmt: skip
@@ -498,7 +499,7 @@ class _Bulk:
              "exchange_sku": p.exchange_sku, "restocked": 0}
             for p in b.request.lines
         ]  # fmt: skip
-        self.event("return.requested", customer, "return", return_id, at, ticket_id,
+        self.event(ev.RETURN_REQUESTED, customer, "return", return_id, at, ticket_id,
                    after=repo.requested_details(ret, lines))  # fmt: skip
         self.notify(ret, "requested", at, {
             "order": order["number"], "items": flow.items_text(b.request.lines, lang),
@@ -547,7 +548,7 @@ class _Bulk:
                 actor = customer
                 ret["closed_at"] = when
             self.event(
-                f"return.{state}",
+                ev.return_state_event(state),
                 actor,
                 "return",
                 return_id,

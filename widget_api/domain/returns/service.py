@@ -15,6 +15,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from widget_api.commerce import CommerceBackend, CommerceOrder, LocalStore, ReturnedLine
+from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
 from widget_api.contracts.returns import (
@@ -282,7 +283,7 @@ class ReturnsService:
 
         def write(w) -> None:
             repo.add_photo(w, return_id, attachment.id)
-            repo.log(w, return_id, "return.photo_added", actor, utcnow(), ret["ticket_id"],
+            repo.log(w, return_id, ev.RETURN_PHOTO_ADDED, actor, utcnow(), ret["ticket_id"],
                      {"attachment_id": attachment.id})  # fmt: skip
 
         self.db.write(write)
@@ -398,7 +399,7 @@ class ReturnsService:
                 flow.transition(w, ctx, return_id, "label_issued", actor, at, details=details,
                                 params=params)  # fmt: skip
             elif current["state"] in states.LABEL_STATES:
-                repo.log(w, return_id, "return.label_reissued", actor, at, current["ticket_id"],
+                repo.log(w, return_id, ev.RETURN_LABEL_REISSUED, actor, at, current["ticket_id"],
                          details)  # fmt: skip
                 flow.notify(w, ctx, current, "label_issued", at, params)
             else:

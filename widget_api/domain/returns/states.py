@@ -6,6 +6,7 @@ refunded | exchanged | credited → closed. Cancelling is possible until the par
 
 from __future__ import annotations
 
+from widget_api.contracts.events import return_state_event
 from widget_api.domain.returns.errors import InvalidTransition
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -31,7 +32,7 @@ FINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
 
 def event_name(state: str) -> str:
-    return f"return.{state}"
+    return return_state_event(state)
 
 
 def can(current: str, target: str) -> bool:

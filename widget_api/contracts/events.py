@@ -1,0 +1,374 @@
+"""The one vocabulary of events: every name the event log stores, with its payload and actors.
+
+Each event is a module constant holding its stored name (``TICKET_CREATED = "ticket.created"``)
+and an :class:`EventDef` in :data:`EVENTS` describing it: a docstring "Event name: …", the
+payload fields it carries in the log's ``after`` column (a dataclass), and the actor kinds that may
+cause it. Stored names never change: existing databases, the analytics SQL and the demo rely on
+them. Names in :data:`RESERVED` are defined for the event spine (issue 12) but not emitted yet.
+
+The dashboard may import this module (it sits in ``widget_api.contracts``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+ActorKind = Literal["agent", "customer", "system", "rule"]
+ACTOR_KINDS: tuple[ActorKind, ...] = ("agent", "customer", "system", "rule")
+_ANY: frozenset[ActorKind] = frozenset(ACTOR_KINDS)
+_AGENT = frozenset({"agent"})
+_SYSTEM = frozenset({"system"})
+_AGENT_RULE = frozenset({"agent", "rule"})
+_AGENT_SYSTEM = frozenset({"agent", "system"})
+
+
+@dataclass(frozen=True)
+class EventDef:
+    name: str
+    doc: str
+    payload: type
+    actors: frozenset[str]
+    reserved: bool = False
+
+    @property
+    def payload_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self.payload))
+
+
+EVENTS: dict[str, EventDef] = {}
+
+
+def _event(name: str, doc: str, payload: type, actors: frozenset[str], *, reserved=False) -> str:
+    if name in EVENTS:
+        raise ValueError(f"event defined twice: {name}")
+    EVENTS[name] = EventDef(name, f"Event name: {name}. {doc}", payload, actors, reserved)
+    return name
+
+
+# -- payloads (the ``after`` column; ``before`` holds the previous values where noted) ----------
+
+
+@dataclass(frozen=True)
+class TicketCreated:
+    status: str
+    priority: str
+    channel: str
+    language: str
+    subject: str
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageCreated:
+    kind: str  # inbound | outbound | note
+    author_type: str
+    author_id: int | None
+    channel: str
+
+
+@dataclass(frozen=True)
+class TicketFieldChanged:
+    """One changed field; ``before`` holds the old value under the same key."""
+
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class TicketUpdated:
+    changes: dict[str, tuple[Any, Any]]  # field → (before, after)
+
+
+@dataclass(frozen=True)
+class TicketMerged:
+    into: int
+    from_: int  # stored as "from"
+    messages: int
+    from_ref: str
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    policy: str
+    metric: str  # first_reply | next_reply | resolution
+    due_at: str
+
+
+@dataclass(frozen=True)
+class MessageDeliveryChanged:
+    delivery: str
+
+
+@dataclass(frozen=True)
+class ReturnRequested:
+    rma: str
+    reason: str
+    lines: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReturnStateChanged:
+    """``before`` holds ``{"state": previous}``; extra details depend on the state."""
+
+    state: str
+
+
+@dataclass(frozen=True)
+class ReturnPhotoAdded:
+    attachment_id: int
+
+
+@dataclass(frozen=True)
+class ReturnLabelReissued:
+    carrier: str | None = None
+    tracking_number: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderRefunded:
+    financial_status: str
+    amount_cents: int
+    method: str
+    reference: str | None
+    refund_id: int
+
+
+@dataclass(frozen=True)
+class OrderUpdated:
+    changes: dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class ProductStockChanged:
+    stock: int
+    sku: str
+    why: str
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    """One settings key; secrets are redacted. ``before`` holds the previous value."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class TplKeyRotated:
+    prefix: str
+
+
+@dataclass(frozen=True)
+class TplKeyRevoked:
+    revoked: int
+
+
+@dataclass(frozen=True)
+class MacroNames:
+    name_fr: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class FieldChanges:
+    """The changed fields (``before`` holds their previous values)."""
+
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Empty:
+    pass
+
+
+@dataclass(frozen=True)
+class CsatRated:
+    score: int
+    agent_id: int | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """The mailbox's settings, secrets left out."""
+
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AgentCreated:
+    email: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AttachmentAdded:
+    filename: str
+    content_type: str
+    size: int
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleSaved:
+    slug: str
+    lang: str
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ArticleDeleted:
+    """``before`` holds slug and lang."""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # email | domain | ip
+    value: str
+    reason: str | None = None
+
+
+# -- tickets and messages ------------------------------------------------------------------------
+
+TICKET_CREATED = _event("ticket.created", "A ticket was opened, whatever the channel.",
+                        TicketCreated, _ANY)  # fmt: skip
+MESSAGE_CREATED = _event("message.created", "A message (inbound, reply or note) was added.",
+                         MessageCreated, _ANY)  # fmt: skip
+MESSAGE_DELIVERY_CHANGED = _event("message.delivery_changed",
+                                  "The outbox's delivery state of a reply changed.",
+                                  MessageDeliveryChanged, _SYSTEM)  # fmt: skip
+TICKET_STATUS_CHANGED = _event("ticket.status_changed", "The ticket's status changed.",
+                               TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_PRIORITY_CHANGED = _event("ticket.priority_changed", "The ticket's priority changed.",
+                                 TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_ASSIGNED = _event("ticket.assigned", "The ticket's assignee changed (or was cleared).",
+                         TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_TAGS_CHANGED = _event("ticket.tags_changed", "The ticket's tags changed.",
+                             TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_PROBLEM_TYPE_CHANGED = _event("ticket.problem_type_changed",
+                                     "The ticket's problem type was set (typing or an agent).",
+                                     TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_SNOOZED = _event("ticket.snoozed", "The ticket was snoozed or woken.",
+                        TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_ORDER_LINKED = _event("ticket.order_linked", "An order was linked to the ticket.",
+                             TicketFieldChanged, _ANY)  # fmt: skip
+TICKET_MERGED = _event("ticket.merged", "A ticket was merged into another one.",
+                       TicketMerged, _AGENT_RULE)  # fmt: skip
+TICKET_SLA_BREACHED = _event("ticket.sla_breached", "An SLA target passed without an answer.",
+                             SlaTarget, _SYSTEM)  # fmt: skip
+
+# The stored event for each ticket column an update may change.
+EVENT_FOR_FIELD: dict[str, str] = {
+    "status": TICKET_STATUS_CHANGED,
+    "priority": TICKET_PRIORITY_CHANGED,
+    "assignee_id": TICKET_ASSIGNED,
+    "tags": TICKET_TAGS_CHANGED,
+    "problem_type": TICKET_PROBLEM_TYPE_CHANGED,
+    "snoozed_until": TICKET_SNOOZED,
+    "order_id": TICKET_ORDER_LINKED,
+}
+
+# -- returns, orders, products -------------------------------------------------------------------
+
+RETURN_STATES = ("requested", "approved", "rejected", "cancelled", "label_issued",
+                 "in_transit", "received", "inspected", "refunded", "exchanged", "credited",
+                 "closed")  # fmt: skip
+RETURN_REQUESTED = _event("return.requested", "A return (RMA) was requested.",
+                          ReturnRequested, _ANY)  # fmt: skip
+RETURN_APPROVED = _event("return.approved", "The return was approved.",
+                         ReturnStateChanged, _AGENT_RULE)  # fmt: skip
+RETURN_REJECTED = _event("return.rejected", "The return was rejected.",
+                         ReturnStateChanged, _AGENT_RULE)  # fmt: skip
+RETURN_CANCELLED = _event("return.cancelled", "The return was cancelled before receipt.",
+                          ReturnStateChanged, _ANY)  # fmt: skip
+RETURN_LABEL_ISSUED = _event("return.label_issued", "A return label was issued.",
+                             ReturnStateChanged, _ANY)  # fmt: skip
+RETURN_IN_TRANSIT = _event("return.in_transit", "The parcel is on its way back.",
+                           ReturnStateChanged, _ANY)  # fmt: skip
+RETURN_RECEIVED = _event("return.received", "The parcel was received.",
+                         ReturnStateChanged, _AGENT_SYSTEM)  # fmt: skip
+RETURN_INSPECTED = _event("return.inspected", "The returned items were inspected.",
+                          ReturnStateChanged, _AGENT)  # fmt: skip
+RETURN_REFUNDED = _event("return.refunded", "The return was resolved by a refund.",
+                         ReturnStateChanged, _AGENT_SYSTEM)  # fmt: skip
+RETURN_EXCHANGED = _event("return.exchanged", "The return was resolved by an exchange.",
+                          ReturnStateChanged, _AGENT_SYSTEM)  # fmt: skip
+RETURN_CREDITED = _event("return.credited", "The return was resolved by store credit.",
+                         ReturnStateChanged, _AGENT_SYSTEM)  # fmt: skip
+RETURN_CLOSED = _event("return.closed", "The return was closed.",
+                       ReturnStateChanged, _ANY)  # fmt: skip
+RETURN_PHOTO_ADDED = _event("return.photo_added", "A photo was attached to the return.",
+                            ReturnPhotoAdded, _ANY)  # fmt: skip
+RETURN_LABEL_REISSUED = _event("return.label_reissued", "The return label was issued again.",
+                               ReturnLabelReissued, _AGENT)  # fmt: skip
+RESOLUTION_EVENTS = (RETURN_REFUNDED, RETURN_EXCHANGED, RETURN_CREDITED)
+
+
+def return_state_event(state: str) -> str:
+    """The stored event for a return entering ``state`` (``return.<state>``)."""
+    name = f"return.{state}"
+    if state not in RETURN_STATES or name not in EVENTS:
+        raise ValueError(f"not a return state: {state}")
+    return name
+
+
+ORDER_REFUNDED = _event("order.refunded", "An order was refunded (in full or in part).",
+                        OrderRefunded, _AGENT_SYSTEM)  # fmt: skip
+PRODUCT_STOCK_CHANGED = _event("product.stock_changed", "A product's stock changed (restock).",
+                               ProductStockChanged, _AGENT_SYSTEM)  # fmt: skip
+
+# -- settings and configuration ------------------------------------------------------------------
+
+SETTINGS_CHANGED = _event("settings.changed", "A settings key changed.", SettingsChanged,
+                          _AGENT_SYSTEM)  # fmt: skip
+SETTINGS_TPL_KEY_ROTATED = _event("settings.tpl_key_rotated",
+                                  "The third-party logistics API key was rotated.",
+                                  TplKeyRotated, _AGENT)  # fmt: skip
+SETTINGS_TPL_KEY_REVOKED = _event("settings.tpl_key_revoked",
+                                  "The third-party logistics API keys were revoked.",
+                                  TplKeyRevoked, _AGENT)  # fmt: skip
+MAIL_SETTINGS_CHANGED = _event("mail.settings_changed", "A mail setting changed.",
+                               SettingsChanged, _AGENT)  # fmt: skip
+MAIL_MAILBOX_CREATED = _event("mail.mailbox_created", "A mailbox was added.", Mailbox, _AGENT)
+MAIL_MAILBOX_UPDATED = _event("mail.mailbox_updated", "A mailbox changed.", Mailbox, _AGENT)
+MAIL_MAILBOX_DELETED = _event("mail.mailbox_deleted", "A mailbox was removed.", Empty, _AGENT)
+MACRO_CREATED = _event("macro.created", "A macro was created.", MacroNames, _AGENT)
+MACRO_UPDATED = _event("macro.updated", "A macro changed.", FieldChanges, _AGENT)
+MACRO_DELETED = _event("macro.deleted", "A macro was deleted.", Empty, _AGENT)
+ARTICLE_CREATED = _event("article.created", "A help article was created.", ArticleSaved, _AGENT)
+ARTICLE_UPDATED = _event("article.updated", "A help article changed.", FieldChanges, _AGENT)
+ARTICLE_DELETED = _event("article.deleted", "A help article was deleted.", ArticleDeleted,
+                         _AGENT)  # fmt: skip
+BLOCK_ADDED = _event("block.added", "A sender was blocked.", Block, _AGENT_RULE)
+BLOCK_REMOVED = _event("block.removed", "A block was lifted.", Empty, _AGENT)
+AGENT_CREATED = _event("agent.created", "An agent account was created.", AgentCreated,
+                       _AGENT_SYSTEM)  # fmt: skip
+AGENT_UPDATED = _event("agent.updated", "An agent's account changed.", FieldChanges, _AGENT)
+ATTACHMENT_ADDED = _event("attachment.added", "A file was attached to a ticket.",
+                          AttachmentAdded, _ANY)  # fmt: skip
+CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empty, _SYSTEM)
+CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
+                    frozenset({"customer"}))  # fmt: skip
+
+# -- reserved for the event spine (issue 12): defined, not emitted yet ----------------------------
+
+TICKET_UPDATED = _event("ticket.updated", "Reserved: any change of ticket fields, with them.",
+                        TicketUpdated, _ANY, reserved=True)  # fmt: skip
+TICKET_SOLVED = _event("ticket.solved", "Reserved: the ticket became solved.",
+                       TicketFieldChanged, _ANY, reserved=True)  # fmt: skip
+TICKET_REOPENED = _event("ticket.reopened", "Reserved: a solved/closed ticket became open.",
+                         TicketFieldChanged, _ANY, reserved=True)  # fmt: skip
+SLA_WARNING = _event("sla.warning", "Reserved: an SLA target is at risk.", SlaTarget, _SYSTEM,
+                     reserved=True)  # fmt: skip
+SLA_BREACHED = _event("sla.breached", "Reserved: the spine's name for ticket.sla_breached.",
+                      SlaTarget, _SYSTEM, reserved=True)  # fmt: skip
+RETURN_STATE_CHANGED = _event("return.state_changed",
+                              "Reserved: any return state change (today: return.<state>).",
+                              ReturnStateChanged, _ANY, reserved=True)  # fmt: skip
+ORDER_UPDATED = _event("order.updated", "Reserved: an order changed in the store.",
+                       OrderUpdated, _SYSTEM, reserved=True)  # fmt: skip
+
+RESERVED = frozenset(name for name, d in EVENTS.items() if d.reserved)
+NAMES = frozenset(EVENTS)
