@@ -27,6 +27,7 @@ class Figures:
     name: str
     client_ms: list[float]
     server_ms: list[float]
+    wall_s: float = 0.0  # from the first request sent to the last answer received
 
     def line(self) -> str:
         c, s = sorted(self.client_ms), sorted(self.server_ms)
@@ -57,6 +58,7 @@ async def _load(url: str, path: str, *, requests: int, concurrency: int, body_fo
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        began = time.perf_counter()
 
         async def worker() -> None:
             for i in counter:
@@ -72,7 +74,28 @@ async def _load(url: str, path: str, *, requests: int, concurrency: int, body_fo
                 server_ms.append(_server_ms(response))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Figures(path, client_ms, server_ms)
+        wall = time.perf_counter() - began
+    return Figures(path, client_ms, server_ms, wall)
+
+
+def _intake_body(i: int) -> dict:
+    return {
+        "email": f"bench{i}@example.com",
+        "name": "Client Banc d'essai",
+        "body": f"Bonjour, où est ma commande? Essai {i}",
+        "order_number": "ND-100100",
+    }
+
+
+def _sequential(url: str, requests: int) -> list[Figures]:
+    """One client, one request at a time: the cost of one durable intake against /health."""
+    health = asyncio.run(_load(url, "/health", requests=requests, concurrency=1))
+    intake = asyncio.run(
+        _load(url, "/api/v1/tickets", requests=requests, concurrency=1,
+              body_for=lambda i: _intake_body(10_000_000 + i))
+    )  # fmt: skip
+    health.name, intake.name = "GET /health (1 client)", "POST /api/v1/tickets (1 client)"
+    return [health, intake]
 
 
 def _settle(url: str, token: str, limit: float = 180) -> None:
@@ -200,6 +223,13 @@ def _prepare(db_path: Path, tickets: int) -> None:
 @click.option("--concurrency", type=int, default=32, show_default=True, help="Parallel clients.")
 @click.option("--repeat", type=int, default=50, show_default=True, help="Runs of each read.")
 @click.option(
+    "--sequential",
+    type=int,
+    default=300,
+    show_default=True,
+    help="Intake (and /health) requests sent by one client, one at a time.",
+)
+@click.option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -207,10 +237,15 @@ def _prepare(db_path: Path, tickets: int) -> None:
     help="Reuse (or create) this database instead of a temporary one.",
 )
 def bench_command(
-    tickets: int, requests: int, concurrency: int, repeat: int, db_path: Path | None
+    tickets: int,
+    requests: int,
+    concurrency: int,
+    repeat: int,
+    sequential: int,
+    db_path: Path | None,
 ) -> None:
     """Seed a store and print intake, /health and read latencies (the README quotes them)."""
-    run_bench(tickets, requests, concurrency, repeat, db_path)
+    run_bench(tickets, requests, concurrency, repeat, db_path, sequential=sequential)
 
 
 def _free_port() -> int:
@@ -222,7 +257,13 @@ def _free_port() -> int:
 
 
 def run_bench(
-    tickets: int, requests: int, concurrency: int, repeat: int, db_path: Path | None
+    tickets: int,
+    requests: int,
+    concurrency: int,
+    repeat: int,
+    db_path: Path | None,
+    *,
+    sequential: int = 300,
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = db_path or Path(tmp) / "bench.duckdb"
@@ -242,6 +283,11 @@ def run_bench(
             click.echo(f"Comptoir bench: {tickets} tickets, {concurrency} concurrent clients")
             # Warm both paths, then measure /health and intake on the same server.
             asyncio.run(_load(url, "/health", requests=200, concurrency=concurrency))
+            health_1, intake_1 = _sequential(url, sequential)
+            click.echo(health_1.line())
+            click.echo(intake_1.line())
+            ratio_1 = _pct(sorted(intake_1.client_ms), 50) / _pct(sorted(health_1.client_ms), 50)
+            click.echo(f"sequential intake p50 / health p50 = {ratio_1:.1f} (target p50 ≤ 8 ms)")
             health = asyncio.run(_load(url, "/health", requests=requests, concurrency=concurrency))
             intake = asyncio.run(
                 _load(
@@ -249,12 +295,7 @@ def run_bench(
                     "/api/v1/tickets",
                     requests=requests,
                     concurrency=concurrency,
-                    body_for=lambda i: {
-                        "email": f"bench{i}@example.com",
-                        "name": "Client Banc d'essai",
-                        "body": f"Bonjour, où est ma commande? Essai {i}",
-                        "order_number": "ND-100100",
-                    },
+                    body_for=_intake_body,
                 )
             )
             health.name, intake.name = "GET /health", "POST /api/v1/tickets (intake)"
@@ -262,6 +303,11 @@ def run_bench(
             click.echo(intake.line())
             ratio = _pct(sorted(intake.client_ms), 99) / _pct(sorted(health.client_ms), 99)
             click.echo(f"intake p99 / health p99 = {ratio:.2f} (target ≤ 3)")
+            rate = len(intake.client_ms) / intake.wall_s
+            click.echo(
+                f"sustained intake: {rate:.0f} tickets/s from {concurrency} clients "
+                f"({len(intake.client_ms)} in {intake.wall_s:.1f} s; target ≥ 300)"
+            )
             _settle(url, token)
             for figures in _reads(url, token, repeat):
                 click.echo(figures.line())

@@ -17,7 +17,10 @@ import httpx
 def listen(host: str, port: int, *, flag: str, env: str) -> socket.socket:
     """A socket bound to ``host:port`` (uvicorn serves on it), or a one-line error."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose
+    # protocol says TCP, and with Nagle on, a response written in two parts (head, then body)
+    # on a kept-alive connection waits for the client's delayed ACK: 40 ms on every request.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -8,6 +8,7 @@ the form did not.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from widget_api.contracts import events as ev
@@ -17,6 +18,9 @@ from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
 RETRAIN_EVERY = 20
+#: How long new tickets gather before they are typed together, in one write: one commit for a
+#: burst of intakes instead of one per ticket, so the writer stays free for the intakes.
+GATHER_SECONDS = 0.05
 
 
 class AutoTyper:
@@ -26,6 +30,10 @@ class AutoTyper:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-typer")
         self._model = None
         self._corrections_seen = 0
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[int, str | None, str, Future]] = []
+        self._draining = False
+        self._closed = threading.Event()
         db.changes.listen(self.on_event)
 
     def warm(self) -> Future:
@@ -64,19 +72,57 @@ class AutoTyper:
             log.exception("retraining the problem typer failed")
 
     def submit(self, ticket_id: int, subject: str | None, body: str) -> Future:
-        return self._pool.submit(self._type_one, ticket_id, subject, body)
+        """Type this ticket soon; the future gives its label (None when it could not)."""
+        future: Future = Future()
+        with self._lock:
+            self._waiting.append((ticket_id, subject, body, future))
+            start, self._draining = not self._draining, True
+        if start:
+            self._pool.submit(self._drain)
+        return future
 
-    def _type_one(self, ticket_id: int, subject: str | None, body: str) -> str | None:
+    def _drain(self) -> None:
+        self._closed.wait(GATHER_SECONDS)
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+            self._draining = False
+        found = []
+        for ticket_id, subject, body, future in batch:
+            try:
+                found.append((ticket_id, *self._predict(subject, body), future))
+            except Exception:  # typing is a help, never a reason to lose or break a ticket
+                log.exception("automatic typing of ticket %s failed", ticket_id)
+                future.set_result(None)
+        if not found:
+            return
+        try:
+            self._db.write(lambda w: [self._store(w, t, p, o) for t, p, o, _ in found])
+        except StorageUnavailable as exc:  # disk full: one line, the tickets themselves are kept
+            log.warning("automatic typing of %s tickets skipped: %s", len(found), exc)
+            for *_, future in found:
+                future.set_result(None)
+            return
+        except Exception:  # one faulty ticket: type the others one by one
+            for ticket_id, prediction, order, future in found:
+                future.set_result(self._store_one(ticket_id, prediction, order))
+            return
+        for _, prediction, _, future in found:
+            future.set_result(prediction.label)
+
+    def _predict(self, subject: str | None, body: str):
         from widget_api.problem_typing import extract_entities
 
+        prediction = self._typer().predict(subject, body)
+        numbers = extract_entities(f"{subject or ''}\n{body}").order_numbers
+        order = None
+        for number in numbers:
+            order = self._db.read(lambda cur, n=number: orders.find_by_number(cur, n))
+            if order:
+                break
+        return prediction, order
+
+    def _store_one(self, ticket_id: int, prediction, order: dict | None) -> str | None:
         try:
-            prediction = self._typer().predict(subject, body)
-            numbers = extract_entities(f"{subject or ''}\n{body}").order_numbers
-            order = None
-            for number in numbers:
-                order = self._db.read(lambda cur, n=number: orders.find_by_number(cur, n))
-                if order:
-                    break
             self._db.write(lambda w: self._store(w, ticket_id, prediction, order))
             return prediction.label
         except StorageUnavailable as exc:  # disk full: one line, the ticket itself is kept
@@ -97,4 +143,9 @@ class AutoTyper:
         tickets.set_typing(w, ticket_id, prediction.confidence, changes, SYSTEM, utcnow())
 
     def close(self) -> None:
+        self._closed.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:  # never typed (the server is stopping): nobody waits for ever
+            batch, self._waiting = self._waiting, []
+        for *_, future in batch:
+            future.set_result(None)

@@ -27,6 +27,7 @@ from widget_api.storage import mail as store
 from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
+_GATHER_SECONDS = 0.05  # how long the sender lets changes gather before a round
 
 
 class PermanentFailure(Exception):
@@ -271,4 +272,7 @@ class Outbox:
                 self._rounds += 1
                 self._round_done.notify_all()
             self._wake.wait(wait)
+            # Every committed change wakes the sender; a short pause gathers a burst of them
+            # (one per intake under load) into one round of reads instead of one per ticket.
+            self._stop.wait(_GATHER_SECONDS)
             self._wake.clear()
