@@ -206,7 +206,8 @@ def test_search_suggests_articles_and_opens_one_with_feedback(page, stack, lang)
     expect(article.locator(".article")).not_to_be_empty()
     shot(page, f"article-{lang}")
     dialog.get_by_role("button", name=TEXT[lang]["yes"], exact=True).click()
-    expect(dialog.get_by_text(TEXT[lang]["thanks"])).to_be_visible()
+    # The panel's line, not the screen reader's copy in the live region (both say it).
+    expect(dialog.get_by_role("tabpanel").get_by_text(TEXT[lang]["thanks"])).to_be_visible()
     wait_until(lambda: helpful_votes(stack, lang, slug) >= 1, "the helpful vote stored")
 
 
