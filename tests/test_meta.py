@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 
 import pydantic
@@ -46,3 +48,35 @@ def test_readme_opens_with_the_two_commands():
     assert "'.[test]'" in block[1] and "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert block[1] in ci
+
+
+_SQL = re.compile(
+    r"\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b"
+)
+
+
+def test_sql_lives_only_in_storage():
+    """Every SQL statement in the shipped code is in widget_api/storage/ (docstrings aside)."""
+    storage = ROOT / "widget_api" / "storage"
+    found = []
+    for folder in ("widget_api", "dashboard", "help_center", "data"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.is_relative_to(storage):
+                continue
+            tree = ast.parse(path.read_text())
+            docstrings = {
+                id(node.body[0].value)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+                and node.body
+                and isinstance(node.body[0], ast.Expr)
+            }
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and id(node) not in docstrings
+                    and _SQL.search(node.value)
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []

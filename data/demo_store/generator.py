@@ -45,7 +45,7 @@ from data.demo_store.tables import (
     products_table,
     tickets_table,
 )
-from widget_api.storage import tickets as tickets_repo
+from widget_api.storage import demo_load
 
 if TYPE_CHECKING:
     from widget_api.storage.db import Database
@@ -145,19 +145,13 @@ def seed_demo(
 
 # -- reading what is there --------------------------------------------------------------------
 def _read_state(con) -> dict[str, Any]:
-    (count,) = con.execute("SELECT count(*) FROM tickets").fetchone()
+    count = demo_load.ticket_count(con)
     if count:
         raise ValueError(
             f"the database already holds {count} tickets: the demo store is only seeded into a "
             "helpdesk without tickets (use a new database file)"
         )
-    top = {
-        t: int(con.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]) for t in TABLES
-    }
-    agents = dict(con.execute("SELECT lower(email), id FROM agents").fetchall())
-    products = dict(con.execute("SELECT sku, id FROM products").fetchall())
-    emails = [row[0] for row in con.execute("SELECT lower(email) FROM customers").fetchall()]
-    return {"top": top, "agents": agents, "products": products, "customer_emails": emails}
+    return demo_load.seed_state(con, TABLES)
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -335,71 +329,14 @@ def _customer_ids(rng, people, plan, draft, start_s: int, now_s: int, top: dict[
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _codes(names: tuple[str, ...]) -> str:
-    return "[" + ", ".join(f"'{x}'" for x in names) + "]"
-
-
-_EVENT_SELECT = f"""
-SELECT e.id, e.occurred_at,
-       {_codes(EVENT_NAMES)}[e.name_code + 1] AS name,
-       {_codes(ACTOR_TYPES)}[e.actor_code + 1] AS actor_type,
-       e.actor_id,
-       {_codes(ENTITY_TYPES)}[e.entity_code + 1] AS entity_type,
-       e.entity_id, e.ticket_id,
-       CASE e.name_code
-         WHEN 2 THEN json_object('assignee_id', e.a_before)
-         WHEN 3 THEN json_object('status', {_codes(STATUSES)}[e.s_before + 1])
-       END AS before,
-       CASE e.name_code
-         WHEN 0 THEN json_object(
-           'status', 'new', 'priority', t.priority, 'channel', t.channel,
-           'language', t.language, 'subject', t.subject, 'customer_id', t.customer_id,
-           'order_id', t.order_id, 'problem_type', t.problem_type)
-         WHEN 1 THEN json_object(
-           'kind', {_codes(MESSAGE_KINDS)}[e.m_kind + 1],
-           'author_type', CASE WHEN e.m_kind = 0 THEN 'customer' ELSE 'agent' END,
-           'author_id', e.actor_id, 'channel', t.channel)
-         WHEN 2 THEN json_object('assignee_id', e.a_after)
-         WHEN 3 THEN json_object('status', {_codes(STATUSES)}[e.s_after + 1])
-         WHEN 4 THEN e.agent_json::JSON
-       END AS after
-FROM demo_events e
-LEFT JOIN tickets t ON t.id = e.ticket_id
-"""
-
-
-def _list(column: str, item_type: str) -> str:
-    """A comma-separated text column as a list (empty text → empty list)."""
-    return (
-        f"CASE WHEN {column}_csv = '' THEN []::{item_type}[]"
-        f" ELSE string_split({column}_csv, ',')::{item_type}[] END AS {column}"
-    )
-
-
-_MESSAGE_LISTS = {"mentions_csv": _list("mentions", "BIGINT")}
-_TICKET_LISTS = {"tags_csv": _list("tags", "VARCHAR"), "mentions_csv": _list("mentions", "BIGINT")}
+_EVENT_CODES = demo_load.EventCodes(
+    names=EVENT_NAMES,
+    actor_types=ACTOR_TYPES,
+    entity_types=ENTITY_TYPES,
+    statuses=STATUSES,
+    message_kinds=MESSAGE_KINDS,
+)
 
 
 def _write(con, tables: dict[str, pa.Table]) -> None:
-    (count,) = con.execute("SELECT count(*) FROM tickets").fetchone()
-    if count:
-        raise ValueError(f"the database already holds {count} tickets")
-    con.begin()
-    try:
-        for name in ("agents", "customers", "products", "orders", "order_lines"):
-            con.register("demo_rows", tables[name])
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_rows")
-            con.unregister("demo_rows")
-        for name, lists in (("messages", _MESSAGE_LISTS), ("tickets", _TICKET_LISTS)):
-            con.register("demo_rows", tables[name])
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * EXCLUDE ({', '.join(lists)}),"
-                        f" {', '.join(lists.values())} FROM demo_rows")  # fmt: skip
-            con.unregister("demo_rows")
-        con.register("demo_events", tables["events"])
-        con.execute(f"INSERT INTO events BY NAME {_EVENT_SELECT}")
-        con.unregister("demo_events")
-        tickets_repo.refresh_facts(con)  # replies and reopens, from the rows just written
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    demo_load.load_store(con, tables, _EVENT_CODES)

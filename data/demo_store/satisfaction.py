@@ -6,18 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from widget_api.storage import demo_load
+
 _RESPONSE_RATE = 0.35
 
 
 def seed_ratings(con, seed: int, now) -> int:
     """Insert ratings for solved demo tickets; return how many. (The demo's event log is written
     in time order by the generator, so ratings, given after it, appear in the table only.)"""
-    rows = con.execute(
-        "SELECT t.id, t.problem_type, t.assignee_id, t.solved_at,"
-        " epoch(t.first_response_at) - epoch(t.created_at) AS wait_s"
-        " FROM tickets t WHERE t.status IN ('solved', 'closed') AND t.solved_at IS NOT NULL"
-        " AND t.first_response_at IS NOT NULL ORDER BY t.id"
-    ).fetchall()
+    rows = demo_load.solved_for_rating(con)
     if not rows:
         return 0
     rng = np.random.default_rng(seed + 4242)
@@ -27,7 +24,7 @@ def seed_ratings(con, seed: int, now) -> int:
                         for r in rated])  # fmt: skip
     mood = 4.6 - np.clip(wait_h / 24, 0, 2.0) - 0.7 * mistake + rng.normal(0, 0.8, len(rated))
     scores = np.clip(np.rint(mood), 1, 5).astype(int)
-    start_id = con.execute("SELECT coalesce(max(id), 0) FROM csat_ratings").fetchall()[0][0] + 1
+    start_id = demo_load.next_rating_id(con)
     at = [min(r[3] + np.timedelta64(int(h), "h").astype(object), now) for r, h in
           zip(rated, rng.integers(1, 48, len(rated)), strict=True)]  # fmt: skip
     table = pa.table({
@@ -39,7 +36,5 @@ def seed_ratings(con, seed: int, now) -> int:
         "created_at": at,
         "updated_at": at,
     })  # fmt: skip
-    con.register("demo_csat", table)
-    con.execute("INSERT INTO csat_ratings SELECT * FROM demo_csat")
-    con.unregister("demo_csat")
+    demo_load.load_ratings(con, table)
     return len(rated)

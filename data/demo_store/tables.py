@@ -223,7 +223,8 @@ MESSAGE_KINDS = ("inbound", "outbound", "note")
 def event_table(plan, lc, steps, message_ids, agent_ids, customer_id, ticket_ids, now_s, top,
                  new_agents, start_s):  # fmt: skip
     """Every event, ids in the order things happened. Columns are codes (see the *_NAMES
-    tuples, -1 for none); ``_EVENT_SELECT`` turns them into strings and JSON payloads."""
+    tuples, -1 for none); ``widget_api.storage.demo_load`` turns them into strings and JSON
+    payloads."""
     n = len(plan)
     cust_ids = customer_id[plan.customer]
     statuses = status_changes(lc, now_s)
