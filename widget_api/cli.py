@@ -13,19 +13,12 @@ from pathlib import Path
 import click
 
 from widget_api import __version__
+from widget_api.cli_options import db_option
 from widget_api.settings import Settings
 
 DEMO_ADMIN_EMAIL = "admin@nordet.example"
 DEMO_ADMIN_PASSWORD = "comptoir-demo"
 DEMO_DB = Path("var/demo.duckdb")
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB database file [env COMPTOIR_DB__PATH; default var/comptoir.duckdb].",
-)
 
 
 def _settings(db_path: Path | None = None) -> Settings:

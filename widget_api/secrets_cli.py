@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from widget_api.cli_options import db_option
 from widget_api.settings import Settings
 
 
@@ -27,13 +28,7 @@ def new_key_command() -> None:
 
 
 @secrets_group.command("rotate")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB database file [env COMPTOIR_DB__PATH; default var/comptoir.duckdb].",
-)
+@db_option
 @click.option(
     "--keep-old",
     is_flag=True,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from widget_api.cli_options import db_option
 from widget_api.settings import Settings
 
 
@@ -60,13 +61,7 @@ def _count(paths: tuple[Path, ...]) -> int:
 
 
 @click.command("import")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB database file [env COMPTOIR_DB__PATH; default var/comptoir.duckdb].",
-)
+@db_option
 @click.option(
     "--mailbox",
     "mailbox_address",
