@@ -23,14 +23,6 @@ DATES = [datetime(2026, 1, 5, 6) + i * timedelta(days=7, hours=3) for i in range
 DATES.append(datetime(2026, 12, 3, 8))
 
 
-def _dimension(incident) -> tuple[str, str]:
-    if incident.sku:
-        return "sku", incident.sku
-    if incident.warehouse:
-        return "warehouse", incident.warehouse
-    return "carrier", incident.carrier
-
-
 @pytest.fixture(scope="module")
 def password_hash() -> str:
     return demo_password_hash()
@@ -45,7 +37,7 @@ def test_only_the_planted_incidents_are_found_in_their_weeks(tmp_path, password_
         scope = Scope(start=now.replace(hour=0) - timedelta(days=89),
                       end=now.replace(hour=0) + timedelta(days=1))  # fmt: skip
         found = analytics.spikes(db, scope)
-    expected = {_dimension(i): i for i in PLANTED_INCIDENTS}
+    expected = {i.dimension: i for i in PLANTED_INCIDENTS}
     assert sorted({(s.dimension, s.key) for s in found}) == sorted(expected), found
     for spike in found:
         start, end = expected[(spike.dimension, spike.key)].window(now)

@@ -22,18 +22,10 @@ def demo_db(tmp_path_factory):
         yield db
 
 
-def _dimension(incident) -> tuple[str, str]:
-    if incident.sku:
-        return "sku", incident.sku
-    if incident.warehouse:
-        return "warehouse", incident.warehouse
-    return "carrier", incident.carrier
-
-
 def test_planted_incidents_are_found_in_their_weeks_and_nothing_else(demo_db):
     scope = Scope(start=NOW - timedelta(days=90), end=NOW + timedelta(days=1))
     found = analytics.spikes(demo_db, scope)
-    expected = {_dimension(i): i for i in PLANTED_INCIDENTS}
+    expected = {i.dimension: i for i in PLANTED_INCIDENTS}
     assert {(s.dimension, s.key) for s in found} == set(expected)
     for spike in found:
         start, end = expected[(spike.dimension, spike.key)].window(NOW)

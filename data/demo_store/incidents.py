@@ -39,6 +39,15 @@ class PlantedIncident:
         """The main problem type of the incident."""
         return self.problem_types[0]
 
+    @property
+    def dimension(self) -> tuple[str, str]:
+        """Where spike detection should find it: (dimension, key), as its alerts name them."""
+        if self.sku:
+            return "sku", self.sku
+        if self.warehouse:
+            return "warehouse", self.warehouse
+        return "carrier", self.carrier or ""
+
     def window(self, now: datetime) -> tuple[datetime, datetime]:
         """The [start, end) of the incident for a demo seeded at ``now`` (naive UTC).
 
