@@ -17,14 +17,6 @@ from widget_api.i18n import negotiate, t
 from widget_api.routes.guards import public_rate_limit
 from widget_api.routes.params import OptionalId
 
-# Pages run no script at all; styles are inline in the page template.
-CSP = (
-    "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin"}  # fmt: skip
-
 
 class FeedbackForm(BaseModel):
     helpful: str
@@ -43,8 +35,7 @@ def _page(state: State, request: Request, lang: str, template: str, /, **context
             "lang": lang, "other": other, "store": shop.name, "colour": colour,
             "tr": lambda key, **kw: t(f"help.{key}", lang, **kw), "base": "/help",
             "path": request.url.path, **context,
-        },
-        headers=_HEADERS,
+        },  # security headers: widget_api/security_headers.py, for every HTML answer
     )  # fmt: skip
 
 
