@@ -15,7 +15,7 @@ from widget_api.storage.rows import dicts
 
 @dataclass(frozen=True)
 class Actor:
-    type: str  # customer | agent | system
+    type: str  # customer | agent | system | rule (id: the rule's id)
     id: int | None = None
 
 
@@ -35,6 +35,8 @@ class Event:
     ticket_id: int | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    #: The ticket's matchable attributes once the transaction committed (None: not a ticket's).
+    snapshot: dict[str, Any] | None = None
 
 
 def append(
