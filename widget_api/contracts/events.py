@@ -352,21 +352,24 @@ CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empt
 CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
                     frozenset({"customer"}))  # fmt: skip
 
-# -- reserved for the event spine (issue 12): defined, not emitted yet ----------------------------
+# -- the spine's summaries: what automation rules listen to -------------------------------------
+TICKET_UPDATED = _event("ticket.updated",
+                        "Ticket fields changed; ``changes`` holds each as [before, after].",
+                        TicketUpdated, _ANY)  # fmt: skip
+TICKET_SOLVED = _event("ticket.solved", "The ticket became solved.", TicketFieldChanged, _ANY)
+TICKET_REOPENED = _event("ticket.reopened", "A solved or closed ticket became unresolved.",
+                         TicketFieldChanged, _ANY)  # fmt: skip
+RETURN_STATE_CHANGED = _event("return.state_changed",
+                              "A return changed state (with return.<state> beside it).",
+                              ReturnStateChanged, _ANY)  # fmt: skip
+#: Summaries repeat the field events beside them: a ticket's history shows the field events only.
+SUMMARY_EVENTS = frozenset({TICKET_UPDATED, TICKET_SOLVED, TICKET_REOPENED, RETURN_STATE_CHANGED})
 
-TICKET_UPDATED = _event("ticket.updated", "Reserved: any change of ticket fields, with them.",
-                        TicketUpdated, _ANY, reserved=True)  # fmt: skip
-TICKET_SOLVED = _event("ticket.solved", "Reserved: the ticket became solved.",
-                       TicketFieldChanged, _ANY, reserved=True)  # fmt: skip
-TICKET_REOPENED = _event("ticket.reopened", "Reserved: a solved/closed ticket became open.",
-                         TicketFieldChanged, _ANY, reserved=True)  # fmt: skip
+# -- reserved: defined, not emitted yet -----------------------------------------------------------
 SLA_WARNING = _event("sla.warning", "Reserved: an SLA target is at risk.", SlaTarget, _SYSTEM,
                      reserved=True)  # fmt: skip
 SLA_BREACHED = _event("sla.breached", "Reserved: the spine's name for ticket.sla_breached.",
                       SlaTarget, _SYSTEM, reserved=True)  # fmt: skip
-RETURN_STATE_CHANGED = _event("return.state_changed",
-                              "Reserved: any return state change (today: return.<state>).",
-                              ReturnStateChanged, _ANY, reserved=True)  # fmt: skip
 ORDER_UPDATED = _event("order.updated", "Reserved: an order changed in the store.",
                        OrderUpdated, _SYSTEM, reserved=True)  # fmt: skip
 

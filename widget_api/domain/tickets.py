@@ -314,7 +314,10 @@ def customer_profile(db: Database, customer_id: int) -> CustomerProfile:
 
 
 def events(db: Database, ref: str) -> list[Event]:
+    """The ticket's history: every event but the summaries that repeat the field events."""
     ticket_id = _ticket_id(db, ref)
     return [
-        Event.model_validate(e) for e in db.read(lambda cur: event_log.for_ticket(cur, ticket_id))
+        Event.model_validate(e)
+        for e in db.read(lambda cur: event_log.for_ticket(cur, ticket_id))
+        if e["name"] not in ev.SUMMARY_EVENTS
     ]

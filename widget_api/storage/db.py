@@ -138,9 +138,10 @@ class ChangeFeed:
         to another thread, and never write from inside the callback)."""
         self._listeners.append(callback)
 
-    def dispatch(self, event: Any) -> None:
-        for callback in self._listeners:
-            callback(event)
+    def dispatch_all(self, events: list[Any]) -> None:
+        for event in events:
+            for callback in self._listeners:
+                callback(event)
 
     def subscribe(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(ticket_id)`` (on the writer thread: keep it quick) on every change."""
@@ -186,6 +187,9 @@ class Writer:
     feed: ChangeFeed = field(default_factory=ChangeFeed)
     _next_ids: dict[str, int] = field(default_factory=dict)
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: What a storage module gathers during one job and writes when the job ends (the events).
+    staged: dict[str, Any] = field(default_factory=dict)
+    _job_end: list[Callable[[], None]] = field(default_factory=list)
 
     def touched(self, ticket_id: int) -> None:
         """Wake the ticket's live streams after this transaction commits."""
@@ -194,6 +198,23 @@ class Writer:
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` once the current transaction has committed (never if it rolls back)."""
         self._after_commit.append(fn)
+
+    def at_job_end(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` when the current job's function returns, inside its transaction (an
+        exception fails the job like any other)."""
+        self._job_end.append(fn)
+
+    def run_job(self, fn: WriteFn[T]) -> T:
+        result = fn(self)
+        hooks, self._job_end = self._job_end, []
+        self.staged.clear()
+        for hook in hooks:
+            hook()
+        return result
+
+    def _discard_job(self) -> None:
+        self._job_end.clear()
+        self.staged.clear()
 
     def _run_after_commit(self) -> None:
         hooks, self._after_commit = self._after_commit, []
@@ -345,7 +366,7 @@ class Database:
         try:
             cur.begin()
             for job in batch:
-                results.append(job.fn(self._writer))
+                results.append(self._writer.run_job(job.fn))
             cur.commit()
         except Exception as exc:
             if not _durable(exc):
@@ -368,7 +389,7 @@ class Database:
             cur = self._writer.cur
             try:
                 cur.begin()
-                result = job.fn(self._writer)
+                result = self._writer.run_job(job.fn)
                 cur.commit()
             except BaseException as exc:  # the caller gets every error, the writer lives on
                 if not _durable(exc):
@@ -456,6 +477,7 @@ class Database:
             self._writer.cur.rollback()
         self._writer.forget_ids()
         self._writer._after_commit.clear()
+        self._writer._discard_job()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def run_unqueued(self, fn: Callable[[Cursor], T]) -> T:

@@ -4,7 +4,7 @@ transaction as the change, so SLA and analytics can be recomputed from history."
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,30 +51,89 @@ def append(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> int:
+    """Log one event. The rows of a job are written together when the job ends, each ticket
+    event with the ticket's snapshot as the job left it, and reach listeners after commit."""
     if name not in NAMES:
         raise ValueError(f"not an event of widget_api.contracts.events: {name!r}")
     event_id = w.next_id("events")
+    staged: list[Event] | None = w.staged.get("events")
+    if staged is None:
+        staged = w.staged["events"] = []
+        w.at_job_end(lambda: _write_staged(w, staged))
+    staged.append(
+        Event(event_id, at, name, actor, entity_type, entity_id, ticket_id, before, after)
+    )
+    return event_id
+
+
+#: The attributes a rule can match on that the ticket row itself holds.
+SNAPSHOT_COLUMNS = (
+    "status", "priority", "channel", "language", "problem_type", "problem_confidence",
+    "assignee_id", "tags", "sla_state", "customer_id", "order_id",
+)  # fmt: skip
+_SNAPSHOT_SQL = (
+    f"SELECT id, {', '.join(SNAPSHOT_COLUMNS)}, source ->> 'marketplace' AS marketplace"
+    " FROM tickets WHERE id IN "
+)
+
+
+def snapshots(cur, ticket_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The matchable attributes of these tickets now."""
+    if not ticket_ids:
+        return {}
+    rows = cur.execute(
+        _SNAPSHOT_SQL + f"({', '.join('?' for _ in ticket_ids)})", ticket_ids
+    ).fetchall()
+    keys = (*SNAPSHOT_COLUMNS, "marketplace")
+    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return json.dumps(value, default=str) if value is not None else None
+
+
+def _write_staged(w: Writer, staged: list[Event]) -> None:
+    """One INSERT for the job's events, with the snapshots read in one query."""
+    taken = snapshots(w.cur, sorted({e.ticket_id for e in staged if e.ticket_id is not None}))
+    events = [replace(e, snapshot=taken.get(e.ticket_id)) if e.ticket_id else e for e in staged]
+    values: list[Any] = []
+    for e in events:
+        values += [e.id, e.at, e.name, e.actor.type, e.actor.id, e.entity_type, e.entity_id,
+                   e.ticket_id, _dump(e.before), _dump(e.after), _dump(e.snapshot)]  # fmt: skip
     w.cur.execute(
         "INSERT INTO events (id, occurred_at, name, actor_type, actor_id, entity_type, entity_id,"
-        " ticket_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            event_id,
-            at,
-            name,
-            actor.type,
-            actor.id,
-            entity_type,
-            entity_id,
-            ticket_id,
-            json.dumps(before, default=str) if before is not None else None,
-            json.dumps(after, default=str) if after is not None else None,
-        ],
+        " ticket_id, before, after, snapshot) VALUES "
+        + ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in events),
+        values,
     )
     if w.feed.has_listeners:
-        committed = Event(event_id, at, name, actor, entity_type, entity_id, ticket_id, before,
-                          after)  # fmt: skip
-        w.after_commit(lambda: w.feed.dispatch(committed))
-    return event_id
+        w.after_commit(lambda: w.feed.dispatch_all(events))
+
+
+_LOG_COLUMNS = (
+    "id, occurred_at, name, actor_type, actor_id, entity_type, entity_id, ticket_id, before,"
+    " after, snapshot"
+)
+
+
+def _event_of(row: tuple) -> Event:
+    load = lambda text: json.loads(text) if text is not None else None  # noqa: E731
+    return Event(row[0], row[1], row[2], Actor(row[3], row[4]), row[5], row[6], row[7],
+                 load(row[8]), load(row[9]), load(row[10]))  # fmt: skip
+
+
+def after_id(cur, last: int, upto: int, limit: int = 1000) -> list[Event]:
+    """Logged events with ``last < id <= upto``, oldest first (a listener's replay)."""
+    rows = cur.execute(
+        f"SELECT {_LOG_COLUMNS} FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+        [last, upto, limit],
+    ).fetchall()
+    return [_event_of(row) for row in rows]
+
+
+def last_id(cur) -> int:
+    (top,) = cur.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+    return int(top)
 
 
 def for_ticket(cur, ticket_id: int) -> list[dict]:

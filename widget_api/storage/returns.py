@@ -162,6 +162,10 @@ def set_state(
     append(w, name=ev.return_state_event(after), actor=actor, entity_type="return",
            entity_id=return_id, ticket_id=ticket_id, at=at, before={"state": before},
            after={"state": after, **(details or {})})  # fmt: skip
+    # The one event a rule listens to for any move of a return.
+    append(w, name=ev.RETURN_STATE_CHANGED, actor=actor, entity_type="return",
+           entity_id=return_id, ticket_id=ticket_id, at=at, before={"state": before},
+           after={"state": after})  # fmt: skip
 
 
 def log(
@@ -244,10 +248,11 @@ def add_photo(w: Writer, return_id: int, attachment_id: int) -> None:
 
 
 def events(cur: Cursor, return_id: int) -> list[dict]:
+    """The return's history (without ``return.state_changed``, which repeats each step)."""
     cur.execute(
         "SELECT id, occurred_at, name, actor_type, actor_id, before, after FROM events"
-        " WHERE entity_type = 'return' AND entity_id = ? ORDER BY id",
-        [return_id],
+        " WHERE entity_type = 'return' AND entity_id = ? AND name <> ? ORDER BY id",
+        [return_id, ev.RETURN_STATE_CHANGED],
     )
     return dicts(cur, ("before", "after"))
 

@@ -278,7 +278,27 @@ def update(
             before={col: old},
             after={col: new},
         )
+    _summary_events(w, ticket_id, changed, actor, at)
     return changed
+
+
+def _summary_events(
+    w: Writer, ticket_id: int, changed: dict[str, tuple[Any, Any]], actor: Actor, at: datetime
+) -> None:
+    """``ticket.updated`` with every changed field, and ``ticket.solved``/``ticket.reopened``
+    when the status crossed the line: what automation rules listen to."""
+    log = lambda name, before, after: append(  # noqa: E731
+        w, name=name, actor=actor, entity_type="ticket", entity_id=ticket_id,
+        ticket_id=ticket_id, at=at, before=before, after=after,
+    )  # fmt: skip
+    log(ev.TICKET_UPDATED, None, {"changes": {c: [o, n] for c, (o, n) in changed.items()}})
+    if "status" in changed:
+        old_status, new_status = changed["status"]
+        if new_status == "solved":
+            log(ev.TICKET_SOLVED, {"status": old_status}, {"field": "status", "value": "solved"})
+        elif old_status in RESOLVED_STATUSES and new_status not in RESOLVED_STATUSES:
+            log(ev.TICKET_REOPENED, {"status": old_status},
+                {"field": "status", "value": new_status})  # fmt: skip
 
 
 # -- reads ------------------------------------------------------------------------------------
