@@ -40,6 +40,8 @@ from tests.conftest import (
 )
 from tests.waiting import wait_until
 from widget_api.app import create_app
+from widget_api.listeners.auto_typing import AutoTyping
+from widget_api.listeners.outbox import MailOutbox
 from widget_api.mail.imap import poll_mailbox
 from widget_api.mail.pipeline import Pipeline
 from widget_api.mail.service import MailService
@@ -47,6 +49,12 @@ from widget_api.settings import Settings
 from widget_api.storage import Database
 
 SUPPORT = "support@nordet.example"
+
+
+def _listener(app, kind: type):
+    return next(x for x in app.state.dispatcher.listeners if isinstance(x, kind))
+
+
 IMAP_PASSWORD = "imap-pw-Zq81!x"
 SMTP_PASSWORD = "smtp-pw-Kd77#y"
 SECRET = "test-secret"
@@ -227,12 +235,13 @@ def mail_app(tmp_path_factory, sink) -> Iterator[MailApp]:
     wait_until(lambda: server.started, "uvicorn")
     app.state.mail.stop()  # replaced by one with a listener and fast retries
     service = MailService(
-        db, settings, help=app.state.help, typer=app.state.auto_typer,
+        db, settings, help=app.state.help, typed=_listener(app, AutoTyping).when_typed,
         listener={"enabled": True, "host": "127.0.0.1", "port": listener_port},
         outbox_options={"base_delay": 0.3, "max_delay": 1.0, "interval": 0.2, "timeout": 5},
         poll_tick=0.2,
     )  # fmt: skip
     app.state.mail = service
+    _listener(app, MailOutbox).outbox = service.outbox
     service.start()
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
         token = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)

@@ -4,6 +4,8 @@ breaches, and the inbox's "SLA at risk" view lists them."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import httpx
@@ -14,6 +16,8 @@ from widget_api.contracts.sla import SlaPolicy, SlaSettings, SlaTargets
 from widget_api.contracts.tickets import TicketCreate
 from widget_api.domain.intake import open_ticket
 from widget_api.domain.sla.worker import SlaWorker
+from widget_api.listeners.dispatcher import Dispatcher
+from widget_api.listeners.sla import SlaClock
 from widget_api.storage import Database, settings_store
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
@@ -23,6 +27,19 @@ FAST = SlaSettings(
     policies=[SlaPolicy(name="Instant", hours="calendar", escalate_to="urgent",
                         targets=SlaTargets(first_reply_minutes=1, resolution_minutes=600))],
 )  # fmt: skip
+
+
+@contextmanager
+def _listening_worker(db: Database) -> Iterator[SlaWorker]:
+    """The worker as the server runs it: the SLA listener marks every ticket an event names."""
+    worker = SlaWorker(db, "America/Toronto")
+    dispatcher = Dispatcher(db, [SlaClock(worker)])
+    dispatcher.start()
+    worker.settle = lambda: (wait_until(dispatcher.idle, "the SLA listener"), worker.flush())
+    try:
+        yield worker
+    finally:
+        dispatcher.stop()
 
 
 def _ticket(db: Database, body: str = "Où est ma commande?") -> int:
@@ -47,9 +64,9 @@ def test_worker_sets_the_running_target_and_escalates_a_breach(tmp_path):
     with Database(tmp_path / "sla.duckdb") as db:
         db.write(lambda w: settings_store.put(w, "sla", FAST.model_dump(mode="json"), SYSTEM,
                                               utcnow()))  # fmt: skip
-        worker = SlaWorker(db, "America/Toronto")
-        ticket_id = _ticket(db)
-        worker.flush()
+        with _listening_worker(db) as worker:
+            ticket_id = _ticket(db)
+            worker.settle()
         policy, metric, state, due_at, priority = _sla(db, ticket_id)
         assert (policy, metric, priority) == ("Instant", "first_reply", "normal")
         assert state in ("ok", "at_risk")
@@ -76,20 +93,19 @@ def test_reply_moves_the_clock_to_resolution_and_solving_clears_it(tmp_path):
     from widget_api.contracts.tickets import MessageCreate, TicketUpdate
     from widget_api.domain import tickets as ticket_domain
 
-    with Database(tmp_path / "sla2.duckdb") as db:
-        worker = SlaWorker(db, "America/Toronto")
+    with Database(tmp_path / "sla2.duckdb") as db, _listening_worker(db) as worker:
         ticket_id = _ticket(db)
         ref = f"C{ticket_id + 100_000}"
         agent = Agent(id=0, email="a@b.c", name="Agent", role="agent", language="fr", active=True)
         asyncio.run(ticket_domain.add_agent_message(db, ref, agent, MessageCreate(body="Bonjour",
                     status="open")))  # fmt: skip
-        worker.flush()
+        worker.settle()
         assert _sla(db, ticket_id)[1] == "resolution"
         asyncio.run(ticket_domain.update_ticket(db, ref, agent, TicketUpdate(status="pending")))
-        worker.flush()
+        worker.settle()
         assert _sla(db, ticket_id)[2] == "paused"
         asyncio.run(ticket_domain.update_ticket(db, ref, agent, TicketUpdate(status="solved")))
-        worker.flush()
+        worker.settle()
         assert _sla(db, ticket_id)[1:4] == (None, None, None)
 
 

@@ -19,7 +19,7 @@ ODD = "Le cossin bleu fait un drôle de bruit quand je le brasse"  # no type wou
 def test_corrections_are_read_back_and_change_the_prediction(tmp_path):
     with Database(tmp_path / "c.duckdb") as db:
         typer = AutoTyper(db)
-        before = typer._typer().predict(None, ODD)
+        before = typer.model().predict(None, ODD)
         for i in range(6):
             data = TicketCreate(email=f"c{i}@example.com", body=ODD)
             created = asyncio.run(open_ticket(db, data, channel="web", default_language="fr"))
@@ -30,4 +30,3 @@ def test_corrections_are_read_back_and_change_the_prediction(tmp_path):
         after = typer._train().predict(None, ODD)
         assert after.scores["defective_product"] > before.scores["defective_product"]
         assert after.best == "defective_product"
-        typer.close()

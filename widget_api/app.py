@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from litestar.utils.sync import AsyncCallable
 from widget_api import __version__, clock
 from widget_api.domain import secret_box, server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
-from widget_api.domain.csat import CsatListener
 from widget_api.domain.help import HelpCenter
 from widget_api.domain.login_throttle import LoginThrottle
 from widget_api.domain.presence import Presence
@@ -28,6 +27,12 @@ from widget_api.domain.returns import ReturnsService
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.listeners.auto_typing import AutoTyping
+from widget_api.listeners.csat import CsatSurvey
+from widget_api.listeners.dispatcher import Dispatcher
+from widget_api.listeners.outbox import MailOutbox
+from widget_api.listeners.settings_reload import SettingsReload
+from widget_api.listeners.sla import SlaClock
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
@@ -82,9 +87,9 @@ def create_app(
             secret_box.attach(app.state.db, box)
         secret = server_secret.ensure(app.state.db, settings)
         app.state.returns = ReturnsService(app.state.db, settings)
-        app.state.csat = CsatListener(app.state.db, secret, settings.api.public_base_url)
-        app.state.auto_typer = AutoTyper(app.state.db)
-        app.state.auto_typer.warm()
+        typer = AutoTyper(app.state.db)
+        typer.warm()
+        typing = AutoTyping(app.state.db, typer)
         app.state.help = HelpCenter(app.state.db, settings.api.public_base_url)
         app.state.help.ensure_starter_content()
         app.state.help.rebuild()
@@ -92,16 +97,27 @@ def create_app(
         app.state.sla = SlaWorker(app.state.db, shop.timezone, tick_every=settings.sla.tick_seconds)
         app.state.sla.start()
         app.state.mail = MailService(
-            app.state.db, settings, help=app.state.help, typer=app.state.auto_typer
+            app.state.db, settings, help=app.state.help, typed=typing.when_typed
         )
         app.state.mail.start()
+        # Every side effect of a change, in one list: each listener on its own thread.
+        app.state.dispatcher = Dispatcher(
+            app.state.db,
+            [
+                typing,
+                CsatSurvey(app.state.db, secret, settings.api.public_base_url),
+                SlaClock(app.state.sla),
+                MailOutbox(app.state.mail.outbox),
+                SettingsReload(_reloaders(app, settings)),
+            ],
+        )
+        app.state.dispatcher.start()
         try:
             yield
         finally:
+            app.state.dispatcher.stop()
             app.state.mail.stop()
             app.state.sla.stop()
-            app.state.csat.close()
-            app.state.auto_typer.close()
             if owned:
                 app.state.db.close()
 
@@ -153,6 +169,16 @@ def create_app(
     _one_thread_hop(app)
     document_errors(app)
     return app
+
+
+def _reloaders(app: Litestar, settings: Settings) -> dict[str, Callable[[], None]]:
+    """Settings key → what re-reads it, for the settings-reload listener."""
+    state = app.state
+    return {
+        "sla": state.sla.reload,
+        "store": lambda: state.sla.set_timezone(store.get(state.db, settings).timezone),
+        "mail": lambda: state.mail.reload(),
+    }
 
 
 def _one_thread_hop(app: Litestar) -> None:

@@ -1,4 +1,5 @@
-"""Types each new ticket after it is stored (a listener, so intake never waits for the model).
+"""Types new tickets (the auto-typing listener runs it after ``ticket.created``, so intake never
+waits for the model).
 
 The first customer message gives a problem type and confidence (below the threshold the type
 is left for an agent), and an order number the customer wrote in the text links the order when
@@ -9,41 +10,32 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 
-from widget_api.contracts import events as ev
 from widget_api.storage import Database, StorageUnavailable, orders, tickets
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
-RETRAIN_EVERY = 20
-#: How long new tickets gather before they are typed together, in one write: one commit for a
-#: burst of intakes instead of one per ticket, so the writer stays free for the intakes.
-GATHER_SECONDS = 0.05
 
 
 class AutoTyper:
+    """The model, and how a batch of new tickets is typed (the auto-typing listener calls it)."""
+
     def __init__(self, db: Database, threshold: float | None = None):
         self._db = db
         self._threshold = threshold
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-typer")
         self._model = None
-        self._corrections_seen = 0
         self._lock = threading.Lock()
-        self._waiting: list[tuple[int, str | None, str, Future]] = []
-        self._draining = False
-        self._closed = threading.Event()
-        db.changes.listen(self.on_event)
 
-    def warm(self) -> Future:
+    def warm(self) -> None:
         """Train the model in the background so the first ticket is not slower."""
-        return self._pool.submit(self._typer)
+        threading.Thread(target=self.model, name="comptoir-typer-warm", daemon=True).start()
 
-    def _typer(self):
-        if self._model is None:
-            self._model = self._train()
-        return self._model
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                self._model = self._train()
+            return self._model
 
     def _train(self):
         """The shipped model, retrained with the agents' corrections kept in the event log."""
@@ -58,61 +50,45 @@ class AutoTyper:
             model = model.with_corrections(corrections)
         return model.with_threshold(self._threshold) if self._threshold else model
 
-    def on_event(self, event) -> None:
-        """Every ``RETRAIN_EVERY`` corrections by agents, learn from them (in the background)."""
-        if event.name == ev.TICKET_PROBLEM_TYPE_CHANGED and event.actor.type == "agent":
-            self._corrections_seen += 1
-            if self._corrections_seen % RETRAIN_EVERY == 0:
-                self._pool.submit(self._retrain)
-
-    def _retrain(self) -> None:
+    def retrain(self) -> None:
         try:
-            self._model = self._train()
+            model = self._train()
         except Exception:  # keep the current model
             log.exception("retraining the problem typer failed")
-
-    def submit(self, ticket_id: int, subject: str | None, body: str) -> Future:
-        """Type this ticket soon; the future gives its label (None when it could not)."""
-        future: Future = Future()
+            return
         with self._lock:
-            self._waiting.append((ticket_id, subject, body, future))
-            start, self._draining = not self._draining, True
-        if start:
-            self._pool.submit(self._drain)
-        return future
+            self._model = model
 
-    def _drain(self) -> None:
-        self._closed.wait(GATHER_SECONDS)
-        with self._lock:
-            batch, self._waiting = self._waiting, []
-            self._draining = False
+    def type_tickets(self, ticket_ids: list[int]) -> dict[int, str | None]:
+        """Type these tickets from their first customer message, in one write; the label of
+        each (None when it could not be typed)."""
+        texts = self._db.read(lambda cur: tickets.first_texts(cur, ticket_ids))
         found = []
-        for ticket_id, subject, body, future in batch:
+        labels: dict[int, str | None] = dict.fromkeys(ticket_ids)
+        for ticket_id, (subject, body) in texts.items():
             try:
-                found.append((ticket_id, *self._predict(subject, body), future))
+                found.append((ticket_id, *self._predict(subject, body)))
             except Exception:  # typing is a help, never a reason to lose or break a ticket
                 log.exception("automatic typing of ticket %s failed", ticket_id)
-                future.set_result(None)
         if not found:
-            return
+            return labels
         try:
-            self._db.write(lambda w: [self._store(w, t, p, o) for t, p, o, _ in found])
+            self._db.write(lambda w: [self._store(w, t, p, o) for t, p, o in found])
         except StorageUnavailable as exc:  # disk full: one line, the tickets themselves are kept
             log.warning("automatic typing of %s tickets skipped: %s", len(found), exc)
-            for *_, future in found:
-                future.set_result(None)
-            return
+            return labels
         except Exception:  # one faulty ticket: type the others one by one
-            for ticket_id, prediction, order, future in found:
-                future.set_result(self._store_one(ticket_id, prediction, order))
-            return
-        for _, prediction, _, future in found:
-            future.set_result(prediction.label)
+            for ticket_id, prediction, order in found:
+                labels[ticket_id] = self._store_one(ticket_id, prediction, order)
+            return labels
+        for ticket_id, prediction, _ in found:
+            labels[ticket_id] = prediction.label
+        return labels
 
     def _predict(self, subject: str | None, body: str):
         from widget_api.problem_typing import extract_entities
 
-        prediction = self._typer().predict(subject, body)
+        prediction = self.model().predict(subject, body)
         numbers = extract_entities(f"{subject or ''}\n{body}").order_numbers
         order = None
         for number in numbers:
@@ -141,11 +117,3 @@ class AutoTyper:
         if order_id is None and order is not None:
             changes["order_id"] = order["id"]
         tickets.set_typing(w, ticket_id, prediction.confidence, changes, SYSTEM, utcnow())
-
-    def close(self) -> None:
-        self._closed.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        with self._lock:  # never typed (the server is stopping): nobody waits for ever
-            batch, self._waiting = self._waiting, []
-        for *_, future in batch:
-            future.set_result(None)

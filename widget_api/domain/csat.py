@@ -6,15 +6,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
-from widget_api.contracts import events as ev
 from widget_api.domain.errors import ComptoirError, NotFound
 from widget_api.domain.untrusted import ascii_int, same_secret
 from widget_api.i18n import t
 from widget_api.storage import Database, tickets
 from widget_api.storage import csat as csat_store
-from widget_api.storage.events import SYSTEM, Actor, Event
+from widget_api.storage.events import SYSTEM, Actor
 from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
@@ -86,25 +84,3 @@ def rate(db: Database, ticket_id: int, score: int, comment: str | None) -> None:
         csat_store.rate(w, ticket_id, score, cleaned, Actor("customer", customer_id), utcnow())
 
     db.write(write)
-
-
-class CsatListener:
-    """Offers the survey when a ticket becomes solved (after the change has committed)."""
-
-    def __init__(self, db: Database, secret: str, base_url: str):
-        self._db, self._secret, self._base_url = db, secret, base_url.rstrip("/")
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-csat")
-        db.changes.listen(self.on_event)
-
-    def on_event(self, event: Event) -> None:
-        if event.name == ev.TICKET_STATUS_CHANGED and (event.after or {}).get("status") == "solved":
-            self._pool.submit(self._offer, event.ticket_id)
-
-    def _offer(self, ticket_id: int) -> None:
-        try:
-            offer(self._db, ticket_id, self._secret, self._base_url)
-        except Exception:  # a survey is never worth breaking anything for
-            log.exception("CSAT offer for ticket %s failed", ticket_id)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)

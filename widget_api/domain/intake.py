@@ -8,7 +8,6 @@ import anyio
 
 from widget_api.contracts.tickets import TicketCreate, TicketCreated
 from widget_api.domain import language, secrets
-from widget_api.domain.auto_typing import AutoTyper
 from widget_api.i18n import t
 from widget_api.storage import Database, customers, orders, tickets
 from widget_api.storage.events import Actor
@@ -34,7 +33,6 @@ async def open_ticket(
     channel: str,
     default_language: str,
     source: dict[str, Any] | None = None,
-    typer: AutoTyper | None = None,
     tags: tuple[str, ...] = (),
 ) -> TicketCreated:
     lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
@@ -77,7 +75,5 @@ async def open_ticket(
             Actor("customer", customer_id),
         )
 
-    ticket_id, ref = await db.awrite(write)
-    if typer is not None:
-        typer.submit(ticket_id, data.subject, data.body)
+    _, ref = await db.awrite(write)
     return TicketCreated(ticket_ref=ref, conversation_token=token)

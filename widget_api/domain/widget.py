@@ -22,7 +22,6 @@ from widget_api.contracts.widget import (
     WidgetSettingsView,
 )
 from widget_api.domain import conversations, intake, secret_box, store
-from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.errors import ComptoirError, Forbidden, Invalid, NotFound
 from widget_api.domain.untrusted import same_secret
 from widget_api.settings import Settings
@@ -148,7 +147,7 @@ def check_not_blocked(db: Database, email: str | None, ip: str, ref: str | None 
 
 async def start_chat(
     db: Database, app_settings: Settings, online: AgentsOnline, data: ChatStart, ip: str,
-    typer: AutoTyper | None, now: datetime,
+    now: datetime,
 ) -> TicketCreated:  # fmt: skip
     current = settings(db)
     verified = _verified_email(db, current, data)
@@ -172,7 +171,7 @@ async def start_chat(
     )  # fmt: skip
     created = await intake.open_ticket(
         db, ticket, channel="chat", default_language=shop.default_language,
-        source={k: v for k, v in source.items() if v is not None}, typer=typer,
+        source={k: v for k, v in source.items() if v is not None},
         tags=("return-request",) if data.kind == "return" else (),
     )  # fmt: skip
     return created

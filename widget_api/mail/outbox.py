@@ -129,7 +129,6 @@ class Outbox:
         self._thread: threading.Thread | None = None
         self._rounds = 0
         self._round_done = threading.Condition()
-        db.changes.subscribe(self.mark)
 
     # -- queueing ---------------------------------------------------------------------------
     def mark(self, ticket_id: int) -> None:

@@ -126,7 +126,8 @@ class Pipeline:
     db: Database
     secret: str
     default_language: str = "fr"
-    typer: Any = None  # AutoTyper: types new tickets after commit
+    #: ticket id → a future of its problem type, once the auto-typing listener typed it.
+    typed: Callable[[int], Future] | None = None
     on_new_ticket: Callable[[NewTicketInfo], None] | None = None
     limits: MailLimits = field(default_factory=MailLimits)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -442,9 +443,7 @@ class Pipeline:
         if result is None:
             return self._existing(self.db.read(lambda cur: store.stored(cur, mail_id)))
         if result.outcome == "ticket":
-            typing = None
-            if self.typer is not None:
-                typing = self.typer.submit(result.ticket_id, mail.subject, new_text)
+            typing = self.typed(result.ticket_id) if self.typed is not None else None
             if acknowledge and self.on_new_ticket is not None:
                 info = NewTicketInfo(result.ticket_id, mail_id, mailbox_id, reply_to, lang,
                                      subject, new_text, typing)  # fmt: skip

@@ -5,7 +5,7 @@
 - the IMAP poller, the SMTP listener (when enabled in the mail settings), the outbox sender;
 - the auto-acknowledgement of new tickets, with help-center links for the detected problem.
 
-    app.state.mail = MailService(db, settings, help=app.state.help, typer=app.state.auto_typer)
+    app.state.mail = MailService(db, settings, help=app.state.help, typed=typing.when_typed)
     app.state.mail.start()
     ...
     app.state.mail.stop()
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from widget_api.domain import store as store_settings
@@ -130,7 +132,7 @@ class MailService:
         settings: Settings,
         *,
         help: Any = None,
-        typer: Any = None,
+        typed: Callable[[int], Future] | None = None,
         listener: dict[str, Any] | None = None,
         outbox_options: dict[str, Any] | None = None,
         poll_tick: float = 1.0,
@@ -145,7 +147,7 @@ class MailService:
             db,
             secret,
             default_language=settings.store.default_language,
-            typer=typer,
+            typed=typed,
             on_new_ticket=self.acknowledger,
             limits=MailLimits.load(db),
         )

@@ -51,7 +51,6 @@ class TicketController(Controller):
             channel="web",
             default_language=state.settings.store.default_language,
             source={"user_agent": request.headers.get("user-agent", "")[:300]},
-            typer=state.auto_typer,
         )
 
     @get("/", operation_id="ListTickets", guards=[agent_required], sync_to_thread=True)

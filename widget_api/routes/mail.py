@@ -45,12 +45,6 @@ def _pipeline(state: State) -> Pipeline:
                     limits=MailLimits.load(state.db))  # fmt: skip
 
 
-def _reload(state: State) -> None:
-    service = _service(state)
-    if service is not None:
-        service.reload()
-
-
 @get("/api/v1/mail/mailboxes", operation_id="ListMailboxes", tags=_TAGS,
      guards=[admin_required], sync_to_thread=True)  # fmt: skip
 def list_mailboxes(state: State) -> list[Mailbox]:
@@ -62,9 +56,7 @@ def list_mailboxes(state: State) -> list[Mailbox]:
       guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
 def create_mailbox(state: State, request: Request, data: JSONBody[MailboxCreate]) -> Mailbox:
     """Add a support address with its IMAP intake (or SMTP forwarding) and SMTP relay."""
-    created = admin.create_mailbox(state.db, request.state.agent, data)
-    _reload(state)
-    return created
+    return admin.create_mailbox(state.db, request.state.agent, data)
 
 
 @get("/api/v1/mail/mailboxes/{mailbox_id:int}", operation_id="GetMailbox", tags=_TAGS,
@@ -80,9 +72,7 @@ def update_mailbox(
     state: State, request: Request, mailbox_id: FromPath[int], data: JSONBody[MailboxUpdate]
 ) -> Mailbox:
     """Change a mailbox; absent fields stay, a password set to "" is removed."""
-    updated = admin.update_mailbox(state.db, request.state.agent, mailbox_id, data)
-    _reload(state)
-    return updated
+    return admin.update_mailbox(state.db, request.state.agent, mailbox_id, data)
 
 
 @delete("/api/v1/mail/mailboxes/{mailbox_id:int}", operation_id="DeleteMailbox", tags=_TAGS,
@@ -90,7 +80,6 @@ def update_mailbox(
 def delete_mailbox(state: State, request: Request, mailbox_id: FromPath[int]) -> None:
     """Remove a mailbox (its mail and tickets stay)."""
     admin.delete_mailbox(state.db, request.state.agent, mailbox_id)
-    _reload(state)
 
 
 @post("/api/v1/mail/mailboxes/{mailbox_id:int}/test", operation_id="TestMailbox", tags=_TAGS,
@@ -111,9 +100,7 @@ def get_mail_settings(state: State) -> MailSettings:
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
 def put_mail_settings(state: State, request: Request, data: JSONBody[MailSettings]) -> MailSettings:
     """Replace the channel settings; the listener restarts on its new address."""
-    saved = admin.put_settings(state.db, request.state.agent, data)
-    _reload(state)
-    return saved
+    return admin.put_settings(state.db, request.state.agent, data)
 
 
 @get("/api/v1/mail/quarantine", operation_id="ListQuarantinedMail", tags=_TAGS,

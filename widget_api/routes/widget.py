@@ -54,7 +54,7 @@ async def start_chat(state: State, request: Request, data: JSONBody[ChatStart]) 
         state.help.led_to_chat(data.search_query_id)
     return await widget.start_chat(
         state.db, state.settings, state.agents_online, data, client_address(request),
-        state.auto_typer, datetime.now(UTC),
+        datetime.now(UTC),
     )  # fmt: skip
 
 

@@ -211,7 +211,7 @@ def put_store_settings(
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
 def get_sla_settings(state: State) -> SlaSettings:
     """Business hours, holidays and the SLA policies, first match wins."""
-    return state.sla.settings
+    return sla_settings.load(state.db)
 
 
 @put("/api/v1/settings/sla", operation_id="PutSlaSettings", tags=["settings"],
@@ -219,8 +219,7 @@ def get_sla_settings(state: State) -> SlaSettings:
 def put_sla_settings(state: State, request: Request, data: JSONBody[SlaSettings]) -> SlaSettings:
     """Change SLA policies (administrators); every open ticket is recomputed."""
     sla_settings.save(state.db, request.state.agent, data)
-    state.sla.reload()
-    return state.sla.settings
+    return sla_settings.load(state.db)
 
 
 HANDLERS = [

@@ -126,7 +126,6 @@ class ChangeFeed:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
-        self._subscribers: list[Callable[[int], None]] = []
         self._listeners: list[Callable[[Any], None]] = []
 
     @property
@@ -134,8 +133,8 @@ class ChangeFeed:
         return bool(self._listeners)
 
     def listen(self, callback: Callable[[Any], None]) -> None:
-        """Call ``callback(event)`` for every committed event (on the writer thread: hand work
-        to another thread, and never write from inside the callback)."""
+        """Call ``callback(event)`` for every committed event, in id order (on the writer
+        thread: only the dispatcher listens, and it hands the work to its listeners' threads)."""
         self._listeners.append(callback)
 
     def dispatch_all(self, events: list[Any]) -> None:
@@ -143,17 +142,11 @@ class ChangeFeed:
             for callback in self._listeners:
                 callback(event)
 
-    def subscribe(self, callback: Callable[[int], None]) -> None:
-        """Call ``callback(ticket_id)`` (on the writer thread: keep it quick) on every change."""
-        self._subscribers.append(callback)
-
     def publish(self, ticket_id: int) -> None:
         with self._lock:
             waiters = self._waiters.pop(ticket_id, [])
         for loop, future in waiters:
             loop.call_soon_threadsafe(_resolve, future)
-        for callback in self._subscribers:
-            callback(ticket_id)
 
     async def wait(self, ticket_id: int, timeout: float) -> bool:
         """True when the ticket changed within ``timeout`` seconds."""

@@ -577,7 +577,7 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     """Current values of a few columns of one ticket (inside a write, before changing them)."""
     allowed = {
         "channel", "status", "tags", "assignee_id", "priority", "language", "customer_id",
-        "order_id", "subject", "merged_into_id", "problem_type",
+        "order_id", "subject", "merged_into_id", "problem_type", "problem_confidence",
     }  # fmt: skip
     if not set(names) <= allowed:
         raise ValueError(f"not a readable field: {set(names) - allowed}")
@@ -712,6 +712,19 @@ def set_typing(
     w.cur.execute("UPDATE tickets SET problem_confidence = ? WHERE id = ?", [confidence, ticket_id])
     if changes:
         update(w, ticket_id, changes, actor, at)
+
+
+def first_texts(cur: Cursor, ticket_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(subject, first customer message) of these tickets."""
+    if not ticket_ids:
+        return {}
+    cur.execute(
+        "SELECT t.id, t.subject, (SELECT m.body_text FROM messages m WHERE m.ticket_id = t.id"
+        " AND m.kind = 'inbound' ORDER BY m.id LIMIT 1) FROM tickets t"
+        f" WHERE t.id IN ({', '.join('?' for _ in ticket_ids)})",
+        ticket_ids,
+    )
+    return {row[0]: (row[1], row[2] or "") for row in cur.fetchall()}
 
 
 def mark_customer_read(w: Writer, ticket_id: int, at: datetime) -> None:

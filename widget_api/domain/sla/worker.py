@@ -49,7 +49,6 @@ class SlaWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="comptoir-sla", daemon=True)
-        db.changes.subscribe(self.mark)
         self.reload()
 
     def reload(self) -> None:
@@ -78,8 +77,18 @@ class SlaWorker:
         self._thread.start()
 
     def mark(self, ticket_id: int) -> None:
+        self.mark_all({ticket_id})
+
+    def mark_all(self, ticket_ids: set[int]) -> None:
+        """Recompute these tickets soon (the SLA listener calls it for every ticket event)."""
         with self._lock:
-            self._pending.add(ticket_id)
+            self._pending.update(ticket_ids)
+        self._wake.set()
+
+    def set_timezone(self, timezone: str) -> None:
+        """The store moved to another time zone: business hours are read again."""
+        self._timezone = timezone
+        self.reload()
 
     def stop(self) -> None:
         self._stop.set()

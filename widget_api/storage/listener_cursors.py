@@ -1,0 +1,21 @@
+"""Where each durable listener got to in the event log (its replay starts after it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from widget_api.storage.db import Cursor, Writer
+
+
+def all_cursors(cur: Cursor) -> dict[str, int]:
+    return dict(cur.execute("SELECT name, last_event FROM listener_cursors").fetchall())
+
+
+def save(w: Writer, positions: dict[str, int], at: datetime) -> None:
+    for name, last in positions.items():
+        w.cur.execute(
+            "INSERT INTO listener_cursors (name, last_event, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET last_event = excluded.last_event,"
+            " updated_at = excluded.updated_at",
+            [name, last, at],
+        )
