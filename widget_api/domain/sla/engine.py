@@ -127,10 +127,15 @@ def _is_paused_now(timeline: Timeline) -> bool:
 
 
 def _resolved_at(timeline: Timeline) -> datetime | None:
-    ordered = sorted(timeline.statuses)
-    if ordered and ordered[-1][1] in RESOLVED:
-        return ordered[-1][0]
-    return None
+    """When the ticket was last solved, if it still is (closing a solved ticket later does
+    not move it)."""
+    since = None
+    for at, status in sorted(timeline.statuses):
+        if status not in RESOLVED:
+            since = None
+        elif since is None:
+            since = at
+    return since
 
 
 def unanswered_since(timeline: Timeline) -> datetime | None:
