@@ -242,6 +242,16 @@ def test_the_report_and_the_live_clock_agree_ticket_by_ticket(template, served):
     assert (report[(STANDARD, "resolution")]["met"], report[(STANDARD, "resolution")]["pending"]
             ) == (1, 3)  # fmt: skip
 
+    breakdown = client.get("/api/v1/analytics/report/sla_breakdown", params=RANGE).json()
+    cut = {name: {(r["key"], r["metric"]): r for r in rows} for name, rows in breakdown.items()}
+    assert (cut["by_priority"][("urgent", "first_reply")]["breached"],
+            cut["by_priority"][("high", "resolution")]["met"]) == (1, 1)  # fmt: skip
+    assert cut["by_channel"][("chat", "next_reply")]["breached"] == 1
+    for metric in ("first_reply", "next_reply", "resolution"):  # weeks add up to the whole
+        weeks = [r for r in breakdown["by_week"] if r["metric"] == metric]
+        assert sum(r["met"] for r in weeks) == sum(
+            r["met"] for (_, m), r in report.items() if m == metric)  # fmt: skip
+
     rows = _drill(client)
     assert set(rows) == set(engine) == set(refs.values())
     for ref, (live, found) in engine.items():
