@@ -258,6 +258,12 @@ TICKET_MERGED = _event("ticket.merged", "A ticket was merged into another one.",
                        TicketMerged, _AGENT_RULE)  # fmt: skip
 TICKET_SLA_BREACHED = _event("ticket.sla_breached", "An SLA target passed without an answer.",
                              SlaTarget, _SYSTEM)  # fmt: skip
+# The spine's names, emitted by the SLA worker's tick once per target (ticket.sla_breached is
+# still written beside sla.breached: older logs and readers know that one).
+SLA_WARNING = _event("sla.warning", "An SLA target is at risk (most of its time used up).",
+                     SlaTarget, _SYSTEM)  # fmt: skip
+SLA_BREACHED = _event("sla.breached", "An SLA target is breached (its due time passed).",
+                      SlaTarget, _SYSTEM)  # fmt: skip
 
 # The stored event for each ticket column an update may change.
 EVENT_FOR_FIELD: dict[str, str] = {
@@ -366,10 +372,6 @@ RETURN_STATE_CHANGED = _event("return.state_changed",
 SUMMARY_EVENTS = frozenset({TICKET_UPDATED, TICKET_SOLVED, TICKET_REOPENED, RETURN_STATE_CHANGED})
 
 # -- reserved: defined, not emitted yet -----------------------------------------------------------
-SLA_WARNING = _event("sla.warning", "Reserved: an SLA target is at risk.", SlaTarget, _SYSTEM,
-                     reserved=True)  # fmt: skip
-SLA_BREACHED = _event("sla.breached", "Reserved: the spine's name for ticket.sla_breached.",
-                      SlaTarget, _SYSTEM, reserved=True)  # fmt: skip
 ORDER_UPDATED = _event("order.updated", "Reserved: an order changed in the store.",
                        OrderUpdated, _SYSTEM, reserved=True)  # fmt: skip
 

@@ -1,8 +1,9 @@
 """Reports for the analytics pages, and spike detection for recurring incidents.
 
-Aggregation runs in DuckDB (storage/analytics.py); this module prepares the reference tables
-(business time and SLA policies from the settings), shapes the answers, and finds the weeks
-where a problem jumps above its trailing baseline.
+Aggregation runs in DuckDB (storage/analytics.py); this module prepares the reference table
+(business time from the settings), shapes the answers, and finds the weeks where a problem
+jumps above its trailing baseline. SLA figures aggregate the outcomes the SLA worker stores
+(domain/sla/engine.py is the one place their rules live).
 """
 
 from __future__ import annotations
@@ -27,18 +28,13 @@ def _now() -> datetime:
 
 
 def refresh_reference(db: Database, settings: SlaSettings, calendar: BusinessCalendar) -> None:
-    """Rebuild business spans (first ticket − 7 days to now + 30 days) and the policy rows."""
+    """Rebuild business spans (first ticket − 7 days to now + 30 days), which the business-hour
+    durations use. SLA compliance does not: it reads the outcomes the SLA engine stored."""
     first, _ = db.read(sql.ticket_range)
     start = (first or _now()) - timedelta(days=7)
     end = _now() + timedelta(days=30)
     spans = list(calendar.spans(start, end))
-    policies = [p.model_dump(mode="json") for p in settings.policies]
-
-    def write(w) -> None:
-        sql.replace_business_spans(w, spans)
-        sql.replace_policies(w, policies)
-
-    db.write(write)
+    db.write(lambda w: sql.replace_business_spans(w, spans))
 
 
 def ensure_reference(db: Database, settings: SlaSettings, calendar: BusinessCalendar) -> None:
@@ -57,7 +53,8 @@ def report(db: Database, name: str, scope: Scope) -> object:
     readers = {
         "volume": sql.volume,
         "response_times": sql.response_times,
-        "sla": lambda cur, s: sql.sla_compliance(cur, s, _now()),
+        "sla": sql.sla_compliance,
+        "sla_breakdown": sql.sla_breakdown,
         "backlog": sql.backlog,
         "quality": sql.quality,
         "csat": sql.csat,

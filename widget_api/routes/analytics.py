@@ -23,7 +23,15 @@ from widget_api.routes.params import check_days, limit_param
 from widget_api.storage.analytics import DRILL_FILTERS, Scope
 
 ReportName = Literal[
-    "volume", "response_times", "sla", "backlog", "quality", "csat", "agents", "incidents"
+    "volume",
+    "response_times",
+    "sla",
+    "sla_breakdown",
+    "backlog",
+    "quality",
+    "csat",
+    "agents",
+    "incidents",
 ]
 REPORTS: tuple[str, ...] = ReportName.__args__
 _TAGS = ["analytics"]

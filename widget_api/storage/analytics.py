@@ -6,6 +6,11 @@ returns plain rows, ready for a chart or a CSV. Reply counts, first replies and 
 from the per-ticket facts the writer keeps on each ticket row (recounted from the messages and
 the event log after merges and bulk loads, see ``tickets.refresh_facts``), so a report reads one
 table; per-agent solves still come from the event log.
+
+SLA compliance (met, breached) is never judged here: it aggregates ``sla_outcomes``, which the SLA
+worker fills from the one SLA engine (domain/sla/engine.py), pauses, business calendar and next
+replies included, so the reports and the live SLA clock cannot disagree. Durations (medians of
+first reply and resolution) are still measured here, on the business spans.
 """
 
 from __future__ import annotations
@@ -40,17 +45,6 @@ def replace_business_spans(w: Writer, spans: list[tuple[datetime, datetime]]) ->
         )
 
 
-def replace_policies(w: Writer, policies: list[dict]) -> None:
-    w.cur.execute("DELETE FROM sla_policies")
-    for rank, p in enumerate(policies):
-        w.cur.execute(
-            "INSERT INTO sla_policies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [rank, p["name"], p["channels"], p["priorities"], p["hours"],
-             p["targets"]["first_reply_minutes"], p["targets"]["next_reply_minutes"],
-             p["targets"]["resolution_minutes"]],
-        )  # fmt: skip
-
-
 def span_range(cur: Cursor) -> tuple[datetime | None, datetime | None]:
     return cur.execute("SELECT min(start_at), max(end_at) FROM business_spans").fetchone()
 
@@ -81,34 +75,20 @@ class Scope:
 _FACT_COLUMNS = (
     "t.id, t.channel, t.priority, t.status, t.assignee_id, t.created_at, t.solved_at,"
     " t.first_response_at AS first_reply_at, t.agent_replies AS replies, t.first_reply_by,"
-    " t.reopens"
+    " t.reopens, t.sla_policy AS policy"
 )
 # What the drill-down shows or filters on besides the facts.
 _DRILL_COLUMNS = "t.ref, t.subject, t.problem_type, t.order_id, t.tags"
 
 
 def _facts(scope: Scope, extra_columns: str = "") -> tuple[str, list]:
-    """A CTE named ``facts``: one row per ticket in scope with its times, policy and outcomes.
-    Only the columns reports aggregate are carried (``extra_columns`` adds more), so a CTE
-    read twice stays narrow."""
+    """A CTE named ``facts``: one row per ticket in scope with its times and SLA policy (as
+    the SLA worker last judged it). Only the columns reports aggregate are carried
+    (``extra_columns`` adds more), so a CTE read twice stays narrow."""
     where, params = _scope_where(scope)
     columns = f"{_FACT_COLUMNS}, {extra_columns}" if extra_columns else _FACT_COLUMNS
     sql = f"""
     scoped AS (SELECT {columns} FROM tickets t WHERE {where}),
-    matched AS (
-        SELECT k.channel, k.priority, arg_min(p.name, p.rank) AS policy,
-               arg_min(p.hours, p.rank) AS hours,
-               arg_min(p.first_reply_minutes, p.rank) AS first_target,
-               arg_min(p.resolution_minutes, p.rank) AS resolution_target
-        FROM (SELECT DISTINCT channel, priority FROM scoped) k JOIN sla_policies p
-          ON (len(p.channels) = 0 OR list_contains(p.channels, k.channel))
-         AND (len(p.priorities) = 0 OR list_contains(p.priorities, k.priority))
-        GROUP BY 1, 2
-    ),
-    timed AS (
-        SELECT s.*, m.policy, m.hours, m.first_target, m.resolution_target
-        FROM scoped s LEFT JOIN matched m ON m.channel = s.channel AND m.priority = s.priority
-    ),
     facts AS (
         SELECT t.*,
                (epoch(t.first_reply_at) - epoch(t.created_at)) / 3600 AS frt_cal_h,
@@ -119,12 +99,25 @@ def _facts(scope: Scope, extra_columns: str = "") -> tuple[str, list]:
                (CASE WHEN t.solved_at IS NOT NULL AND t.status IN ('solved', 'closed')
                      THEN {_at_min("bs", "t.solved_at")} END
                 - {_at_min("bc", "t.created_at")}) / 60 AS res_biz_h
-        FROM timed t
+        FROM scoped t
         ASOF LEFT JOIN business_spans bc ON t.created_at >= bc.start_at
         ASOF LEFT JOIN business_spans br ON t.first_reply_at >= br.start_at
         ASOF LEFT JOIN business_spans bs ON t.solved_at >= bs.start_at
     )"""
     return sql, params
+
+
+# Per ticket in scope, its SLA outcomes side by side (a CTE named ``sla``, after ``facts``).
+_PER_TICKET_SLA = """, sla AS (
+    SELECT o.ticket_id,
+           any_value(o.state) FILTER (WHERE o.target = 'first_reply') AS first_reply_sla,
+           count(*) FILTER (WHERE o.target = 'next_reply' AND o.state = 'met')
+               AS next_replies_met,
+           count(*) FILTER (WHERE o.target = 'next_reply' AND o.state = 'breached')
+               AS next_replies_breached,
+           any_value(o.state) FILTER (WHERE o.target = 'resolution') AS resolution_sla
+    FROM sla_outcomes o JOIN scoped s ON s.id = o.ticket_id GROUP BY 1
+)"""
 
 
 def _at_min(alias: str, column: str) -> str:
@@ -190,53 +183,54 @@ def response_times(cur: Cursor, scope: Scope) -> list[dict]:
     )
 
 
-def sla_compliance(cur: Cursor, scope: Scope, now: datetime) -> list[dict]:
-    """Per policy and metric: targets met, breached, and the compliance rate. Unanswered
-    tickets already past their first-reply target count as breached. One pass over the facts;
-    a policy/metric appears when some ticket has that target (and, for resolution, is solved)."""
-    ctes, params = _facts(scope)
+# Aggregates of stored outcomes: decided targets (met or breached) and those still owed.
+_COUNTS = """count(*) FILTER (WHERE o.state IN ('met', 'breached')) AS tickets,
+       count(*) FILTER (WHERE o.state = 'met') AS met,
+       count(*) FILTER (WHERE o.state = 'breached') AS breached,
+       count(*) FILTER (WHERE o.state IN ('pending', 'paused')) AS pending,
+       round(100.0 * count(*) FILTER (WHERE o.state = 'met')
+             / nullif(count(*) FILTER (WHERE o.state IN ('met', 'breached')), 0), 1)
+           AS compliance_pct"""
+
+
+def sla_compliance(cur: Cursor, scope: Scope) -> list[dict]:
+    """Per policy and metric: targets met, breached, still owed, and the compliance rate
+    (met among met + breached), from the stored outcomes of the tickets in scope. A target
+    still owed past its due time is breached. ``tickets`` counts targets: one first reply and
+    one resolution per ticket, one next reply per customer message answered or owed."""
+    where, params = scope.where()
     cur.execute(
-        f"""WITH {ctes},
-        outcomes AS (
-            SELECT policy,
-                   first_target IS NOT NULL AS has_first,
-                   CASE WHEN first_target IS NULL THEN NULL
-                        WHEN first_reply_at IS NOT NULL
-                        THEN (CASE WHEN hours = 'business' THEN frt_biz_h ELSE frt_cal_h END)
-                             * 60 <= first_target
-                        WHEN (epoch(?::TIMESTAMP) - epoch(created_at)) / 60 > first_target
-                        THEN FALSE
-                   END AS first_met,
-                   resolution_target IS NOT NULL AND res_cal_h IS NOT NULL AS has_resolution,
-                   CASE WHEN resolution_target IS NOT NULL AND res_cal_h IS NOT NULL
-                        THEN (CASE WHEN hours = 'business' THEN res_biz_h ELSE res_cal_h END)
-                             * 60 <= resolution_target
-                   END AS resolution_met
-            FROM facts
-        ),
-        per_policy AS (
-            SELECT policy,
-                   count(*) FILTER (WHERE has_first) AS f_rows, count(first_met) AS f_n,
-                   count(*) FILTER (WHERE first_met) AS f_met,
-                   count(*) FILTER (WHERE NOT first_met) AS f_breached,
-                   count(*) FILTER (WHERE has_resolution) AS r_rows,
-                   count(resolution_met) AS r_n,
-                   count(*) FILTER (WHERE resolution_met) AS r_met,
-                   count(*) FILTER (WHERE NOT resolution_met) AS r_breached
-            FROM outcomes GROUP BY 1
-        ),
-        rows AS (
-            SELECT policy, 'first_reply' AS metric, f_n AS tickets, f_met AS met,
-                   f_breached AS breached FROM per_policy WHERE f_rows > 0
-            UNION ALL
-            SELECT policy, 'resolution', r_n, r_met, r_breached FROM per_policy WHERE r_rows > 0
-        )
-        SELECT policy, metric, tickets, met, breached,
-               round(100.0 * met / nullif(tickets, 0), 1) AS compliance_pct
-        FROM rows ORDER BY 1, 2""",
-        [*params, now],
+        f"""SELECT o.policy, o.target AS metric, {_COUNTS}
+        FROM sla_outcomes o JOIN tickets t ON t.id = o.ticket_id WHERE {where}
+        GROUP BY 1, 2 ORDER BY 1, 2""",
+        params,
     )
     return dicts(cur)
+
+
+_BREAKDOWNS = {
+    "by_week": "date_trunc('week', t.created_at)",
+    "by_priority": "t.priority",
+    "by_channel": "t.channel",
+    "by_agent": "t.assignee_id",
+}
+
+
+def sla_breakdown(cur: Cursor, scope: Scope) -> dict[str, list[dict]]:
+    """The same counts per week of creation, priority, channel and assigned agent (``key``)."""
+    where, params = scope.where()
+    found = {}
+    for name, key in _BREAKDOWNS.items():
+        agent = ", a.name AS agent" if name == "by_agent" else ""
+        join = " LEFT JOIN agents a ON a.id = t.assignee_id" if name == "by_agent" else ""
+        cur.execute(
+            f"""SELECT {key} AS key{agent}, o.target AS metric, {_COUNTS}
+            FROM sla_outcomes o JOIN tickets t ON t.id = o.ticket_id{join} WHERE {where}
+            GROUP BY ALL ORDER BY 1 NULLS LAST, metric""",
+            params,
+        )
+        found[name] = dicts(cur)
+    return found
 
 
 def backlog(cur: Cursor, scope: Scope) -> list[dict]:
@@ -336,14 +330,24 @@ def agents(cur: Cursor, scope: Scope) -> list[dict]:
         rated AS (
             SELECT r.agent_id, round(avg(r.score), 2) AS csat_average, count(*) AS csat_responses
             FROM csat_ratings r JOIN scoped s ON s.id = r.ticket_id GROUP BY 1
+        ),
+        frt_sla AS (
+            SELECT s.first_reply_by AS agent_id, count(*) FILTER (WHERE o.state = 'met') AS met,
+                   count(*) FILTER (WHERE o.state = 'breached') AS breached
+            FROM sla_outcomes o JOIN scoped s ON s.id = o.ticket_id
+            WHERE o.target = 'first_reply' AND s.first_reply_by IS NOT NULL GROUP BY 1
         )
         SELECT a.id AS agent_id, a.name AS agent, coalesce(r.replies, 0) AS replies,
                coalesce(s.solved, 0) AS solved, f.frt_business_median_h,
                f.frt_calendar_median_h, c.csat_average, coalesce(c.csat_responses, 0)
-                   AS csat_responses
+                   AS csat_responses,
+               coalesce(fs.met, 0) AS first_reply_met,
+               coalesce(fs.breached, 0) AS first_reply_breached,
+               round(100.0 * fs.met / nullif(fs.met + fs.breached, 0), 1)
+                   AS first_reply_compliance_pct
         FROM agents a LEFT JOIN replies r ON r.agent_id = a.id
         LEFT JOIN solved s ON s.agent_id = a.id LEFT JOIN frt f ON f.agent_id = a.id
-        LEFT JOIN rated c ON c.agent_id = a.id
+        LEFT JOIN rated c ON c.agent_id = a.id LEFT JOIN frt_sla fs ON fs.agent_id = a.id
         WHERE coalesce(r.replies, 0) + coalesce(s.solved, 0) > 0 ORDER BY a.name""",
         params,
     )
@@ -363,8 +367,10 @@ DRILL_FILTERS = {
     "week": "date_trunc('week', created_at) = CAST(? AS TIMESTAMP)",
     "one_touch": "(res_cal_h IS NOT NULL AND replies = 1) = ?",
     "reopened": "(reopens > 0) = ?",
+    # Judged by the SLA engine (stored outcomes); a first reply still owed and not yet due is
+    # neither.
     "first_reply_breached": (
-        "((CASE WHEN hours = 'business' THEN frt_biz_h ELSE frt_cal_h END) * 60 > first_target) = ?"
+        "(CASE first_reply_sla WHEN 'breached' THEN TRUE WHEN 'met' THEN FALSE END) = ?"
     ),
     "sku": "order_id IN (SELECT order_id FROM order_lines WHERE sku = ?)",
     "carrier": "order_id IN (SELECT id FROM orders WHERE carrier = ?)",
@@ -388,13 +394,17 @@ def drill(cur: Cursor, scope: Scope, filters: dict[str, object], limit: int) -> 
     return _run(
         cur,
         scope,
-        f"""SELECT ref, subject, channel, priority, status, problem_type, policy, created_at,
+        f"""{_PER_TICKET_SLA}
+            SELECT ref, subject, channel, priority, status, problem_type, policy, created_at,
                    first_reply_at, round(frt_cal_h, 2) AS first_reply_calendar_h,
                    round(frt_biz_h, 2) AS first_reply_business_h, solved_at,
                    round(res_cal_h, 2) AS resolution_calendar_h,
                    round(res_biz_h, 2) AS resolution_business_h, replies, reopens,
-                   (SELECT score FROM csat_ratings r WHERE r.ticket_id = facts.id) AS csat
-            FROM facts WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?""",
+                   (SELECT score FROM csat_ratings r WHERE r.ticket_id = facts.id) AS csat,
+                   first_reply_sla, coalesce(next_replies_met, 0) AS next_replies_met,
+                   coalesce(next_replies_breached, 0) AS next_replies_breached, resolution_sla
+            FROM facts LEFT JOIN sla ON sla.ticket_id = facts.id
+            WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?""",
         [*params, limit],
         columns=_DRILL_COLUMNS,
     )

@@ -1,4 +1,5 @@
-"""What the SLA worker reads (ticket timelines) and writes (each ticket's live SLA state)."""
+"""What the SLA worker reads (ticket timelines) and writes (each ticket's live SLA state, and
+the spine's SLA events as time passes)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections import defaultdict
 from datetime import datetime
 
 from widget_api.contracts import events as ev
+from widget_api.storage import sla_outcomes
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import SYSTEM, append
 
 
 def timelines(cur: Cursor, ticket_ids: list[int]) -> dict[int, dict]:
-    """Per ticket: created_at, channel, priority, customer and agent message times, and status
-    changes (the creation status first), from the messages and the event log."""
+    """Per ticket: created_at, channel, priority, customer and agent message times, status
+    changes (the creation status first) and snoozes (when, until), from the messages and the
+    event log."""
     if not ticket_ids:
         return {}
     cur.execute(
@@ -22,7 +25,7 @@ def timelines(cur: Cursor, ticket_ids: list[int]) -> dict[int, dict]:
     )
     found = {
         r[0]: {"created_at": r[1], "channel": r[2], "priority": r[3], "inbound": [],
-               "replies": [], "statuses": [(r[1], "new")]}
+               "replies": [], "statuses": [(r[1], "new")], "snoozes": []}
         for r in cur.fetchall()
     }  # fmt: skip
     cur.execute(
@@ -44,25 +47,20 @@ def timelines(cur: Cursor, ticket_ids: list[int]) -> dict[int, dict]:
     for ticket_id, at, status in cur.fetchall():
         if ticket_id in found:
             found[ticket_id]["statuses"].append((at, status))
+    cur.execute(
+        "SELECT ticket_id, occurred_at, TRY_CAST(after ->> 'snoozed_until' AS TIMESTAMP)"
+        " FROM events WHERE ticket_id IN (SELECT unnest(?::BIGINT[]))"
+        " AND name = 'ticket.snoozed' ORDER BY id",
+        [ticket_ids],
+    )
+    for ticket_id, at, until in cur.fetchall():
+        if ticket_id in found:
+            found[ticket_id]["snoozes"].append((at, until))
     return found
 
 
-def unresolved_ids(cur: Cursor) -> list[int]:
-    return [
-        r[0]
-        for r in cur.execute(
-            "SELECT id FROM tickets WHERE status NOT IN ('solved', 'closed') ORDER BY id"
-        ).fetchall()
-    ]
-
-
-def resolved_with_state(cur: Cursor) -> list[int]:
-    return [
-        r[0]
-        for r in cur.execute(
-            "SELECT id FROM tickets WHERE status IN ('solved', 'closed') AND sla_state IS NOT NULL"
-        ).fetchall()
-    ]
+def all_ids(cur: Cursor) -> list[int]:
+    return [r[0] for r in cur.execute("SELECT id FROM tickets ORDER BY id").fetchall()]
 
 
 def write_states(w: Writer, states: dict[int, tuple]) -> None:
@@ -92,22 +90,43 @@ def write_states(w: Writer, states: dict[int, tuple]) -> None:
 
 
 def tick(w: Writer, now: datetime) -> list[tuple[int, str, str]]:
-    """Move running targets to at_risk or breached as time passes; return the tickets that
-    just breached as (id, priority, policy name), with a ``ticket.sla_breached`` event each."""
-    newly = w.cur.execute(
-        "SELECT id, priority, sla_policy, sla_metric, sla_due_at FROM tickets"
-        " WHERE sla_state IN ('ok', 'at_risk') AND sla_due_at <= ?",
-        [now],
-    ).fetchall()
+    """Move running targets to at_risk or breached as time passes, and announce each target's
+    warning and breach once: ``sla.warning`` when it is at risk, ``sla.breached`` (and the
+    older ``ticket.sla_breached``, which the log has always held) when it is breached, whether
+    time or a recomputation got it there. Return the tickets just breached as (id, priority,
+    policy name)."""
     w.cur.execute(
         "UPDATE tickets SET sla_state = CASE WHEN sla_due_at <= ? THEN 'breached'"
         " WHEN sla_warn_at <= ? THEN 'at_risk' ELSE sla_state END"
         " WHERE sla_state IN ('ok', 'at_risk')",
         [now, now],
     )
-    for ticket_id, _, policy, metric, due_at in newly:
-        append(w, name=ev.TICKET_SLA_BREACHED, actor=SYSTEM, entity_type="ticket",
-               entity_id=ticket_id, ticket_id=ticket_id, at=now,
-               after={"policy": policy, "metric": metric, "due_at": due_at})  # fmt: skip
+    sla_outcomes.breach_overdue(w, now)
+    breached, marks = [], []
+    for (
+        ticket_id,
+        priority,
+        policy,
+        metric,
+        due_at,
+        state,
+        started_at,
+        warned,
+    ) in sla_outcomes.unannounced(w):
+        payload = {"policy": policy, "metric": metric, "due_at": due_at}
+        if state == "at_risk":
+            append(w, name=ev.SLA_WARNING, actor=SYSTEM, entity_type="ticket",
+                   entity_id=ticket_id, ticket_id=ticket_id, at=now, after=payload)  # fmt: skip
+            marks.append((ticket_id, metric, started_at, "warning"))
+        else:  # breached: a warning skipped over between two ticks is not sent late
+            append(w, name=ev.SLA_BREACHED, actor=SYSTEM, entity_type="ticket",
+                   entity_id=ticket_id, ticket_id=ticket_id, at=now, after=payload)  # fmt: skip
+            append(w, name=ev.TICKET_SLA_BREACHED, actor=SYSTEM, entity_type="ticket",
+                   entity_id=ticket_id, ticket_id=ticket_id, at=now, after=payload)  # fmt: skip
+            marks += [(ticket_id, metric, started_at, "breach")]
+            if warned is None:
+                marks.append((ticket_id, metric, started_at, "warning"))
+            breached.append((ticket_id, priority, policy))
         w.touched(ticket_id)
-    return [(r[0], r[1], r[2]) for r in newly]
+    sla_outcomes.mark_sent(w, marks, now)
+    return breached

@@ -1,5 +1,8 @@
-"""Keeps every ticket's live SLA state: recomputed when a ticket changes, moved to at-risk or
-breached as time passes, and breaches escalated by priority as the policy says."""
+"""Keeps every ticket's live SLA state and its SLA outcomes (every target met, breached or
+still owed, which the reports aggregate): both recomputed by the engine when a ticket changes,
+moved to at-risk or breached as time passes (announced as ``sla.warning`` / ``sla.breached``),
+and breaches escalated by priority as the policy says. When the settings change, the whole
+history is recomputed."""
 
 from __future__ import annotations
 
@@ -13,17 +16,18 @@ from widget_api import clock
 from widget_api.contracts.common import PRIORITY_RANK
 from widget_api.contracts.sla import SlaSettings
 from widget_api.domain.analytics import refresh_reference
-from widget_api.domain.sla.engine import Timeline, calendar_for, current
-from widget_api.storage import Database, StorageUnavailable, settings_store, tickets
+from widget_api.domain.sla.engine import Timeline, assess, calendar_for
+from widget_api.storage import Database, StorageUnavailable, settings_store, sla_outcomes, tickets
 from widget_api.storage import sla as sla_store
 from widget_api.storage.events import SYSTEM
+from widget_api.storage.sla_outcomes import OutcomeRow
 
 log = logging.getLogger(__name__)
 KEY = "sla"
 _BATCH = 2000
 # The settings the stored SLA states were computed with; bump ENGINE when the rules change.
 COMPUTED_FOR_KEY = "sla.states_computed_for"
-ENGINE = 1
+ENGINE = 2  # 2: outcomes of every ticket stored (sla_outcomes), snoozes pause resolution
 
 
 def load_settings(db: Database) -> SlaSettings:
@@ -52,19 +56,19 @@ class SlaWorker:
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the policies. The states stored on the tickets are kept when they were
-        computed with these same settings (a plain restart); otherwise every unresolved ticket
-        is recomputed, and the settings are recorded once all of them are."""
+        """Re-read the policies. The states and outcomes stored are kept when they were
+        computed with these same settings (a plain restart); otherwise every ticket is
+        recomputed (history included: the reports follow the new policy), and the settings
+        are recorded once all of them are."""
         self.settings = load_settings(self._db)
         self.calendar = calendar_for(self.settings, self._timezone)
         refresh_reference(self._db, self.settings, self.calendar)
         fingerprint = self._fingerprint()
         saved = self._db.read(lambda cur: settings_store.get(cur, COMPUTED_FOR_KEY))
-        if saved == {"fingerprint": fingerprint}:
+        if saved == {"fingerprint": fingerprint} and self._db.read(sla_outcomes.count):
             return
         with self._lock:
-            self._pending.update(self._db.read(sla_store.unresolved_ids))
-            self._pending.update(self._db.read(sla_store.resolved_with_state))
+            self._pending.update(self._db.read(sla_store.all_ids))
             self._record_when_done = fingerprint
         self._wake.set()
 
@@ -117,21 +121,37 @@ class SlaWorker:
             pending, self._pending = sorted(self._pending), set()
             record, self._record_when_done = self._record_when_done, None
         for start in range(0, len(pending), _BATCH):
-            self._recompute(pending[start : start + _BATCH])
+            # A recomputation of the whole history announces nothing: the targets already at
+            # risk or breached then are marked as told, not sent as fresh alerts.
+            self._recompute(pending[start : start + _BATCH], quiet=record is not None)
         if record and record == self._fingerprint():
             self._db.write(lambda w: settings_store.remember(
                 w, COMPUTED_FOR_KEY, {"fingerprint": record}, _now()))  # fmt: skip
         return len(pending)
 
-    def _recompute(self, ids: list[int]) -> None:
+    def _recompute(self, ids: list[int], *, quiet: bool = False) -> None:
         now = _now()
         raw = self._db.read(lambda cur: sla_store.timelines(cur, ids))
-        states = {}
+        states: dict[int, tuple] = {}
+        rows: list[OutcomeRow] = []
         for ticket_id, data in raw.items():
-            state = current(Timeline(**data), self.settings, self.calendar, now)
+            timeline = Timeline(**data)
+            state, found = assess(timeline, self.settings, self.calendar, now)
             states[ticket_id] = (state.policy, state.metric, state.due_at, state.warn_at,
                                  state.state)  # fmt: skip
-        self._db.write(lambda w: sla_store.write_states(w, states))
+            for o in found:
+                told = quiet and o.met_at is None and o.metric == state.metric
+                warned = told and state.state in ("at_risk", "breached")
+                rows.append(OutcomeRow(
+                    ticket_id, o.metric, o.started_at, o.policy, o.hours, o.target, o.due_at,
+                    o.met_at, o.state, o.minutes * 60, now, now if warned else None,
+                    now if told and state.state == "breached" else None))  # fmt: skip
+
+        def write(w) -> None:
+            sla_store.write_states(w, states)
+            sla_outcomes.replace(w, ids, rows)  # a ticket gone since keeps no rows
+
+        self._db.write(write)
 
     def tick(self) -> list[int]:
         """Advance states with the clock and escalate fresh breaches; return the breached ids."""
