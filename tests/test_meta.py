@@ -80,3 +80,31 @@ def test_sql_lives_only_in_storage():
                 ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def _imported_modules(tree: ast.Module, package: str) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in a module of ``package``, function-level
+    imports and ``from widget_api import domain`` included."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found.append((node.lineno, base))
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return found
+
+
+def test_storage_never_imports_the_domain():
+    """Storage turns requests into SQL; the rules that make them live above it in the domain."""
+    found = []
+    for path in (ROOT / "widget_api" / "storage").rglob("*.py"):
+        package = ".".join(path.relative_to(ROOT).parent.parts)
+        for line, module in _imported_modules(ast.parse(path.read_text()), package):
+            if module == "widget_api.domain" or module.startswith("widget_api.domain."):
+                found.append(f"{path.relative_to(ROOT)}:{line} {module}")
+    assert found == []

@@ -13,12 +13,12 @@ from typing import Any
 
 from widget_api.contracts import events as ev
 from widget_api.contracts.tickets import TicketQuery
-from widget_api.domain.refs import ticket_ref
-from widget_api.domain.text import fold, search_terms
+from widget_api.refs import ticket_ref
 from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one, utcnow
+from widget_api.text import fold, search_terms
 
 
 class BadCursor(ValueError):
