@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard import returns_view as rv
 from data.demo_store import seed_demo
+from data.demo_store.returns import seed_demo_returns
 from tests.browser import ARTIFACTS, chromium, settle, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, login, start_server
 from widget_api.contracts.returns import ReturnDetail, ReturnKpis, ReturnSummary
-from widget_api.domain.returns.demo import seed_demo_returns
 from widget_api.domain.setup import create_admin
 from widget_api.i18n import catalog
 from widget_api.i18n import t as tr
