@@ -17,7 +17,7 @@ from widget_api.contracts.tickets import (
     TicketSummary,
     TicketUpdate,
 )
-from widget_api.domain import address
+from widget_api.domain import address, inbox_views
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.sanitize import clean_html
@@ -63,7 +63,9 @@ def list_tickets(
     agent_id = agent.id if agent else None
     try:
         rows, total, next_cursor = db.read(
-            lambda cur: tickets.list_page(cur, query, agent_id, utcnow())
+            lambda cur: tickets.list_page(
+                cur, query, agent_id, utcnow(), inbox_views.view_filter(query.view)
+            )
         )
     except tickets.BadCursor as exc:
         raise Invalid("error.bad_cursor") from exc
@@ -73,7 +75,12 @@ def list_tickets(
 
 
 def view_counts(db: Database, agent: Agent) -> ViewCounts:
-    return ViewCounts.model_validate(db.read(lambda c: tickets.view_counts(c, agent.id, utcnow())))
+    def read(cur):
+        return tickets.view_counts(
+            cur, inbox_views.VIEWS, inbox_views.UNRESOLVED, agent.id, utcnow()
+        )
+
+    return ViewCounts.model_validate(db.read(read))
 
 
 def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail:
