@@ -212,6 +212,30 @@ def test_macros_fill_placeholders_in_the_ticket_language_and_run_actions(api, ad
     assert paul_api.get(f"/api/v1/tickets/{ref}/macros/{macro_id}").status_code == 404
 
 
+def test_applying_a_macro_assigns_the_agent_and_moves_the_status_once(api, admin_api, paul_api):
+    macro = admin_api.post(
+        "/api/v1/macros",
+        json={"name_fr": "Prise", "name_en": "Taken", "body_fr": "Je m'en occupe.",
+              "body_en": "On it.", "actions": {"status": "on_hold", "assign": "me"}},
+    ).json()  # fmt: skip
+    ref = _ticket(api)
+    applied = paul_api.post(f"/api/v1/tickets/{ref}/macros/{macro['id']}/apply", json={
+        "body": "Je m'en occupe, Marie."})  # fmt: skip
+    assert applied.status_code == 200, applied.text
+    paul = paul_api.get("/api/v1/me").json()
+    assert applied.json()["assignee_id"] == paul["id"]
+    assert applied.json()["messages"][-1]["body_text"] == "Je m'en occupe, Marie."
+    events = admin_api.get(f"/api/v1/tickets/{ref}/events").json()
+    statuses = [e["after"]["status"] for e in events if e["name"] == "ticket.status_changed"]
+    assert statuses == ["on_hold"]
+
+
+def test_a_macro_tag_too_long_is_refused_when_the_macro_is_saved(admin_api):
+    macro = {"name_fr": "x", "name_en": "x", "body_fr": "x", "body_en": "x",
+             "actions": {"add_tags": ["t" * 65]}}  # fmt: skip
+    assert admin_api.post("/api/v1/macros", json=macro).status_code == 400
+
+
 def test_customer_profile_has_orders_value_and_past_tickets(api, admin_api):
     ref = _ticket(api, email=ORDER_EMAIL, body="Encore une question")
     customer_id = admin_api.get(f"/api/v1/tickets/{ref}").json()["customer"]["id"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from widget_api.contracts.common import JsonBool, Language, Role, UtcDateTime
-from widget_api.contracts.tickets import TicketSummary, TicketUpdate
+from widget_api.contracts.tickets import TicketSummary, TicketUpdate, clean_tags
 
 
 class ViewCounts(BaseModel):
@@ -64,6 +64,8 @@ class MacroActions(BaseModel):
     add_tags: list[str] = Field(default_factory=list, max_length=20)
     status: str | None = Field(None, pattern="^(open|pending|on_hold|solved)$")
     assign: str | None = Field(None, pattern="^me$", description="'me': assign to the agent.")
+
+    _tags = field_validator("add_tags")(clean_tags)
 
 
 class MacroCreate(BaseModel):

@@ -140,58 +140,69 @@ def get_ticket(db: Database, ref: str, lang: str = "fr") -> TicketDetail:
     return detail_by_id(db, _ticket_id(db, ref), lang)
 
 
+def mentions_in(db: Database, data: MessageCreate) -> tuple[int, ...]:
+    """The agents a note mentions (``@Name``); replies mention nobody."""
+    if data.kind != "note":
+        return ()
+    return tuple(mentioned_agents(data.body, db.read(agents.by_names)))
+
+
+def write_agent_message(
+    w: Writer, ticket_id: int, agent: Agent, data: MessageCreate, mentions: tuple[int, ...] = ()
+) -> int:
+    """Inside a write: the agent's reply or note, refused (409) if the customer wrote since the
+    agent's ``seen_message_id``, and the status it leads to; returns the message id."""
+    actor = Actor("agent", agent.id)
+    if data.seen_message_id is not None and not data.force and data.kind == "reply":
+        newer = [
+            m
+            for m in tickets.newest_message_after(w.cur, ticket_id, data.seen_message_id)
+            if m["kind"] != "note" and m["author_id"] != agent.id
+        ]
+        if newer:
+            raise Collision("error.collision", newer=len(newer))
+    at = utcnow()
+    channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
+    message_id = tickets.add_message(
+        w,
+        tickets.NewMessage(
+            ticket_id=ticket_id,
+            kind="outbound" if data.kind == "reply" else "note",
+            author_type="agent",
+            author_id=agent.id,
+            author_name=agent.name,
+            channel=channel,
+            body_text=data.body,
+            body_html=clean_html(data.body_html) if data.body_html else None,
+            meta=None,
+            at=at,
+            mentions=mentions,
+        ),
+        actor,
+    )
+    # A public reply moves a new/open ticket to pending (waiting on the customer) unless the
+    # agent chose a status, as Zendesk and Help Scout do.
+    new_status = data.status
+    if new_status is None and data.kind == "reply" and status in ("new", "open"):
+        new_status = "pending"
+    elif new_status is None and data.kind == "note" and status == "new":
+        new_status = "open"
+    if new_status:
+        tickets.update(w, ticket_id, {"status": new_status}, actor, at)
+    return message_id
+
+
 async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageCreate) -> Message:
     ticket_id = _ticket_id(db, ref)
-    actor = Actor("agent", agent.id)
-    mentions = (
-        tuple(mentioned_agents(data.body, db.read(agents.by_names))) if data.kind == "note" else ()
-    )
-
-    def write(w: Writer) -> int:
-        if data.seen_message_id is not None and not data.force and data.kind == "reply":
-            newer = [
-                m
-                for m in tickets.newest_message_after(w.cur, ticket_id, data.seen_message_id)
-                if m["kind"] != "note" and m["author_id"] != agent.id
-            ]
-            if newer:
-                raise Collision("error.collision", newer=len(newer))
-        at = utcnow()
-        channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
-        message_id = tickets.add_message(
-            w,
-            tickets.NewMessage(
-                ticket_id=ticket_id,
-                kind="outbound" if data.kind == "reply" else "note",
-                author_type="agent",
-                author_id=agent.id,
-                author_name=agent.name,
-                channel=channel,
-                body_text=data.body,
-                body_html=clean_html(data.body_html) if data.body_html else None,
-                meta=None,
-                at=at,
-                mentions=mentions,
-            ),
-            actor,
-        )
-        # A public reply moves a new/open ticket to pending (waiting on the customer) unless the
-        # agent chose a status, as Zendesk and Help Scout do.
-        new_status = data.status
-        if new_status is None and data.kind == "reply" and status in ("new", "open"):
-            new_status = "pending"
-        elif new_status is None and data.kind == "note" and status == "new":
-            new_status = "open"
-        if new_status:
-            tickets.update(w, ticket_id, {"status": new_status}, actor, at)
-        return message_id
-
-    message_id = await db.awrite(write)
+    mentions = mentions_in(db, data)
+    message_id = await db.awrite(lambda w: write_agent_message(w, ticket_id, agent, data, mentions))
     rows = db.read(lambda cur: tickets.messages(cur, ticket_id))
     return Message.model_validate(next(m for m in rows if m["id"] == message_id))
 
 
-def _changes(w: Writer, ticket_id: int, data: TicketUpdate) -> dict[str, Any]:
+def changes_for(w: Writer, ticket_id: int, data: TicketUpdate) -> dict[str, Any]:
+    """Inside a write: the columns ``data`` changes (tags added and removed from the current
+    ones), for ``storage.tickets.update``."""
     fields = data.model_fields_set
     changes: dict[str, Any] = {}
     for name in ("status", "priority", "problem_type"):
@@ -223,7 +234,7 @@ async def update_ticket(
     _check_assignee(db, data)
 
     def write(w: Writer) -> None:
-        changes = _changes(w, ticket_id, data)
+        changes = changes_for(w, ticket_id, data)
         if changes:
             tickets.update(w, ticket_id, changes, Actor("agent", agent.id), utcnow())
 
@@ -242,7 +253,7 @@ async def bulk_update(
     def write(w: Writer) -> None:
         at = utcnow()
         for ticket_id in found.values():
-            changes = _changes(w, ticket_id, data)
+            changes = changes_for(w, ticket_id, data)
             if changes:
                 tickets.update(w, ticket_id, changes, Actor("agent", agent.id), at)
 
