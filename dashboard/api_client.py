@@ -24,6 +24,8 @@ from widget_api.contracts.inbox import (
     Macro,
     MacroCreate,
     MacroUpdate,
+    MergePlan,
+    MergePlanRequest,
     MergeRequest,
     PresenceUpdate,
     RenderedMacro,
@@ -144,6 +146,11 @@ class ApiClient:
     def bulk_update(self, refs: list[str], **changes: Any) -> BulkResult:
         body = _body(BulkUpdate(refs=refs, changes=TicketUpdate(**changes)))
         return BulkResult.model_validate(self._call("POST", "/api/v1/tickets/bulk", json=body))
+
+    def merge_plan(self, refs: list[str]) -> MergePlan:
+        """Where the server would merge these tickets (400: it would not)."""
+        body = _body(MergePlanRequest(refs=refs))
+        return MergePlan.model_validate(self._call("POST", "/api/v1/tickets/merge-plan", json=body))
 
     def merge(self, target_ref: str, source_refs: list[str]) -> TicketDetail:
         body = _body(MergeRequest(source_refs=source_refs))

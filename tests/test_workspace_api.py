@@ -236,6 +236,20 @@ def test_a_macro_tag_too_long_is_refused_when_the_macro_is_saved(admin_api):
     assert admin_api.post("/api/v1/macros", json=macro).status_code == 400
 
 
+def test_merge_plan_targets_the_oldest_ticket_of_one_customer(api, admin_api):
+    oldest, middle, newest = (_ticket(api, email="fusion@example.com") for _ in range(3))
+    plan = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [newest, oldest, middle]})
+    assert plan.status_code == 200, plan.text
+    assert plan.json() == {"target_ref": oldest, "source_refs": [middle, newest]}
+    other = _ticket(api)
+    mixed = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, other]})
+    assert mixed.status_code == 400 and other in mixed.json()["detail"]
+    alone = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, oldest.lower()]})
+    assert alone.status_code == 400
+    unknown = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, "C999999"]})
+    assert unknown.status_code == 404
+
+
 def test_customer_profile_has_orders_value_and_past_tickets(api, admin_api):
     ref = _ticket(api, email=ORDER_EMAIL, body="Encore une question")
     customer_id = admin_api.get(f"/api/v1/tickets/{ref}").json()["customer"]["id"]

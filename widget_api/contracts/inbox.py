@@ -34,6 +34,21 @@ class MergeRequest(BaseModel):
     source_refs: list[str] = Field(min_length=1, max_length=50)
 
 
+class MergePlanRequest(BaseModel):
+    """Tickets an agent selected to merge."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refs: list[str] = Field(min_length=2, max_length=51)
+
+
+class MergePlan(BaseModel):
+    """Where a merge of the selection goes: the oldest ticket, the others fold into it."""
+
+    target_ref: str
+    source_refs: list[str]
+
+
 class Viewer(BaseModel):
     agent_id: int
     name: str

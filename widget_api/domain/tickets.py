@@ -7,7 +7,7 @@ from typing import Any
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
-from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, ViewCounts
+from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, MergePlan, ViewCounts
 from widget_api.contracts.tickets import (
     CustomerBrief,
     Message,
@@ -259,6 +259,21 @@ async def bulk_update(
 
     await db.awrite(write)
     return BulkResult(updated=list(found), not_found=[r for r, i in ids.items() if i is None])
+
+
+def merge_plan(db: Database, refs: list[str]) -> MergePlan:
+    """Which of the selected tickets a merge goes into: the oldest (the conversation began
+    there), the others fold into it. Tickets of different customers are refused."""
+    ids = list(dict.fromkeys(_ticket_id(db, ref) for ref in refs))
+    if len(ids) < 2:
+        raise Invalid("error.merge_too_few")
+    rows = db.read(lambda cur: [tickets.summary(cur, i) for i in ids])
+    rows.sort(key=lambda r: (r["created_at"], r["id"]))
+    target, *sources = rows
+    for row in sources:
+        if row["customer_id"] != target["customer_id"]:
+            raise Invalid("error.merge_customer", ref=row["ref"])
+    return MergePlan(target_ref=target["ref"], source_refs=[r["ref"] for r in sources])
 
 
 async def merge(

@@ -17,6 +17,8 @@ from widget_api.contracts.inbox import (
     Macro,
     MacroCreate,
     MacroUpdate,
+    MergePlan,
+    MergePlanRequest,
     MergeRequest,
     PresenceUpdate,
     RenderedMacro,
@@ -48,6 +50,14 @@ def view_counts(state: State, request: Request) -> ViewCounts:
 async def bulk_update(state: State, request: Request, data: JSONBody[BulkUpdate]) -> BulkResult:
     """Apply one change (assign, tags, status, priority) to many tickets at once."""
     return await tickets.bulk_update(state.db, data.refs, _agent(request), data.changes)
+
+
+@post("/api/v1/tickets/merge-plan", operation_id="PlanMerge", tags=["inbox"],
+      guards=[agent_required, json_body], status_code=200, sync_to_thread=True)  # fmt: skip
+def plan_merge(state: State, data: JSONBody[MergePlanRequest]) -> MergePlan:
+    """Which of the selected tickets a merge goes into (the oldest) and which fold into it;
+    400 for tickets of different customers."""
+    return tickets.merge_plan(state.db, data.refs)
 
 
 @post("/api/v1/tickets/{ref:str}/merge", operation_id="MergeTickets", tags=["inbox"],
@@ -201,7 +211,7 @@ def put_sla_settings(state: State, request: Request, data: JSONBody[SlaSettings]
 
 
 HANDLERS = [
-    view_counts, bulk_update, merge_tickets, presence, ticket_events, get_customer, list_macros,
-    create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
+    view_counts, bulk_update, plan_merge, merge_tickets, presence, ticket_events, get_customer,
+    list_macros, create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
     get_store_settings, put_store_settings, get_sla_settings, put_sla_settings,
 ]  # fmt: skip
