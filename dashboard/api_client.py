@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
@@ -23,6 +24,8 @@ from widget_api.contracts.inbox import (
     Macro,
     MacroCreate,
     MacroUpdate,
+    MergePlan,
+    MergePlanRequest,
     MergeRequest,
     PresenceUpdate,
     RenderedMacro,
@@ -30,6 +33,7 @@ from widget_api.contracts.inbox import (
     ViewCounts,
     Viewer,
 )
+from widget_api.contracts.returns import ReturnDetail
 from widget_api.contracts.tickets import (
     Message,
     MessageCreate,
@@ -143,6 +147,11 @@ class ApiClient:
         body = _body(BulkUpdate(refs=refs, changes=TicketUpdate(**changes)))
         return BulkResult.model_validate(self._call("POST", "/api/v1/tickets/bulk", json=body))
 
+    def merge_plan(self, refs: list[str]) -> MergePlan:
+        """Where the server would merge these tickets (400: it would not)."""
+        body = _body(MergePlanRequest(refs=refs))
+        return MergePlan.model_validate(self._call("POST", "/api/v1/tickets/merge-plan", json=body))
+
     def merge(self, target_ref: str, source_refs: list[str]) -> TicketDetail:
         body = _body(MergeRequest(source_refs=source_refs))
         data = self._call("POST", f"/api/v1/tickets/{target_ref}/merge", json=body)
@@ -242,6 +251,13 @@ class ApiClient:
             payload = _body(message)
         data = self._call("POST", f"/api/v1/tickets/{ref}/macros/{macro_id}/apply", json=payload)
         return TicketDetail.model_validate(data)
+
+    # -- returns -----------------------------------------------------------------------------
+    def return_detail(self, rma: str) -> ReturnDetail:
+        """One return, its RMA number as a person types or a scanner reads it ("rma 100042"):
+        the server normalises it."""
+        data = self._call("GET", f"/api/v1/returns/{quote(rma.strip(), safe='')}")
+        return ReturnDetail.model_validate(data)
 
     def server_now(self) -> datetime:
         """The server's clock (``/health``): a demo's or a test's may not be the wall clock."""

@@ -195,16 +195,6 @@ def page_range(stack: Sequence[str], shown: int, page_size: int = PAGE_SIZE) -> 
 
 
 # -- bulk actions --
-def merge_plan(refs: Sequence[str], items: Sequence[TicketSummary]) -> tuple[str, list[str]] | None:
-    """Merge the selected tickets into the oldest: (target, sources), or None when it cannot
-    be done (fewer than two tickets, or tickets of different customers)."""
-    chosen = [t for t in items if t.ref in set(refs)]
-    if len(chosen) < 2 or len({t.customer.id for t in chosen}) > 1:
-        return None
-    chosen.sort(key=lambda t: (t.created_at, t.ref))
-    return chosen[0].ref, [t.ref for t in chosen[1:]]
-
-
 def parse_tags(text: str) -> list[str]:
     """Tags typed as "vip, vague-froid  retour": commas or spaces separate them."""
     seen: list[str] = []

@@ -1,10 +1,9 @@
 """The returns and receiving pages' logic, free of Streamlit: the board's columns and cards, ages
-and overdue texts, the actions each state allows, the list and KPI tables as DataFrames, and the
+and overdue texts, the list and KPI tables as DataFrames, and the
 inspection form's answers as the API body."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -45,7 +44,6 @@ OUTCOMES: tuple[str, ...] = InspectionOutcome.__args__
 RESOLUTIONS = ("refund", "exchange", "store_credit")
 # The printable label exists from its issue until the parcel arrives (later if one was stored).
 _LABEL_STATES = frozenset({"label_issued", "in_transit"})
-_RMA = re.compile(r"^(?:RMA)?[-\s#]*(\d{6,7})$")
 # At most this many units of one line get a row each in the inspection form.
 UNIT_ROWS_MAX = 10
 
@@ -181,29 +179,8 @@ def overdue(items: Iterable[ReturnSummary]) -> list[ReturnSummary]:
 
 
 # -- one return ----------------------------------------------------------------------------------
-def actions(state: str) -> tuple[str, ...]:
-    """What an agent may do from the returns page in ``state`` (the server checks again)."""
-    if state == "requested":
-        return ("approve", "reject")
-    if state in ("approved", "label_issued", "in_transit"):
-        return ("label",)
-    if state == "received":
-        return ("inspect",)
-    if state == "inspected":
-        return ("resolve", "close")
-    if state in ("refunded", "exchanged", "credited"):
-        return ("close",)
-    return ()
-
-
 def has_label(detail: ReturnDetail) -> bool:
     return detail.state in _LABEL_STATES or detail.label_carrier is not None
-
-
-def normalise_rma(code: str) -> str | None:
-    """What a person types or a scanner reads ("rma 100042", "RMA-100042") → "RMA-100042"."""
-    match = _RMA.match(code.strip().upper())
-    return f"RMA-{match[1]}" if match else None
 
 
 def lines_frame(detail: ReturnDetail, lang: str) -> pd.DataFrame:

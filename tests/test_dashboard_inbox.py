@@ -296,13 +296,5 @@ def test_page_range(stack, shown, expected):
     assert ir.page_range(stack, shown) == expected
 
 
-def test_merge_plan_targets_the_oldest_ticket_of_one_customer():
-    items = [_summary("C2", minutes_ago=5), _summary("C1", minutes_ago=50), _summary("C3")]
-    assert ir.merge_plan(["C3", "C2", "C1"], items) == ("C1", ["C2", "C3"])
-    assert ir.merge_plan(["C1"], items) is None
-    mixed = [*items, _summary("C4", customer_id=2)]
-    assert ir.merge_plan(["C1", "C4"], mixed) is None
-
-
 def test_tags_are_split_cleaned_and_deduplicated():
     assert ir.parse_tags(" VIP, vague-froid  #retour,vip ") == ["vip", "vague-froid", "retour"]

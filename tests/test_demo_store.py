@@ -26,10 +26,10 @@ from data.demo_store.clock import HOUR, business_seconds_between
 from data.demo_store.people import postal_matches_province
 from data.demo_store.plan import KEYS
 from widget_api.contracts.taxonomy import PROBLEM_TYPES as TAXONOMY
-from widget_api.domain.refs import ticket_ref
 from widget_api.domain.secrets import verify_password
-from widget_api.domain.text import fold
+from widget_api.refs import ticket_ref
 from widget_api.storage.db import Database
+from widget_api.text import fold
 
 NOW = datetime(2026, 2, 16, 15)  # a Monday, 10:00 in Montréal
 TICKETS = 2000

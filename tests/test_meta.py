@@ -80,3 +80,76 @@ def test_sql_lives_only_in_storage():
                 ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def _imported_modules(tree: ast.Module, package: str) -> list[tuple[int, str]]:
+    """(line, absolute module name) of every import in a module of ``package``, function-level
+    imports and ``from widget_api import domain`` included."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found.append((node.lineno, base))
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return found
+
+
+def test_storage_never_imports_the_domain():
+    """Storage turns requests into SQL; the rules that make them live above it in the domain."""
+    found = []
+    for path in (ROOT / "widget_api" / "storage").rglob("*.py"):
+        package = ".".join(path.relative_to(ROOT).parent.parts)
+        for line, module in _imported_modules(ast.parse(path.read_text()), package):
+            if module == "widget_api.domain" or module.startswith("widget_api.domain."):
+                found.append(f"{path.relative_to(ROOT)}:{line} {module}")
+    assert found == []
+
+
+_RETURN_STATES = {"requested", "approved", "label_issued", "in_transit", "received", "inspected"}
+_RETURN_ACTIONS = {"approve", "reject", "label", "inspect", "resolve", "close", "cancel"}
+_RE_CALLS = {"compile", "match", "fullmatch", "search", "sub", "findall"}
+
+
+def _server_rules_in(tree: ast.Module) -> list[tuple[int, str]]:
+    """Copies of the server's returns rules: an RMA regex, or a function or module-level value
+    that pairs return states with the actions they allow (the state machine)."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _RE_CALLS
+            and any(
+                isinstance(a, ast.Constant)
+                and isinstance(a.value, str)
+                and "RMA" in a.value.upper()
+                for a in node.args
+            )
+        ):
+            found.append((node.lineno, "RMA regex"))
+    scopes = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    scopes += [n for n in tree.body if isinstance(n, ast.Assign | ast.AnnAssign)]
+    for scope in scopes:
+        words = {
+            n.value
+            for n in ast.walk(scope)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
+        if words & _RETURN_STATES and len(words & _RETURN_ACTIONS) >= 2:
+            found.append((scope.lineno, "return states paired with actions"))
+    return found
+
+
+def test_the_dashboard_asks_the_server_for_its_returns_rules():
+    """Allowed actions come with the return's detail and RMA numbers are read by the server;
+    the dashboard keeps no copy of either rule."""
+    found = []
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        for line, what in _server_rules_in(ast.parse(path.read_text())):
+            found.append(f"{path.relative_to(ROOT)}:{line} {what}")
+    assert found == []

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from widget_api.domain.text import fold
 from widget_api.problem_typing import evaluate
 from widget_api.problem_typing.classifier import DEFAULT_THRESHOLD, ProblemTyper
 from widget_api.problem_typing.cli import classify_command
@@ -23,6 +22,7 @@ from widget_api.problem_typing.dataset import (
     handwritten_examples,
     training_examples,
 )
+from widget_api.text import fold
 
 FIXTURES = Path(__file__).parent / "fixtures" / "problem_typing"
 

@@ -246,6 +246,7 @@ def test_invalid_transitions_are_refused_with_409(api, admin_api, tpl_key):
     assert early.status_code == 409
     assert early.json()["state"] == "label_issued" and early.json()["refused"] == "inspected"
     assert "« étiquette émise »" in early.json()["detail"]
+    assert admin_api.get(f"/api/v1/returns/{rma}").json()["actions"] == ["label", "cancel"]
     assert admin_api.post(f"/api/v1/returns/{rma}/approve").status_code == 409
     assert admin_api.post(f"/api/v1/returns/{rma}/resolve").status_code == 409
     english = admin_api.post(f"/api/v1/returns/{rma}/close", headers={"Accept-Language": "en"})
@@ -281,6 +282,10 @@ def test_cancel_works_before_receipt_and_is_refused_after(api, admin_api):
     assert "can no longer be cancelled" in refused.json()["detail"]  # the customer wrote in en
     by_agent = admin_api.post(f"/api/v1/returns/{rma}/cancel")
     assert by_agent.status_code == 409 and "ne peut plus être annulé" in by_agent.json()["detail"]
+    # Looked up as a person types it; the answer says what the agent may do now.
+    loose = admin_api.get(f"/api/v1/returns/{rma.lower().replace('-', ' ')}")
+    assert loose.status_code == 200 and loose.json()["rma"] == rma
+    assert loose.json()["actions"] == ["inspect"]
 
 
 def test_an_agent_opens_a_return_from_a_ticket_as_an_exception(api, admin_api):

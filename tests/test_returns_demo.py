@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
+from data.demo_store.returns import seed_demo_returns
 from widget_api.contracts.returns import STATES, ReturnQuery
 from widget_api.domain.returns import ReturnsService
-from widget_api.domain.returns.demo import seed_demo_returns
 from widget_api.settings import Settings
 from widget_api.storage import Database
 

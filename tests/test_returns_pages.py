@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard import returns_view as rv
 from data.demo_store import seed_demo
+from data.demo_store.returns import seed_demo_returns
 from tests.browser import ARTIFACTS, chromium, settle, sign_in, streamlit_dashboard
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, login, start_server
 from widget_api.contracts.returns import ReturnDetail, ReturnKpis, ReturnSummary
-from widget_api.domain.returns.demo import seed_demo_returns
 from widget_api.domain.setup import create_admin
 from widget_api.i18n import catalog
 from widget_api.i18n import t as tr
@@ -247,15 +247,17 @@ def test_scanning_then_inspecting_a_parcel(demo_server, token, api):
     assert f"Inspection du retour {parcel.rma} enregistrée" in _texts(at)
 
 
-def test_scanning_a_closed_return_shows_the_409(demo_server, token, api):
+def test_scanning_a_closed_return_shows_the_409_and_opens_it(demo_server, token, api):
     closed = _returns(api, state="closed")[0]
     at = _page(demo_server, token, RECEIVING)
-    at.text_input(key="receiving_code").input(closed.rma)
+    # Typed loosely: the server reads the RMA number for the scan and for opening the return.
+    at.text_input(key="receiving_code").input(closed.rma.lower().replace("-", " "))
     at.button[[b.label for b in at.button].index("Marquer comme reçu")].click().run()
     assert not at.exception
     assert "impossible de passer à « reçu »" in at.error[0].value
     assert _state(api, closed.rma).state == "closed"
     assert "rien à inspecter" in _texts(at)
+    assert any(m.value.startswith(f"### {closed.rma}") for m in at.markdown)
 
 
 # -- the logic, bare -----------------------------------------------------------------------------
@@ -304,22 +306,13 @@ def test_board_puts_overdue_first_and_groups_the_settled_states():
     assert list(board)[: len(rv.BOARD)] == [c for c, _ in rv.BOARD]
 
 
-@pytest.mark.parametrize(
-    ("state", "allowed"),
-    [("requested", ("approve", "reject")), ("in_transit", ("label",)),
-     ("received", ("inspect",)), ("inspected", ("resolve", "close")), ("refunded", ("close",)),
-     ("rejected", ())],
-)  # fmt: skip
-def test_actions_follow_the_state(state, allowed):
-    assert rv.actions(state) == allowed
-
-
 def test_inspection_form_answers_become_the_api_body():
     detail = ReturnDetail.model_validate(
         {**_summary().model_dump(), "language": "fr", "comment": None, "created_by": "customer",
          "shipping_payer": "store", "shipping_fee_cents": 0, "auto_approved": True,
          "policy_override": False, "rejection_reason": None, "resolution_ref": None,
          "photo_ids": [], "label_carrier": None, "label_tracking": None, "events": [],
+         "actions": ["inspect"],
          "lines": [{"sku": "PK-ALIZE-M-NOIR", "title": "Parka", "quantity": 2,
                     "unit_price_cents": 28999, "exchange_sku": None, "restocked": 0},
                    {"sku": "TQ-POMPON", "title": "Tuque", "quantity": 12,
@@ -336,15 +329,6 @@ def test_inspection_form_answers_become_the_api_body():
     assert body["resolve"] is False and body["notes"] is None
     assert body["lines"][1] == {"sku": "PK-ALIZE-M-NOIR", "outcome": "write_off", "quantity": 1,
                                 "accepted": False, "notes": "troué"}  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("code", "rma"),
-    [("RMA-100042", "RMA-100042"), ("rma 100042", "RMA-100042"), ("100042", "RMA-100042"),
-     ("ND-100042", None)],
-)  # fmt: skip
-def test_typed_or_scanned_codes_become_an_rma(code, rma):
-    assert rv.normalise_rma(code) == rma
 
 
 def test_kpi_charts_build_from_the_api_tables(api):

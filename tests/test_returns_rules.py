@@ -255,3 +255,14 @@ def test_the_fixture_orders_add_up():
         assert order["gst_cents"] == round(subtotal * 0.05)
         assert order["qst_cents"] == round(subtotal * 0.09975)
         assert order["total_cents"] == subtotal + order["gst_cents"] + order["qst_cents"]
+
+
+@pytest.mark.parametrize(
+    ("state", "actions"),
+    [("requested", ("approve", "reject", "cancel")), ("approved", ("label", "cancel")),
+     ("in_transit", ("label", "cancel")), ("received", ("inspect",)),
+     ("inspected", ("resolve", "close")), ("refunded", ("close",)), ("rejected", ()),
+     ("closed", ())],
+)  # fmt: skip
+def test_agent_actions_follow_the_state_machine(state, actions):
+    assert states.agent_actions(state) == actions

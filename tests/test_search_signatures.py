@@ -12,12 +12,12 @@ import duckdb
 
 from widget_api.contracts.tickets import TicketCreate, TicketQuery
 from widget_api.domain.intake import open_ticket
-from widget_api.domain.text import fold
 from widget_api.storage import Database
 from widget_api.storage import search_signatures as sig
 from widget_api.storage import tickets as store
 from widget_api.storage.events import Actor
 from widget_api.storage.migrate import available_migrations
+from widget_api.text import fold
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789@.-#_éàçœ€😀中"
 

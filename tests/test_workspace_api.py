@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from typing import get_args
 
 import httpx
 import pytest
 
 from tests.conftest import ORDER_EMAIL, ORDER_NUMBER, login
+from widget_api.contracts.tickets import View
 
 _emails = itertools.count()
 
@@ -53,7 +55,8 @@ def test_views_count_and_list_the_same_tickets(api, admin_api):
     after = admin_api.get("/api/v1/views").json()["views"]
     assert after["unassigned"] == before["unassigned"] - 1
     assert after["mine"] == before["mine"] + 1
-    for view in ("unassigned", "mine", "all_open", "pending", "solved"):
+    assert sorted(after) == sorted(get_args(View))
+    for view in get_args(View):
         listed = admin_api.get("/api/v1/tickets", params={"view": view, "limit": 1}).json()
         assert listed["total"] == after[view], view
 
@@ -207,6 +210,44 @@ def test_macros_fill_placeholders_in_the_ticket_language_and_run_actions(api, ad
 
     assert admin_api.delete(f"/api/v1/macros/{macro_id}").status_code == 204
     assert paul_api.get(f"/api/v1/tickets/{ref}/macros/{macro_id}").status_code == 404
+
+
+def test_applying_a_macro_assigns_the_agent_and_moves_the_status_once(api, admin_api, paul_api):
+    macro = admin_api.post(
+        "/api/v1/macros",
+        json={"name_fr": "Prise", "name_en": "Taken", "body_fr": "Je m'en occupe.",
+              "body_en": "On it.", "actions": {"status": "on_hold", "assign": "me"}},
+    ).json()  # fmt: skip
+    ref = _ticket(api)
+    applied = paul_api.post(f"/api/v1/tickets/{ref}/macros/{macro['id']}/apply", json={
+        "body": "Je m'en occupe, Marie."})  # fmt: skip
+    assert applied.status_code == 200, applied.text
+    paul = paul_api.get("/api/v1/me").json()
+    assert applied.json()["assignee_id"] == paul["id"]
+    assert applied.json()["messages"][-1]["body_text"] == "Je m'en occupe, Marie."
+    events = admin_api.get(f"/api/v1/tickets/{ref}/events").json()
+    statuses = [e["after"]["status"] for e in events if e["name"] == "ticket.status_changed"]
+    assert statuses == ["on_hold"]
+
+
+def test_a_macro_tag_too_long_is_refused_when_the_macro_is_saved(admin_api):
+    macro = {"name_fr": "x", "name_en": "x", "body_fr": "x", "body_en": "x",
+             "actions": {"add_tags": ["t" * 65]}}  # fmt: skip
+    assert admin_api.post("/api/v1/macros", json=macro).status_code == 400
+
+
+def test_merge_plan_targets_the_oldest_ticket_of_one_customer(api, admin_api):
+    oldest, middle, newest = (_ticket(api, email="fusion@example.com") for _ in range(3))
+    plan = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [newest, oldest, middle]})
+    assert plan.status_code == 200, plan.text
+    assert plan.json() == {"target_ref": oldest, "source_refs": [middle, newest]}
+    other = _ticket(api)
+    mixed = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, other]})
+    assert mixed.status_code == 400 and other in mixed.json()["detail"]
+    alone = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, oldest.lower()]})
+    assert alone.status_code == 400
+    unknown = admin_api.post("/api/v1/tickets/merge-plan", json={"refs": [oldest, "C999999"]})
+    assert unknown.status_code == 404
 
 
 def test_customer_profile_has_orders_value_and_past_tickets(api, admin_api):

@@ -157,7 +157,7 @@ def init(
 def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
-    from widget_api.domain.returns.demo import seed_demo_returns
+    from data.demo_store.returns import seed_demo_returns
     from widget_api.storage import Database, DatabaseUnavailable
 
     settings = _settings(db_path)
@@ -306,7 +306,7 @@ def demo(
 ) -> None:
     """Create (or reuse) the Nordet demo database, start server and dashboard, stop on Ctrl-C
     (or SIGTERM)."""
-    from widget_api.domain.setup import prepare_demo
+    from data.demo_store.prepare import prepare_demo
     from widget_api.startup import check_port, reachable, wait_answering
     from widget_api.storage import DatabaseUnavailable
     from widget_api.storage.db import check_free

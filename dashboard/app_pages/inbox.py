@@ -9,11 +9,11 @@ import streamlit as st
 
 from dashboard import inbox_rows as ir
 from dashboard import reports
-from dashboard.api_client import ApiError
+from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import label, short_when, tr
 from dashboard.safe import md
 from dashboard.session import api_errors, client, guarded, lang, notify, now, store_tz, today
-from widget_api.contracts.tickets import TicketSummary
+from widget_api.contracts.inbox import MergePlan
 
 REFRESH_SECONDS = 5
 TICKET_PAGE = "app_pages/ticket.py"
@@ -69,6 +69,18 @@ def bulk(refs: list[str], action: str) -> None:
         notify(tr("dash.bulk.done", LANG, n=len(result.updated)))
         if action in ("add_tag", "remove_tag"):
             state.inbox_bulk_tag = ""
+
+
+def merge_plan(refs: list[str]) -> MergePlan | None:
+    """The server's plan for merging the selection (into the oldest); None when it refuses."""
+    if len(refs) < 2:
+        return None
+    try:
+        return client().merge_plan(refs)
+    except SessionExpired:
+        raise
+    except ApiError:
+        return None
 
 
 def merge(target: str, sources: list[str]) -> None:
@@ -135,7 +147,7 @@ def column_config(sort: str) -> dict:
     }
 
 
-def bulk_bar(refs: list[str], items: list[TicketSummary]) -> None:
+def bulk_bar(refs: list[str]) -> None:
     agents = [a for a in client().agents() if a.active]
     names = {a.id: a.name for a in agents}
     with st.container(key="inbox_bulk"):
@@ -197,15 +209,17 @@ def bulk_bar(refs: list[str], items: list[TicketSummary]) -> None:
             on_click=bulk,
             args=(refs, "remove_tag"),
         )
-        plan = ir.merge_plan(refs, items)
+        plan = merge_plan(refs)
         row2[3].button(
-            tr("dash.bulk.merge", LANG, ref=plan[0]) if plan else tr("dash.bulk.merge_any", LANG),
+            tr("dash.bulk.merge", LANG, ref=plan.target_ref)
+            if plan
+            else tr("dash.bulk.merge_any", LANG),
             key="inbox_bulk_merge",
             icon=":material/merge:",
             disabled=plan is None,
             help=tr("dash.bulk.merge_help", LANG),
             on_click=merge,
-            args=plan or ("", []),
+            args=(plan.target_ref, plan.source_refs) if plan else ("", []),
         )
         if len(refs) == 1 and row2[4].button(
             tr("dash.bulk.open", LANG, ref=refs[0]),
@@ -283,7 +297,7 @@ def ticket_list(query: str, sort: str) -> None:
             args=(page.next_cursor,),
         )
     if selected:
-        bulk_bar(selected, page.items)
+        bulk_bar(selected)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)

@@ -25,9 +25,10 @@ st.html("<style>.st-key-receiving_code [data-testid='InputInstructions'] {displa
 api = client()
 
 
-def load(rma: str) -> ReturnDetail | None:
+def load(code: str) -> ReturnDetail | None:
+    """The return of an RMA number as typed or scanned (the server reads it loosely)."""
     try:
-        return ReturnDetail.model_validate(api.request("GET", f"/api/v1/returns/{rma}"))
+        return api.return_detail(code)
     except SessionExpired:
         raise
     except ApiError:
@@ -48,8 +49,7 @@ def scan(code: str) -> None:
         raise
     except ApiError as exc:
         st.error(md(exc.detail), icon=":material/error:")
-        rma = rv.normalise_rma(code)
-        found = load(rma) if rma else None
+        found = load(code)
         if found is not None:
             st.session_state.receiving_rma = found.rma
         return

@@ -154,7 +154,7 @@ def draw_overdue(late: list[ReturnSummary]) -> None:
 
 def draw_actions(detail: ReturnDetail) -> None:
     rma = detail.rma
-    allowed = rv.actions(detail.state)
+    allowed = detail.actions  # the server's state machine says what may happen next
     with st.container(horizontal=True, vertical_alignment="bottom"):
         if "approve" in allowed:
             st.button(tr("rd.action.approve", LANG), key=f"returns_approve_{rma}", type="primary",

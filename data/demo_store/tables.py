@@ -29,7 +29,7 @@ from data.demo_store.people import DEMO_AGENTS
 from data.demo_store.plan import CLASSIFIED_SHARE, MARKETPLACES
 from widget_api.contracts import events as ev
 from widget_api.domain.mentions import mentioned_agents
-from widget_api.domain.refs import ticket_ref
+from widget_api.refs import ticket_ref
 from widget_api.storage import search_signatures
 
 

@@ -180,7 +180,7 @@ def pick(rng: np.random.Generator, pool: Sequence[str], n: int) -> np.ndarray:
 
 
 def fold_many(values: pa.Array | list[str] | np.ndarray) -> pa.Array:
-    """``widget_api.domain.text.fold`` for a whole column (NFKD, marks dropped, lower-case,
+    """``widget_api.text.fold`` for a whole column (NFKD, marks dropped, lower-case,
     spaces collapsed), run by Arrow; equal to ``fold`` for the characters the demo writes."""
     if not isinstance(values, pa.Array | pa.ChunkedArray):
         values = pa.array(values, pa.large_string())

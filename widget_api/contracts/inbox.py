@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from widget_api.contracts.common import JsonBool, Language, Role, UtcDateTime
-from widget_api.contracts.tickets import TicketSummary, TicketUpdate
+from widget_api.contracts.tickets import TicketSummary, TicketUpdate, clean_tags
 
 
 class ViewCounts(BaseModel):
@@ -32,6 +32,21 @@ class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source_refs: list[str] = Field(min_length=1, max_length=50)
+
+
+class MergePlanRequest(BaseModel):
+    """Tickets an agent selected to merge."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refs: list[str] = Field(min_length=2, max_length=51)
+
+
+class MergePlan(BaseModel):
+    """Where a merge of the selection goes: the oldest ticket, the others fold into it."""
+
+    target_ref: str
+    source_refs: list[str]
 
 
 class Viewer(BaseModel):
@@ -64,6 +79,8 @@ class MacroActions(BaseModel):
     add_tags: list[str] = Field(default_factory=list, max_length=20)
     status: str | None = Field(None, pattern="^(open|pending|on_hold|solved)$")
     assign: str | None = Field(None, pattern="^me$", description="'me': assign to the agent.")
+
+    _tags = field_validator("add_tags")(clean_tags)
 
 
 class MacroCreate(BaseModel):

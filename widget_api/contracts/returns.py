@@ -21,6 +21,9 @@ ReturnOutcome = Literal["refund", "exchange", "store_credit"]
 RefundMethod = Literal["original_payment", "store_credit", "exchange"]
 InspectionOutcome = Literal["restock", "second_quality", "refurbish", "write_off"]
 Payer = Literal["store", "customer"]
+#: What an agent may do with a return next, each a ``POST /api/v1/returns/{rma}/<action>``
+#: (``inspect`` is ``/inspection``).
+ReturnAction = Literal["approve", "reject", "label", "inspect", "resolve", "close", "cancel"]
 
 REASONS: tuple[str, ...] = ReturnReason.__args__
 STATES: tuple[str, ...] = ReturnState.__args__
@@ -352,6 +355,9 @@ class ReturnDetail(ReturnSummary):
     label_tracking: str | None
     lines: list[ReturnLine]
     events: list[ReturnEvent]
+    actions: list[ReturnAction] = Field(
+        description="What an agent may do next from the return's state, as the server allows it."
+    )
 
 
 class ReturnQuery(BaseModel):

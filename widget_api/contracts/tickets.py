@@ -29,6 +29,20 @@ def not_blank(value: str) -> str:
     return value.strip()
 
 
+def clean_tags(tags: list[str] | None) -> list[str] | None:
+    """Tags as stored: trimmed, lower-case, once each, 1 to 64 characters."""
+    if tags is None:
+        return None
+    cleaned = []
+    for tag in tags:
+        tag = tag.strip().lower()
+        if not tag or len(tag) > 64:
+            raise ValueError("tags are 1 to 64 characters")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
 class TicketCreate(BaseModel):
     """What a customer sends through the public contact form or widget."""
 
@@ -194,19 +208,7 @@ class TicketUpdate(BaseModel):
     problem_type: str | None = Field(None, max_length=64)
     snoozed_until: UtcDateTime | None = None
 
-    @field_validator("tags", "add_tags", "remove_tags")
-    @classmethod
-    def _clean_tags(cls, tags: list[str] | None) -> list[str] | None:
-        if tags is None:
-            return None
-        cleaned = []
-        for tag in tags:
-            tag = tag.strip().lower()
-            if not tag or len(tag) > 64:
-                raise ValueError("tags are 1 to 64 characters")
-            if tag not in cleaned:
-                cleaned.append(tag)
-        return cleaned
+    _tags = field_validator("tags", "add_tags", "remove_tags")(clean_tags)
 
 
 SortKey = Literal["newest", "oldest", "updated", "waiting", "priority"]

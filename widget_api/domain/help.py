@@ -27,11 +27,11 @@ from widget_api.contracts.help import (
     SearchGap,
 )
 from widget_api.domain.errors import Conflict, Invalid, NotFound
-from widget_api.domain.text import fold
 from widget_api.storage import Database, articles, settings_store
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
 from widget_api.storage.rows import utcnow
+from widget_api.text import fold
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SEEDED = "help_center_seeded"

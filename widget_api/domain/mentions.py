@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from widget_api.domain.text import fold
+from widget_api.text import fold
 
 _MENTION = re.compile(r"@([\w.\-]+)")
 

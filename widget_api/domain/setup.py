@@ -1,16 +1,13 @@
-"""First-run set-up: the first administrator, and the demo store."""
+"""First-run set-up: the first administrator and the starter macros."""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
-from widget_api.contracts.inbox import MacroCreate, StoreSettings
-from widget_api.domain import store
+from widget_api.contracts.inbox import MacroCreate
 from widget_api.domain.secrets import hash_password
-from widget_api.storage import Database, agents, macros, settings_store
-from widget_api.storage import tickets as ticket_store
+from widget_api.storage import Database, agents, macros
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
@@ -54,23 +51,3 @@ def install_starter_macros(db: Database) -> int:
 
     db.write(write)
     return len(starters)
-
-
-def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: int) -> None:
-    """Create the demo database with its admin and seeded store, unless it already exists."""
-    from data.demo_store import seed_demo
-
-    with Database(path) as db:
-        if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
-            create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
-        install_starter_macros(db)
-        if db.read(lambda cur: settings_store.get(cur, store.KEY)) is None:
-            demo_store = StoreSettings(name="Nordet", support_email="support@nordet.example")
-            db.write(lambda w: settings_store.put(w, store.KEY, demo_store.model_dump(), SYSTEM,
-                                                  utcnow()))  # fmt: skip
-        if not db.read(ticket_store.count):
-            from widget_api.domain.returns.demo import seed_demo_returns
-            from widget_api.settings import Settings
-
-            summary = seed_demo(db, tickets=tickets)
-            seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())

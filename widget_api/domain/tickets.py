@@ -7,7 +7,7 @@ from typing import Any
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
-from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, ViewCounts
+from widget_api.contracts.inbox import BulkResult, CustomerProfile, Event, MergePlan, ViewCounts
 from widget_api.contracts.tickets import (
     CustomerBrief,
     Message,
@@ -17,7 +17,7 @@ from widget_api.contracts.tickets import (
     TicketSummary,
     TicketUpdate,
 )
-from widget_api.domain import address
+from widget_api.domain import address, inbox_views
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.sanitize import clean_html
@@ -63,7 +63,9 @@ def list_tickets(
     agent_id = agent.id if agent else None
     try:
         rows, total, next_cursor = db.read(
-            lambda cur: tickets.list_page(cur, query, agent_id, utcnow())
+            lambda cur: tickets.list_page(
+                cur, query, agent_id, utcnow(), inbox_views.view_filter(query.view)
+            )
         )
     except tickets.BadCursor as exc:
         raise Invalid("error.bad_cursor") from exc
@@ -73,7 +75,12 @@ def list_tickets(
 
 
 def view_counts(db: Database, agent: Agent) -> ViewCounts:
-    return ViewCounts.model_validate(db.read(lambda c: tickets.view_counts(c, agent.id, utcnow())))
+    def read(cur):
+        return tickets.view_counts(
+            cur, inbox_views.VIEWS, inbox_views.UNRESOLVED, agent.id, utcnow()
+        )
+
+    return ViewCounts.model_validate(db.read(read))
 
 
 def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail:
@@ -133,58 +140,69 @@ def get_ticket(db: Database, ref: str, lang: str = "fr") -> TicketDetail:
     return detail_by_id(db, _ticket_id(db, ref), lang)
 
 
+def mentions_in(db: Database, data: MessageCreate) -> tuple[int, ...]:
+    """The agents a note mentions (``@Name``); replies mention nobody."""
+    if data.kind != "note":
+        return ()
+    return tuple(mentioned_agents(data.body, db.read(agents.by_names)))
+
+
+def write_agent_message(
+    w: Writer, ticket_id: int, agent: Agent, data: MessageCreate, mentions: tuple[int, ...] = ()
+) -> int:
+    """Inside a write: the agent's reply or note, refused (409) if the customer wrote since the
+    agent's ``seen_message_id``, and the status it leads to; returns the message id."""
+    actor = Actor("agent", agent.id)
+    if data.seen_message_id is not None and not data.force and data.kind == "reply":
+        newer = [
+            m
+            for m in tickets.newest_message_after(w.cur, ticket_id, data.seen_message_id)
+            if m["kind"] != "note" and m["author_id"] != agent.id
+        ]
+        if newer:
+            raise Collision("error.collision", newer=len(newer))
+    at = utcnow()
+    channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
+    message_id = tickets.add_message(
+        w,
+        tickets.NewMessage(
+            ticket_id=ticket_id,
+            kind="outbound" if data.kind == "reply" else "note",
+            author_type="agent",
+            author_id=agent.id,
+            author_name=agent.name,
+            channel=channel,
+            body_text=data.body,
+            body_html=clean_html(data.body_html) if data.body_html else None,
+            meta=None,
+            at=at,
+            mentions=mentions,
+        ),
+        actor,
+    )
+    # A public reply moves a new/open ticket to pending (waiting on the customer) unless the
+    # agent chose a status, as Zendesk and Help Scout do.
+    new_status = data.status
+    if new_status is None and data.kind == "reply" and status in ("new", "open"):
+        new_status = "pending"
+    elif new_status is None and data.kind == "note" and status == "new":
+        new_status = "open"
+    if new_status:
+        tickets.update(w, ticket_id, {"status": new_status}, actor, at)
+    return message_id
+
+
 async def add_agent_message(db: Database, ref: str, agent: Agent, data: MessageCreate) -> Message:
     ticket_id = _ticket_id(db, ref)
-    actor = Actor("agent", agent.id)
-    mentions = (
-        tuple(mentioned_agents(data.body, db.read(agents.by_names))) if data.kind == "note" else ()
-    )
-
-    def write(w: Writer) -> int:
-        if data.seen_message_id is not None and not data.force and data.kind == "reply":
-            newer = [
-                m
-                for m in tickets.newest_message_after(w.cur, ticket_id, data.seen_message_id)
-                if m["kind"] != "note" and m["author_id"] != agent.id
-            ]
-            if newer:
-                raise Collision("error.collision", newer=len(newer))
-        at = utcnow()
-        channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
-        message_id = tickets.add_message(
-            w,
-            tickets.NewMessage(
-                ticket_id=ticket_id,
-                kind="outbound" if data.kind == "reply" else "note",
-                author_type="agent",
-                author_id=agent.id,
-                author_name=agent.name,
-                channel=channel,
-                body_text=data.body,
-                body_html=clean_html(data.body_html) if data.body_html else None,
-                meta=None,
-                at=at,
-                mentions=mentions,
-            ),
-            actor,
-        )
-        # A public reply moves a new/open ticket to pending (waiting on the customer) unless the
-        # agent chose a status, as Zendesk and Help Scout do.
-        new_status = data.status
-        if new_status is None and data.kind == "reply" and status in ("new", "open"):
-            new_status = "pending"
-        elif new_status is None and data.kind == "note" and status == "new":
-            new_status = "open"
-        if new_status:
-            tickets.update(w, ticket_id, {"status": new_status}, actor, at)
-        return message_id
-
-    message_id = await db.awrite(write)
+    mentions = mentions_in(db, data)
+    message_id = await db.awrite(lambda w: write_agent_message(w, ticket_id, agent, data, mentions))
     rows = db.read(lambda cur: tickets.messages(cur, ticket_id))
     return Message.model_validate(next(m for m in rows if m["id"] == message_id))
 
 
-def _changes(w: Writer, ticket_id: int, data: TicketUpdate) -> dict[str, Any]:
+def changes_for(w: Writer, ticket_id: int, data: TicketUpdate) -> dict[str, Any]:
+    """Inside a write: the columns ``data`` changes (tags added and removed from the current
+    ones), for ``storage.tickets.update``."""
     fields = data.model_fields_set
     changes: dict[str, Any] = {}
     for name in ("status", "priority", "problem_type"):
@@ -216,7 +234,7 @@ async def update_ticket(
     _check_assignee(db, data)
 
     def write(w: Writer) -> None:
-        changes = _changes(w, ticket_id, data)
+        changes = changes_for(w, ticket_id, data)
         if changes:
             tickets.update(w, ticket_id, changes, Actor("agent", agent.id), utcnow())
 
@@ -235,12 +253,27 @@ async def bulk_update(
     def write(w: Writer) -> None:
         at = utcnow()
         for ticket_id in found.values():
-            changes = _changes(w, ticket_id, data)
+            changes = changes_for(w, ticket_id, data)
             if changes:
                 tickets.update(w, ticket_id, changes, Actor("agent", agent.id), at)
 
     await db.awrite(write)
     return BulkResult(updated=list(found), not_found=[r for r, i in ids.items() if i is None])
+
+
+def merge_plan(db: Database, refs: list[str]) -> MergePlan:
+    """Which of the selected tickets a merge goes into: the oldest (the conversation began
+    there), the others fold into it. Tickets of different customers are refused."""
+    ids = list(dict.fromkeys(_ticket_id(db, ref) for ref in refs))
+    if len(ids) < 2:
+        raise Invalid("error.merge_too_few")
+    rows = db.read(lambda cur: [tickets.summary(cur, i) for i in ids])
+    rows.sort(key=lambda r: (r["created_at"], r["id"]))
+    target, *sources = rows
+    for row in sources:
+        if row["customer_id"] != target["customer_id"]:
+            raise Invalid("error.merge_customer", ref=row["ref"])
+    return MergePlan(target_ref=target["ref"], source_refs=[r["ref"] for r in sources])
 
 
 async def merge(

@@ -13,8 +13,8 @@ import hmac
 import os
 from datetime import UTC, datetime
 
-from widget_api.domain.refs import ticket_id_from_ref
 from widget_api.domain.untrusted import same_secret
+from widget_api.refs import ticket_id_from_ref
 
 _SIG_CHARS = 16  # 80 bits of base32
 _EPOCH_DIFF = 11_644_473_600  # seconds between 1601-01-01 and 1970-01-01

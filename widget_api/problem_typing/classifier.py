@@ -24,8 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from widget_api.domain.text import fold
 from widget_api.problem_typing.dataset import Example, ticket_text, training_examples
+from widget_api.text import fold
 
 DEFAULT_THRESHOLD = 0.45
 """Chosen with ``python -m widget_api.problem_typing.evaluate --tune`` (cross-validation on the

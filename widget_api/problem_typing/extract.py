@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from widget_api.domain.text import fold
+from widget_api.text import fold
 
 _ORDER_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Store prefix: ND-104233 (any 2–4 letter prefix), upper-cased in the result.

@@ -17,6 +17,8 @@ from widget_api.contracts.inbox import (
     Macro,
     MacroCreate,
     MacroUpdate,
+    MergePlan,
+    MergePlanRequest,
     MergeRequest,
     PresenceUpdate,
     RenderedMacro,
@@ -25,7 +27,7 @@ from widget_api.contracts.inbox import (
     Viewer,
 )
 from widget_api.contracts.sla import SlaSettings
-from widget_api.contracts.tickets import MessageCreate, TicketDetail, TicketUpdate
+from widget_api.contracts.tickets import MessageCreate, TicketDetail
 from widget_api.domain import macros, store, team, tickets
 from widget_api.domain.errors import Forbidden
 from widget_api.domain.sla import settings as sla_settings
@@ -48,6 +50,14 @@ def view_counts(state: State, request: Request) -> ViewCounts:
 async def bulk_update(state: State, request: Request, data: JSONBody[BulkUpdate]) -> BulkResult:
     """Apply one change (assign, tags, status, priority) to many tickets at once."""
     return await tickets.bulk_update(state.db, data.refs, _agent(request), data.changes)
+
+
+@post("/api/v1/tickets/merge-plan", operation_id="PlanMerge", tags=["inbox"],
+      guards=[agent_required, json_body], status_code=200, sync_to_thread=True)  # fmt: skip
+def plan_merge(state: State, data: JSONBody[MergePlanRequest]) -> MergePlan:
+    """Which of the selected tickets a merge goes into (the oldest) and which fold into it;
+    400 for tickets of different customers."""
+    return tickets.merge_plan(state.db, data.refs)
 
 
 @post("/api/v1/tickets/{ref:str}/merge", operation_id="MergeTickets", tags=["inbox"],
@@ -127,13 +137,8 @@ def render_macro(
     state: State, request: Request, ref: FromPath[str], macro_id: FromPath[int]
 ) -> RenderedMacro:
     """The macro's text in the ticket's language with its placeholders filled."""
-    ticket = tickets.get_ticket(state.db, ref)
-    return macros.render(
-        macros.get(state.db, macro_id),
-        ticket,
-        _agent(request),
-        store.get(state.db, state.settings).name,
-    )
+    store_name = store.get(state.db, state.settings).name
+    return macros.render(state.db, ref, macro_id, _agent(request), store_name)
 
 
 @post("/api/v1/tickets/{ref:str}/macros/{macro_id:int}/apply", operation_id="ApplyMacro",
@@ -146,26 +151,8 @@ async def apply_macro(
     data: JSONBody[MessageCreate | None] = None,
 ) -> TicketDetail:
     """Send the macro as a reply (or the agent's edited text) and run its actions."""
-    agent = _agent(request)
-    ticket = tickets.get_ticket(state.db, ref)
-    rendered = macros.render(
-        macros.get(state.db, macro_id), ticket, agent, store.get(state.db, state.settings).name
-    )
-    message = data or MessageCreate(body=rendered.body)
-    actions = rendered.actions or {}
-    if actions.get("status"):
-        message = message.model_copy(update={"status": actions["status"]})
-    await tickets.add_agent_message(state.db, ref, agent, message)
-    update: dict = {}
-    if actions.get("add_tags"):
-        update["add_tags"] = actions["add_tags"]
-    if actions.get("assign") == "me":
-        update["assignee_id"] = agent.id
-    if update:
-        return await tickets.update_ticket(
-            state.db, ref, agent, TicketUpdate(**update), agent.language
-        )
-    return tickets.get_ticket(state.db, ref, agent.language)
+    store_name = store.get(state.db, state.settings).name
+    return await macros.apply(state.db, ref, macro_id, _agent(request), store_name, data)
 
 
 # -- agents and store settings ---------------------------------------------------------------------
@@ -223,7 +210,7 @@ def put_sla_settings(state: State, request: Request, data: JSONBody[SlaSettings]
 
 
 HANDLERS = [
-    view_counts, bulk_update, merge_tickets, presence, ticket_events, get_customer, list_macros,
-    create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
+    view_counts, bulk_update, plan_merge, merge_tickets, presence, ticket_events, get_customer,
+    list_macros, create_macro, update_macro, delete_macro, render_macro, apply_macro, update_agent,
     get_store_settings, put_store_settings, get_sla_settings, put_sla_settings,
 ]  # fmt: skip

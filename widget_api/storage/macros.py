@@ -6,10 +6,10 @@ import json
 from datetime import datetime
 
 from widget_api.contracts import events as ev
-from widget_api.domain.text import fold
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
+from widget_api.text import fold
 
 _COLUMNS = "id, name_fr, name_en, body_fr, body_en, actions, active"
 

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from widget_api.contracts import events as ev
 from widget_api.contracts.tickets import TicketQuery
-from widget_api.domain.refs import ticket_ref
-from widget_api.domain.text import fold, search_terms
+from widget_api.refs import ticket_ref
 from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one, utcnow
+from widget_api.storage.ticket_filter import TicketFilter, filter_sql
+from widget_api.text import fold, search_terms
 
 
 class BadCursor(ValueError):
@@ -341,53 +343,18 @@ def id_for_token(cur: Cursor, token_hash: str) -> int | None:
     return row[0] if row else None
 
 
-OPEN_STATUSES = ("new", "open")
 RESOLVED_STATUSES = ("solved", "closed")
-ACTIVE_STATUSES = ("new", "open", "pending", "on_hold")
-EXCEPTION_TYPES = ("address_change", "wrong_item")
-
-# Inbox views as SQL over one ticket row; ``?`` params are (agent id, now) as listed.
-_NOT_SNOOZED = "(snoozed_until IS NULL OR snoozed_until <= ?)"
-_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "unassigned": (
-        f"status IN ('new', 'open') AND assignee_id IS NULL AND {_NOT_SNOOZED}",
-        ("now",),
-    ),
-    "mine": (
-        f"status IN ('new', 'open', 'pending', 'on_hold') AND assignee_id = ? AND {_NOT_SNOOZED}",
-        ("me", "now"),
-    ),
-    "all_open": (f"status IN ('new', 'open') AND {_NOT_SNOOZED}", ("now",)),
-    "pending": ("status = 'pending'", ()),
-    "snoozed": ("snoozed_until > ? AND status NOT IN ('solved', 'closed')", ("now",)),
-    "solved": ("status IN ('solved', 'closed')", ()),
-    "mentions": ("list_contains(mentions, ?)", ("me",)),
-    "sla_at_risk": (
-        "sla_state IN ('at_risk', 'breached') AND status NOT IN ('solved', 'closed')",
-        (),
-    ),
-    "exceptions": (
-        "status NOT IN ('solved', 'closed') AND (problem_type IN ('address_change', 'wrong_item')"
-        " OR (problem_type = 'delivery_problem' AND list_contains(tags, '3pl')))",
-        (),
-    ),
-    "all": ("TRUE", ()),
-}
-
-
-def _view(name: str, agent_id: int | None, now: datetime) -> tuple[str, list[Any]]:
-    sql, wanted = _VIEWS[name]
-    values = {"me": agent_id if agent_id is not None else -1, "now": now}
-    return sql, [values[w] for w in wanted]
 
 
 def _where(
-    query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
+    query: TicketQuery, view: TicketFilter | None, agent_id: int | None, now: datetime
 ) -> tuple[list[str], list[Any]]:
+    if query.view and view is None:
+        raise ValueError("query.view needs its filter (widget_api.domain.inbox_views)")
     clauses: list[str] = []
     params: list[Any] = []
-    if query.view:
-        sql, view_params = _view(query.view, agent_id, now or utcnow())
+    if view is not None:
+        sql, view_params = filter_sql(view, agent_id, now)
         clauses.append(f"({sql})")
         params += view_params
     if query.status:
@@ -458,14 +425,19 @@ def _after_cursor(keys: list[tuple[str, str, type]], values: list[Any]) -> tuple
 
 
 def list_page(
-    cur: Cursor, query: TicketQuery, agent_id: int | None = None, now: datetime | None = None
+    cur: Cursor,
+    query: TicketQuery,
+    agent_id: int | None = None,
+    now: datetime | None = None,
+    view: TicketFilter | None = None,
 ) -> tuple[list[dict], int, str | None]:
-    """One page of ticket summaries, how many match, and the next page's cursor.
+    """One page of ticket summaries, how many match, and the next page's cursor. ``view`` is
+    the filter of ``query.view`` (the domain defines the views).
 
     A text query reads the ticket texts once: the matches are kept and both the page and the
     count come from them.
     """
-    clauses, params = _where(query, agent_id, now or utcnow())
+    clauses, params = _where(query, view, agent_id, now or utcnow())
     terms = search_terms(query.q or "")
     if not terms:
         rows, next_cursor = _page(cur, query, clauses, params)
@@ -589,28 +561,37 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     return row
 
 
-def view_counts(cur: Cursor, agent_id: int, now: datetime) -> dict[str, dict[str, int]]:
-    """Every view's count, and open tickets by channel and problem type, in one scan."""
+def view_counts(
+    cur: Cursor,
+    views: Mapping[str, TicketFilter],
+    unresolved: TicketFilter,
+    agent_id: int,
+    now: datetime,
+) -> dict[str, dict[str, int]]:
+    """Every view's count, and the ``unresolved`` tickets by channel and problem type, in one
+    scan each."""
     selects, params = [], []
-    for name in _VIEWS:
-        sql, view_params = _view(name, agent_id, now)
-        selects.append(f"count(*) FILTER (WHERE {sql}) AS {name}")
+    for i, wanted in enumerate(views.values()):
+        sql, view_params = filter_sql(wanted, agent_id, now)
+        selects.append(f"count(*) FILTER (WHERE {sql}) AS v{i}")
         params += view_params
     row = cur.execute(f"SELECT {', '.join(selects)} FROM tickets", params).fetchone()
-    views = dict(zip(_VIEWS, row, strict=True))
-    active = "status NOT IN ('solved', 'closed')"
+    counts = dict(zip(views, row, strict=True))
+    where, where_params = filter_sql(unresolved, agent_id, now)
     by_channel = dict(
         cur.execute(
-            f"SELECT channel, count(*) FROM tickets WHERE {active} GROUP BY 1 ORDER BY 2 DESC"
+            f"SELECT channel, count(*) FROM tickets WHERE {where} GROUP BY 1 ORDER BY 2 DESC",
+            where_params,
         ).fetchall()
     )
     by_type = dict(
         cur.execute(
-            f"SELECT coalesce(problem_type, 'untyped'), count(*) FROM tickets WHERE {active}"
-            " GROUP BY 1 ORDER BY 2 DESC"
+            f"SELECT coalesce(problem_type, 'untyped'), count(*) FROM tickets WHERE {where}"
+            " GROUP BY 1 ORDER BY 2 DESC",
+            where_params,
         ).fetchall()
     )
-    return {"views": views, "by_channel": by_channel, "by_problem_type": by_type}
+    return {"views": counts, "by_channel": by_channel, "by_problem_type": by_type}
 
 
 def newest_message_after(cur: Cursor, ticket_id: int, seen_id: int) -> list[dict]:

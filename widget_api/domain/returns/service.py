@@ -702,6 +702,7 @@ class ReturnsService:
                 "events": events,
                 "label_carrier": label["carrier"] if label else None,
                 "label_tracking": label["tracking_number"] if label else None,
+                "actions": states.agent_actions(row["state"]),
             }
         )
 

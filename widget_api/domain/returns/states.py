@@ -6,7 +6,10 @@ refunded | exchanged | credited → closed. Cancelling is possible until the par
 
 from __future__ import annotations
 
+from typing import get_args
+
 from widget_api.contracts.events import return_state_event
+from widget_api.contracts.returns import ReturnAction
 from widget_api.domain.returns.errors import InvalidTransition
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -29,6 +32,27 @@ LABEL_STATES = frozenset({"approved", "label_issued", "in_transit"})
 RESOLVED_STATE = {"refund": "refunded", "exchange": "exchanged", "store_credit": "credited"}
 RESOLVED = frozenset(RESOLVED_STATE.values())
 FINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+
+
+# Each agent action and the states it leads to (any one of them possible makes it possible).
+_ACTION_TARGETS: dict[str, frozenset[str]] = {
+    "approve": frozenset({"approved"}),
+    "reject": frozenset({"rejected"}),
+    "inspect": frozenset({"inspected"}),
+    "resolve": RESOLVED,
+    "close": frozenset({"closed"}),
+    "cancel": frozenset({"cancelled"}),
+}
+
+
+def agent_actions(state: str) -> tuple[str, ...]:
+    """What an agent may do with a return in ``state``, from the transitions above (a label
+    can be issued again until the parcel arrives)."""
+    possible = TRANSITIONS[state]
+    allowed = {action for action, targets in _ACTION_TARGETS.items() if targets & possible}
+    if state in LABEL_STATES:
+        allowed.add("label")
+    return tuple(action for action in get_args(ReturnAction) if action in allowed)
 
 
 def event_name(state: str) -> str:

@@ -23,17 +23,17 @@ from widget_api.commerce import local as local_store
 from widget_api.contracts import events as ev
 from widget_api.contracts.returns import ReturnLineRequest, ReturnPolicy
 from widget_api.domain import secrets, server_secret, store
-from widget_api.domain.refs import ticket_ref
 from widget_api.domain.returns import flow, policy
 from widget_api.domain.returns.errors import PolicyRefused
 from widget_api.domain.returns.money import refund_breakdown
-from widget_api.domain.text import fold
 from widget_api.i18n import money, t
+from widget_api.refs import ticket_ref
 from widget_api.settings import Settings
 from widget_api.storage import Database, agents, search_signatures
 from widget_api.storage import returns as repo
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
+from widget_api.text import fold
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

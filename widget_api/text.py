@@ -1,4 +1,5 @@
-"""Text helpers shared by intake, search and the demo generator."""
+"""Text helpers shared by intake, search, storage and the demo generator (outside the domain
+so that storage may use them)."""
 
 from __future__ import annotations
 
