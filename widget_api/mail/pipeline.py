@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from widget_api.domain import language, secrets
-from widget_api.domain.refs import ticket_id_from_ref
+from widget_api.refs import ticket_id_from_ref
 from widget_api.i18n import t
 from widget_api.mail import loops, marketplaces, tokens
 from widget_api.mail.parse import (
