@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,9 +26,13 @@ from widget_api.domain.login_throttle import LoginThrottle
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.returns import ReturnsService
+from widget_api.domain.rules.engine import RulesEngine
+from widget_api.domain.rules.schedule import RuleScheduler
+from widget_api.domain.rules.starters import ensure_starter_rules
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.listeners.rules import RulesListener
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
@@ -44,6 +49,7 @@ from widget_api.routes import (
     help_pages,
     mail,
     returns,
+    rules,
     static,
     widget,
     workspace,
@@ -95,9 +101,29 @@ def create_app(
             app.state.db, settings, help=app.state.help, typer=app.state.auto_typer
         )
         app.state.mail.start()
+        ensure_starter_rules(app.state.db, shop.default_language)
+        app.state.rules_engine = RulesEngine(
+            app.state.db, timezone=shop.timezone,
+            max_runs_per_hour=settings.rules.max_runs_per_ticket_hour,
+            store_name=lambda: store.get(app.state.db, settings).name,
+        )  # fmt: skip
+        rules_listener = RulesListener(app.state.rules_engine)
+        # TEMP until the dispatcher: the listener runs on one thread of its own, off the writer.
+        rules_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comptoir-rules")
+        app.state.db.changes.listen(
+            lambda e: rules_pool.submit(rules_listener.handle, [e])
+            if rules_listener.wants(e) else None
+        )  # fmt: skip
+        app.state.rule_scheduler = RuleScheduler(
+            app.state.rules_engine, interval=settings.rules.schedule_seconds
+        )
+        app.state.rule_scheduler.start()
         try:
             yield
         finally:
+            app.state.rule_scheduler.stop()
+            rules_pool.shutdown(wait=True, cancel_futures=True)
+            rules_listener.close()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.csat.close()
@@ -125,6 +151,7 @@ def create_app(
             *csat.HANDLERS,
             *analytics.HANDLERS,
             *mail.HANDLERS,
+            *rules.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
