@@ -63,26 +63,27 @@ def newest_ids(cur: Cursor, limit: int) -> list[int]:
     return [r[0] for r in rows.fetchall()]
 
 
-def in_status_since(
-    cur: Cursor, status: str, before: datetime, *, after_id: int = 0, limit: int = 5000
-) -> list[tuple[int, datetime]]:
-    """(id, status since) of tickets in ``status`` since at or before ``before``, by id, one
-    page at a time (pass the last id as ``after_id``). Merged tickets are left out."""
+def due_episodes(
+    cur: Cursor,
+    rule_id: int,
+    status: str,
+    before: datetime,
+    *,
+    after_id: int = 0,
+    limit: int = 5000,
+) -> list[tuple[int, datetime, str]]:
+    """(id, status since, run key) of tickets in ``status`` since at or before ``before`` whose
+    episode (this stay in the status) the rule has not run for yet, by id, one page at a time
+    (pass the last id as ``after_id``). Merged tickets are left out. The run key is the one of
+    ``domain/rules/schedule.py::episode_key``."""
     return cur.execute(
-        "SELECT id, coalesce(status_changed_at, created_at) AS since FROM tickets"
-        " WHERE status = ? AND coalesce(status_changed_at, created_at) <= ? AND id > ?"
-        " AND merged_into_id IS NULL ORDER BY id LIMIT ?",
-        [status, before, after_id, limit],
+        "WITH due AS (SELECT id, coalesce(status_changed_at, created_at) AS since FROM tickets"
+        "   WHERE status = ? AND coalesce(status_changed_at, created_at) <= ? AND id > ?"
+        "   AND merged_into_id IS NULL),"
+        " keyed AS (SELECT id, since, 'rule:' || ? || ':ticket:' || id || ':episode:'"
+        "   || strftime(since, '%Y%m%dT%H%M%S%f') AS run_key FROM due)"
+        " SELECT k.id, k.since, k.run_key FROM keyed k"
+        " ANTI JOIN (SELECT run_key FROM rule_runs WHERE rule_id = ?) r ON r.run_key = k.run_key"
+        " ORDER BY k.id LIMIT ?",
+        [status, before, after_id, rule_id, rule_id, limit],
     ).fetchall()
-
-
-def fired_episodes(cur: Cursor, rule_id: int, ticket_ids: list[int]) -> set[str]:
-    """Run keys of the schedule episodes already run for ``rule_id`` on these tickets."""
-    if not ticket_ids:
-        return set()
-    rows = cur.execute(
-        "SELECT run_key FROM rule_runs WHERE rule_id = ? AND ticket_id IN"
-        " (SELECT unnest(?::BIGINT[])) AND event_id IS NULL",
-        [rule_id, ticket_ids],
-    ).fetchall()
-    return {r[0] for r in rows}

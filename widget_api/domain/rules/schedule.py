@@ -46,6 +46,7 @@ def business_cutoff(calendar, now: datetime, hours: float) -> datetime | None:
 
 
 def episode_key(rule_id: int, ticket_id: int, since: datetime) -> str:
+    """The run key of one stay in the status (``storage/rule_facts.py`` builds it in SQL)."""
     return f"rule:{rule_id}:ticket:{ticket_id}:episode:{since:%Y%m%dT%H%M%S%f}"
 
 
@@ -65,26 +66,19 @@ def run_pass(engine: RulesEngine, now: datetime | None = None) -> int:
             continue
         after_id = 0
         while True:
-            page = engine.db.read(lambda cur, a=after_id, c=cutoff, s=schedule["status"]:
-                                  rule_facts.in_status_since(cur, s, c, after_id=a,
-                                                             limit=_PAGE))  # fmt: skip
-            if not page:
-                break
-            after_id = page[-1][0]
-            ids = [ticket_id for ticket_id, _ in page]
-            fired = engine.db.read(
-                lambda cur, i=ids, r=rule["id"]: rule_facts.fired_episodes(cur, r, i)
+            page = engine.db.read(
+                lambda cur, a=after_id, c=cutoff, r=rule["id"], s=schedule["status"]: (
+                    rule_facts.due_episodes(cur, r, s, c, after_id=a, limit=_PAGE)
+                )
             )
-            for ticket_id, since in page:
-                key = episode_key(rule["id"], ticket_id, since)
-                if key in fired:
-                    continue
+            for ticket_id, _since, key in page:
                 # A condition false now is looked at again next pass: only firings are kept.
                 outcome = engine.run_rule(rule, ticket_id, run_key=key, event_id=None,
                                           event_name=None, record_miss=False)  # fmt: skip
                 runs += outcome in ("matched", "error", "skipped")
             if len(page) < _PAGE:
                 break
+            after_id = page[-1][0]
     return runs
 
 
