@@ -44,19 +44,19 @@ def trigger_names(event: Event) -> list[str]:
     names = [event.name]
     after, before = event.after or {}, event.before or {}
     if event.name in _FIELD_EVENTS and ev.TICKET_UPDATED in ev.RESERVED:
-        names.append(ev.TICKET_UPDATED)
+        names += [ev.TICKET_UPDATED]
     if event.name == ev.TICKET_STATUS_CHANGED:
         new, old = after.get("status"), before.get("status")
         if new == "solved" and ev.TICKET_SOLVED in ev.RESERVED:
-            names.append(ev.TICKET_SOLVED)
+            names += [ev.TICKET_SOLVED]
         if old in _RESOLVED and new not in _RESOLVED and ev.TICKET_REOPENED in ev.RESERVED:
-            names.append(ev.TICKET_REOPENED)
+            names += [ev.TICKET_REOPENED]
     if event.name == ev.TICKET_SLA_BREACHED and ev.SLA_BREACHED in ev.RESERVED:
-        names.append(ev.SLA_BREACHED)
+        names += [ev.SLA_BREACHED]
     if event.name.startswith("return.") and event.name not in (ev.RETURN_REQUESTED,
             ev.RETURN_PHOTO_ADDED, ev.RETURN_LABEL_REISSUED) and (
             ev.RETURN_STATE_CHANGED in ev.RESERVED):  # fmt: skip
-        names.append(ev.RETURN_STATE_CHANGED)
+        names += [ev.RETURN_STATE_CHANGED]
     return names
 
 
