@@ -245,6 +245,8 @@ def event_rows(
             change.append(f"{old} → {new}" if e.before else new)
         if e.name == ev.MESSAGE_CREATED and e.after:
             change = [label("dash.message_kind", str(e.after.get("kind")), lang)]
+        if e.rule_line:  # «Règle « nom » : étiquette ajoutée : vip», in the reader's language
+            change = [e.rule_line]
         rows.append(
             {
                 tr("dash.events.when", lang): short_when(e.occurred_at, lang, tz),

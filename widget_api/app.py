@@ -24,6 +24,9 @@ from widget_api.domain.login_throttle import LoginThrottle
 from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.returns import ReturnsService
+from widget_api.domain.rules.engine import RulesEngine
+from widget_api.domain.rules.schedule import RuleScheduler
+from widget_api.domain.rules.starters import ensure_starter_rules
 from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
@@ -31,6 +34,7 @@ from widget_api.listeners.auto_typing import AutoTyping
 from widget_api.listeners.csat import CsatSurvey
 from widget_api.listeners.dispatcher import Dispatcher
 from widget_api.listeners.outbox import MailOutbox
+from widget_api.listeners.rules import RulesListener
 from widget_api.listeners.settings_reload import SettingsReload
 from widget_api.listeners.sla import SlaClock
 from widget_api.mail.service import MailService
@@ -49,6 +53,7 @@ from widget_api.routes import (
     help_pages,
     mail,
     returns,
+    rules,
     static,
     widget,
     workspace,
@@ -100,6 +105,12 @@ def create_app(
             app.state.db, settings, help=app.state.help, typed=typing.when_typed
         )
         app.state.mail.start()
+        ensure_starter_rules(app.state.db, shop.default_language)
+        app.state.rules_engine = RulesEngine(
+            app.state.db, timezone=shop.timezone,
+            max_runs_per_hour=settings.rules.max_runs_per_ticket_hour,
+            store_name=lambda: store.get(app.state.db, settings).name,
+        )  # fmt: skip
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -109,12 +120,18 @@ def create_app(
                 SlaClock(app.state.sla),
                 MailOutbox(app.state.mail.outbox),
                 SettingsReload(_reloaders(app, settings)),
+                RulesListener(app.state.rules_engine),
             ],
         )
         app.state.dispatcher.start()
+        app.state.rule_scheduler = RuleScheduler(
+            app.state.rules_engine, interval=settings.rules.schedule_seconds
+        )
+        app.state.rule_scheduler.start()
         try:
             yield
         finally:
+            app.state.rule_scheduler.stop()
             app.state.dispatcher.stop()
             app.state.mail.stop()
             app.state.sla.stop()
@@ -141,6 +158,7 @@ def create_app(
             *csat.HANDLERS,
             *analytics.HANDLERS,
             *mail.HANDLERS,
+            *rules.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

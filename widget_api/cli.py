@@ -403,9 +403,11 @@ def _register_commands() -> None:
     from widget_api.bench import bench_command
     from widget_api.mail.cli import mail_group
     from widget_api.problem_typing.cli import classify_command
+    from widget_api.rules_bench import rules_bench_command
     from widget_api.secrets_cli import secrets_group
 
     cli.add_command(bench_command)
+    cli.add_command(rules_bench_command)
     cli.add_command(classify_command)
     cli.add_command(help_center_group)
     cli.add_command(mail_group)

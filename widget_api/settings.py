@@ -86,6 +86,15 @@ class SlaRuntime(BaseModel):
     )
 
 
+class RulesRuntime(BaseModel):
+    max_runs_per_ticket_hour: int = Field(
+        20, ge=1, description="Rule runs one ticket may get in an hour; beyond, runs are skipped."
+    )
+    schedule_seconds: float = Field(
+        60.0, gt=0, description="How often schedule rules (in a status for N hours) are checked."
+    )
+
+
 class DashboardSettings(BaseModel):
     host: str | None = Field(
         None, description="Address the dashboard listens on; unset: the server's (api.host)."
@@ -123,6 +132,7 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     sla: SlaRuntime = Field(default_factory=SlaRuntime)
+    rules: RulesRuntime = Field(default_factory=RulesRuntime)
     clock: ClockSettings = Field(default_factory=ClockSettings)
 
     def redacted(self) -> dict:

@@ -224,6 +224,23 @@ class ArticleDeleted:
 
 
 @dataclass(frozen=True)
+class RuleSaved:
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class RuleDeleted:
+    """``before`` holds the rule's name."""
+
+
+@dataclass(frozen=True)
+class NotificationCreated:
+    agent_id: int
+    rule_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Block:
     kind: str  # email | domain | ip
     value: str
@@ -354,6 +371,15 @@ AGENT_CREATED = _event("agent.created", "An agent account was created.", AgentCr
 AGENT_UPDATED = _event("agent.updated", "An agent's account changed.", FieldChanges, _AGENT)
 ATTACHMENT_ADDED = _event("attachment.added", "A file was attached to a ticket.",
                           AttachmentAdded, _ANY)  # fmt: skip
+RULE_CREATED = _event("rule.created", "An automation rule was created.", RuleSaved,
+                      _AGENT_SYSTEM)  # fmt: skip
+RULE_UPDATED = _event("rule.updated", "An automation rule changed (fields, position, activation).",
+                      FieldChanges, _AGENT_SYSTEM)  # fmt: skip
+RULE_DELETED = _event("rule.deleted", "An automation rule was deleted.", RuleDeleted,
+                      _AGENT_SYSTEM)  # fmt: skip
+NOTIFICATION_CREATED = _event("notification.created",
+                              "An agent was notified in the app (a rule's notify action).",
+                              NotificationCreated, _AGENT_RULE)  # fmt: skip
 CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empty, _SYSTEM)
 CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
                     frozenset({"customer"}))  # fmt: skip

@@ -163,3 +163,6 @@ class Event(BaseModel):
     entity_id: int
     before: dict | None
     after: dict | None
+    rule_line: str | None = Field(
+        None, description="For a change a rule made: what it did, in the reader's language."
+    )

@@ -24,6 +24,7 @@ from widget_api.i18n import t
 from widget_api.settings import Settings
 from widget_api.storage import Database, settings_store
 from widget_api.storage import mail as mail_store
+from widget_api.storage import rules as rule_store
 from widget_api.storage.db import Writer
 from widget_api.storage.rows import utcnow
 
@@ -251,6 +252,18 @@ def _walk(db: Database, change: Callable[[str], str | None]) -> Resealed:
             if updates:
                 mail_store.replace_mailbox_secrets(w, row["id"], updates)
                 result.changed += len(updates)
+        for rule in rule_store.all_rules(w.cur):  # webhook secrets of automation rules
+            dirty = False
+            for action in rule["actions"]:
+                params = action.get("params") or {}
+                if action["kind"] == "webhook" and params.get("secret"):
+                    new = apply(params["secret"], f"the webhook secret of rule {rule['id']}",
+                                result)  # fmt: skip
+                    if new is not None:
+                        params["secret"], dirty = new, True
+                        result.changed += 1
+            if dirty:
+                rule_store.replace_actions(w, rule["id"], rule["actions"])
         return result
 
     return db.write(job)

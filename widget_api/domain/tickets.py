@@ -20,10 +20,12 @@ from widget_api.contracts.tickets import (
 from widget_api.domain import address, inbox_views
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound
 from widget_api.domain.mentions import mentioned_agents
+from widget_api.domain.rules import history as rule_history
 from widget_api.domain.sanitize import clean_html
 from widget_api.i18n import t
 from widget_api.storage import Database, agents, customers, orders, tickets
 from widget_api.storage import events as event_log
+from widget_api.storage import rules as rule_store
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor, append
 from widget_api.storage.rows import to_db_time, utcnow
@@ -346,11 +348,15 @@ def customer_profile(db: Database, customer_id: int) -> CustomerProfile:
     )
 
 
-def events(db: Database, ref: str) -> list[Event]:
-    """The ticket's history: every event but the summaries that repeat the field events."""
+def events(db: Database, ref: str, lang: str = "fr") -> list[Event]:
+    """The ticket's history: every event but the summaries that repeat the field events; a
+    rule's change carries its line in ``lang``."""
     ticket_id = _ticket_id(db, ref)
+    rows = db.read(lambda cur: event_log.for_ticket(cur, ticket_id))
+    by_rules = [e["actor_id"] for e in rows if e["actor_type"] == "rule"]
+    names = db.read(lambda cur: rule_store.names(cur, by_rules)) if by_rules else {}
     return [
-        Event.model_validate(e)
-        for e in db.read(lambda cur: event_log.for_ticket(cur, ticket_id))
+        Event.model_validate({**e, "rule_line": rule_history.line(e, names, lang)})
+        for e in rows
         if e["name"] not in ev.SUMMARY_EVENTS
     ]

@@ -26,7 +26,6 @@ from datetime import timedelta
 from typing import Any
 
 from widget_api.domain import language, secrets
-from widget_api.refs import ticket_id_from_ref
 from widget_api.i18n import t
 from widget_api.mail import loops, marketplaces, tokens
 from widget_api.mail.parse import (
@@ -37,6 +36,7 @@ from widget_api.mail.parse import (
     normalise_message_id,
     parse,
 )
+from widget_api.refs import ticket_id_from_ref
 from widget_api.storage import Database, attachments, blocks, customers, orders, tickets
 from widget_api.storage import mail as store
 from widget_api.storage.events import Actor

@@ -93,9 +93,9 @@ def get_customer(state: State, customer_id: FromPath[int]) -> CustomerProfile:
 
 @get("/api/v1/tickets/{ref:str}/events", operation_id="TicketEvents", tags=["inbox"],
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
-def ticket_events(state: State, ref: FromPath[str]) -> list[Event]:
-    """The ticket's history from the event log, oldest first."""
-    return tickets.events(state.db, ref)
+def ticket_events(state: State, request: Request, ref: FromPath[str]) -> list[Event]:
+    """The ticket's history from the event log, oldest first (rules' changes with a line)."""
+    return tickets.events(state.db, ref, request.state.agent.language)
 
 
 # -- macros -------------------------------------------------------------------------------------

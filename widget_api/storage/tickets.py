@@ -87,9 +87,9 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
     w.cur.execute(
         "INSERT INTO tickets (id, ref, subject, status, priority, channel, language, customer_id,"
         " order_id, order_number, conversation_token_hash, source, tags, created_at, updated_at,"
-        " message_count, last_customer_message_at,"
+        " message_count, last_customer_message_at, status_changed_at,"
         f" search_doc, {', '.join(signatures.COLUMNS)})"
-        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, {_SIGNATURE_PARAMS})",
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, {_SIGNATURE_PARAMS})",
         [
             ticket_id,
             ref,
@@ -104,6 +104,7 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
             new.token_hash,
             json.dumps(new.source) if new.source else None,
             list(new.tags),
+            new.at,
             new.at,
             new.at,
             new.at,
@@ -264,6 +265,8 @@ def update(
         values += [new_status == "closed", at]
         if old_status in RESOLVED_STATUSES and new_status not in RESOLVED_STATUSES:
             sets.append("reopens = reopens + 1")
+        sets.append("status_changed_at = ?")  # schedule rules ("in status S for N hours")
+        values.append(at)
     w.cur.execute(
         f"UPDATE tickets SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
         [*values, at, ticket_id],

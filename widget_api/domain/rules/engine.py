@@ -1,0 +1,145 @@
+"""Runs rules: for an event, the active rules it triggers, in position order, each seeing what
+the previous ones did (the facts are read again before each). Every run is recorded once under
+its run key, with what each action did; past the per-ticket hourly cap, runs are recorded as
+skipped. Changes a rule makes carry it as actor and trigger no rule (see ``triggers``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from widget_api.contracts import events as ev
+from widget_api.domain.rules import actions as registry
+from widget_api.domain.rules.conditions import evaluate
+from widget_api.domain.sla.engine import calendar_for
+from widget_api.domain.sla.worker import load_settings
+from widget_api.storage import Database, rule_facts
+from widget_api.storage import rules as rule_store
+from widget_api.storage.db import Writer
+from widget_api.storage.events import Event
+from widget_api.storage.rows import utcnow
+
+log = logging.getLogger(__name__)
+_FIELD_EVENTS = frozenset(ev.EVENT_FOR_FIELD.values())
+_RESOLVED = ("solved", "closed")
+
+
+def triggers(event: Event) -> bool:
+    """May this event trigger rules at all? Not a rule's own change, not an event without a
+    ticket, and of messages only a customer's (never our replies, notes or outbox mail)."""
+    if event.actor.type == "rule" or event.ticket_id is None:
+        return False
+    if event.name == ev.MESSAGE_CREATED:
+        after = event.after or {}
+        return after.get("kind") == "inbound" and after.get("author_type") == "customer"
+    return True
+
+
+def trigger_names(event: Event) -> list[str]:
+    """The trigger names this event answers to: its own (the spine emits the summaries
+    ``ticket.updated``, ``ticket.solved``, ``ticket.reopened``, ``sla.breached`` and
+    ``return.state_changed`` as events of their own, so nothing is derived twice)."""
+    return [event.name]
+
+
+class RulesEngine:
+    def __init__(
+        self, db: Database, *, timezone: str, max_runs_per_hour: int = 20,
+        store_name: Callable[[], str] = lambda: "Comptoir",
+        now: Callable[[], datetime] = utcnow,
+    ):  # fmt: skip
+        self.db = db
+        self.timezone = timezone
+        self.max_runs_per_hour = max_runs_per_hour
+        self._store_name = store_name
+        self._now = now
+
+    # -- facts ----------------------------------------------------------------------------
+    def calendar(self):
+        return calendar_for(load_settings(self.db), self.timezone)
+
+    def in_business_hours(self, at: datetime, calendar=None) -> bool:
+        calendar = calendar or self.calendar()
+        return calendar.minutes(at, at + timedelta(minutes=1)) > 0
+
+    def facts(self, ticket_ids: list[int], at: datetime | None = None) -> dict[int, dict]:
+        found = self.db.read(lambda cur: rule_facts.facts(cur, ticket_ids))
+        if found:
+            open_now = self.in_business_hours(at or self._now())
+            for facts in found.values():
+                facts["business_hours"] = open_now
+        return found
+
+    # -- runs -----------------------------------------------------------------------------
+    def run_event(self, event: Event) -> int:
+        """Run the rules ``event`` triggers; return how many matched."""
+        if not triggers(event):
+            return 0
+        names = trigger_names(event)
+        rules = self.db.read(lambda cur: rule_store.active_for_event(cur, names))
+        matched = 0
+        for rule in rules:
+            key = f"rule:{rule['id']}:event:{event.id}"
+            outcome = self.run_rule(rule, event.ticket_id, run_key=key, event_id=event.id,
+                                    event_name=event.name)  # fmt: skip
+            matched += outcome == "matched"
+        return matched
+
+    def run_rule(
+        self, rule: dict, ticket_id: int, *, run_key: str, event_id: int | None,
+        event_name: str | None, record_miss: bool = True,
+    ) -> str | None:  # fmt: skip
+        """Evaluate one rule on one ticket and act if it matches; the outcome, or None when
+        this run key already ran (an event seen twice) or the ticket is gone."""
+        if self.db.read(lambda cur: rule_store.has_run(cur, run_key)):
+            return None
+        now = self._now()
+        facts = self.facts([ticket_id], now).get(ticket_id)
+        if facts is None:
+            return None
+        matched, _ = evaluate(rule["conditions"], facts)
+        record = {"rule_id": rule["id"], "ticket_id": ticket_id, "event_id": event_id,
+                  "run_key": run_key, "at": now}  # fmt: skip
+        if not matched:
+            if record_miss:
+                self.db.write(lambda w: rule_store.record_run(w, outcome="not_matched", **record))
+            return "not_matched"
+        ctx = registry.RunContext(self.db, rule, ticket_id, facts, now, event_name, run_key,
+                                  store_name=self._store_name())  # fmt: skip
+
+        def act(w: Writer) -> str | None:
+            if rule_store.has_run(w.cur, run_key):
+                return None
+            if rule_store.runs_since(w.cur, ticket_id, now - timedelta(hours=1)) >= (
+                self.max_runs_per_hour
+            ):
+                rule_store.record_run(w, outcome="skipped", error="hourly cap reached", **record)
+                return "skipped"
+            results = [self._act(ctx, w, action) for action in rule["actions"]]
+            errors = [f"{r['kind']}: {r['error']}" for r in results if not r["ok"]]
+            outcome = "error" if errors else "matched"
+            rule_store.record_run(w, outcome=outcome, actions=results,
+                                  error="; ".join(errors) or None, **record)  # fmt: skip
+            return outcome
+
+        try:
+            return self.db.write(act)
+        except Exception as exc:  # nothing of the run was kept; say why in its record
+            log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
+                                                          **record))  # fmt: skip
+            return "error"
+
+    @staticmethod
+    def _act(ctx: registry.RunContext, w: Writer, action: dict) -> dict:
+        kind = action["kind"]
+        handler = registry.HANDLERS.get(kind)
+        if handler is None:
+            return {"kind": kind, "ok": False, "error": "unknown action"}
+        try:
+            detail = handler(ctx, w, action.get("params") or {})
+        except registry.ActionFailed as exc:
+            return {"kind": kind, "ok": False, "error": str(exc)}
+        return {"kind": kind, "ok": True, "detail": detail}

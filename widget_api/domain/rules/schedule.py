@@ -1,0 +1,110 @@
+"""Schedule rules ("the ticket has been in status S for N hours"), run by a periodic pass.
+
+The pass is one SQL filter per rule: tickets in S since before a cutoff. For calendar hours the
+cutoff is now − N h; for business hours it is the latest instant with N business hours between
+it and now (found by bisection on the SLA calendar, once per pass), so no ticket is looked at
+in Python unless it is due. An episode is one stay in the status (keyed by when it began): a
+rule fires once per episode, again only after the ticket left the status and came back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from widget_api.domain.rules.engine import RulesEngine
+from widget_api.storage import StorageUnavailable, rule_facts
+from widget_api.storage import rules as rule_store
+
+log = logging.getLogger(__name__)
+_PAGE = 5000
+_PRECISION = timedelta(seconds=1)
+
+
+def business_cutoff(calendar, now: datetime, hours: float) -> datetime | None:
+    """The latest instant with at least ``hours`` business hours from it to ``now`` (None when
+    there are not that many within about two years)."""
+    minutes = hours * 60
+    hi = now - timedelta(hours=hours)  # business time never exceeds wall time
+    span = timedelta(hours=hours)
+    lo = hi - span
+    while calendar.minutes(lo, now) < minutes:
+        span *= 2
+        lo = hi - span
+        if now - lo > timedelta(days=730):
+            return None
+    if calendar.minutes(hi, now) >= minutes:
+        return hi
+    while hi - lo > _PRECISION:  # invariant: lo is far enough back, hi is not
+        mid = lo + (hi - lo) / 2
+        if calendar.minutes(mid, now) >= minutes:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def episode_key(rule_id: int, ticket_id: int, since: datetime) -> str:
+    """The run key of one stay in the status (``storage/rule_facts.py`` builds it in SQL)."""
+    return f"rule:{rule_id}:ticket:{ticket_id}:episode:{since:%Y%m%dT%H%M%S%f}"
+
+
+def run_pass(engine: RulesEngine, now: datetime | None = None) -> int:
+    """Fire every due schedule rule once per episode; return how many runs were made."""
+    now = now or engine._now()
+    rules = engine.db.read(rule_store.active_scheduled)
+    calendar = engine.calendar() if rules else None
+    runs = 0
+    for rule in rules:
+        schedule = rule["trigger"]["schedule"]
+        if schedule.get("clock", "business") == "business":
+            cutoff = business_cutoff(calendar, now, schedule["hours"])
+        else:
+            cutoff = now - timedelta(hours=schedule["hours"])
+        if cutoff is None:
+            continue
+        after_id = 0
+        while True:
+            page = engine.db.read(
+                lambda cur, a=after_id, c=cutoff, r=rule["id"], s=schedule["status"]: (
+                    rule_facts.due_episodes(cur, r, s, c, after_id=a, limit=_PAGE)
+                )
+            )
+            for ticket_id, _since, key in page:
+                # A condition false now is looked at again next pass: only firings are kept.
+                outcome = engine.run_rule(rule, ticket_id, run_key=key, event_id=None,
+                                          event_name=None, record_miss=False)  # fmt: skip
+                runs += outcome in ("matched", "error", "skipped")
+            if len(page) < _PAGE:
+                break
+            after_id = page[-1][0]
+    return runs
+
+
+class RuleScheduler:
+    """Runs ``run_pass`` every ``interval`` seconds on its own thread."""
+
+    def __init__(self, engine: RulesEngine, interval: float = 60.0):
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="comptoir-rules-schedule",
+                                        daemon=True)  # fmt: skip
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                run_pass(self._engine)
+            except StorageUnavailable as exc:
+                log.debug("rule schedule pass postponed: %s", exc)
+            except Exception:  # the next pass tries again
+                log.exception("rule schedule pass failed")
