@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from widget_api.domain.text import fold
+from widget_api.text import fold
 
 
 def _norm(value: Any) -> Any:
