@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from widget_api.contracts.auth import Agent
 from widget_api.domain import macros as macro_domain
 from widget_api.domain import secret_box
 from widget_api.domain.mentions import mentioned_agents
-from widget_api.domain.tickets import detail_by_id
 from widget_api.i18n import t
 from widget_api.storage import Database, agents, macros, tickets
 from widget_api.storage import rules as rule_store
@@ -156,10 +154,9 @@ def reply_macro(ctx: RunContext, w: Writer, params: dict) -> str | None:
     macro = macros.by_id(w.cur, params.get("macro_id"))
     if macro is None:
         raise ActionFailed(f"unknown macro {params.get('macro_id')}")
-    detail = detail_by_id(ctx.db, ctx.ticket_id)
-    sender = Agent(id=0, email="", name=ctx.store_name, role="agent", language=detail.language,
-                   active=True)  # fmt: skip
-    body = macro_domain.render(macro, detail, sender, ctx.store_name).body
+    body = macro_domain.reply_for(
+        w.cur, macro, ctx.ticket_id, signer=ctx.store_name, store_name=ctx.store_name
+    ).body
     return f"message {_message(ctx, w, kind='outbound', author_type='agent', body=body)}"
 
 
