@@ -26,6 +26,7 @@ from widget_api.domain.presence import Presence
 from widget_api.domain.ratelimit import RateLimiter
 from widget_api.domain.returns import ReturnsService
 from widget_api.domain.sla.worker import SlaWorker
+from widget_api.domain.webhook_sender import WebhookSender
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
 from widget_api.mail.service import MailService
@@ -45,6 +46,8 @@ from widget_api.routes import (
     mail,
     returns,
     static,
+    teams,
+    webhook_deliveries,
     widget,
     workspace,
 )
@@ -95,9 +98,12 @@ def create_app(
             app.state.db, settings, help=app.state.help, typer=app.state.auto_typer
         )
         app.state.mail.start()
+        app.state.webhooks = WebhookSender(app.state.db, settings.webhooks)
+        app.state.webhooks.start()
         try:
             yield
         finally:
+            app.state.webhooks.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.csat.close()
@@ -125,6 +131,8 @@ def create_app(
             *csat.HANDLERS,
             *analytics.HANDLERS,
             *mail.HANDLERS,
+            *teams.HANDLERS,
+            *webhook_deliveries.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
