@@ -23,6 +23,7 @@ import httpx
 from widget_api.contracts import events as ev
 from widget_api.domain import webhooks
 from widget_api.domain.errors import ComptoirError
+from widget_api.i18n import t
 from widget_api.settings import WebhookSettings
 from widget_api.storage import Database
 from widget_api.storage import webhooks as store
@@ -107,8 +108,8 @@ class WebhookSender:
         try:
             url = webhooks.check_url(item["url"])  # checked again: the row may predate a rule
             secret = webhooks.open_secret(self._db, item["id"], item["secret"] or "")
-        except ComptoirError as exc:
-            raise _Refused(str(exc)) from None
+        except ComptoirError as exc:  # stored for administrators, in English like the logs
+            raise _Refused(t(exc.key, "en", **exc.params)) from None
         if not secret:
             raise _Refused("no secret stored")
         body = item["body"].encode()
@@ -142,10 +143,16 @@ class WebhookSender:
     def wait_rounds(self, count: int = 2, timeout: float = 120.0) -> bool:
         """For tests: True once the sender finished ``count`` more rounds (with 2, at least one
         whole round started after this call), so "nothing more was sent" can be checked."""
+        deadline = time.monotonic() + timeout
         with self._round_done:
             target = self._rounds + count
-            self._wake.set()
-            return self._round_done.wait_for(lambda: self._rounds >= target, timeout)
+            while self._rounds < target:
+                self._wake.set()  # again before each round: a round clears it when it starts
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._round_done.wait(remaining)
+            return True
 
     def _run(self) -> None:
         while not self._stop.is_set():
