@@ -20,7 +20,8 @@ def all_teams(cur: Cursor) -> list[dict]:
         "SELECT t.id, t.name, t.strategy, t.created_at, t.updated_at,"
         " list_sort(list(m.agent_id) FILTER (WHERE m.agent_id IS NOT NULL)) AS member_ids"
         " FROM teams t LEFT JOIN team_members m ON m.team_id = t.id"
-        " GROUP BY ALL ORDER BY lower(t.name), t.id"
+        " GROUP BY t.id, t.name, t.strategy, t.created_at, t.updated_at"
+        " ORDER BY lower(t.name), t.id"
     )
     return [{**row, "member_ids": row["member_ids"] or []} for row in dicts(cur)]
 
