@@ -208,3 +208,24 @@ def test_every_team_and_availability_change_is_an_event(tmp_path: Path):
     ]
     assert '"round_robin"' in logged[1][4] and '"least_loaded"' in logged[1][5]
     assert '"available"' in logged[2][4] and '"away"' in logged[2][5]
+
+
+def test_the_demo_store_gets_its_teams_of_demo_agents_once(tmp_path: Path):
+    from data.demo_store import seed_demo
+    from data.demo_store.people import DEMO_AGENTS
+
+    with Database(tmp_path / "demo.duckdb") as db:
+        seed_demo(db, tickets=20, days=5, password_hash="not-a-real-hash")
+        assert teams.seed_demo_teams(db) == 2
+        assert teams.seed_demo_teams(db) == 0  # a store with teams is left alone
+        made = {team.name: team for team in teams.list_teams(db)}
+        emails = {d.email for d in DEMO_AGENTS}
+        demo_ids = {a.id for a in _all_agents(db) if a.email in emails}
+    assert set(made) == {"Retours / Returns", "Service client / Customer care"}
+    assert made["Retours / Returns"].strategy == "least_loaded"
+    assert all(len(team.member_ids) >= 3 for team in made.values())
+    assert set().union(*(team.member_ids for team in made.values())) <= demo_ids
+
+
+def _all_agents(db: Database) -> list[Agent]:
+    return [Agent.model_validate(row) for row in db.read(agent_store.all_agents)]

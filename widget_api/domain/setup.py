@@ -9,6 +9,7 @@ from pathlib import Path
 from widget_api.contracts.inbox import MacroCreate, StoreSettings
 from widget_api.domain import store
 from widget_api.domain.secrets import hash_password
+from widget_api.domain.teams import seed_demo_teams
 from widget_api.storage import Database, agents, macros, settings_store
 from widget_api.storage import tickets as ticket_store
 from widget_api.storage.events import SYSTEM
@@ -74,3 +75,4 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
 
             summary = seed_demo(db, tickets=tickets)
             seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())
+        seed_demo_teams(db)  # also into a demo made before teams existed
