@@ -99,6 +99,7 @@ def test_unknown_agents_are_refused_and_named(admin_api, staff):
     "body",
     [
         {"name": "   "},
+        {"name": "\u0000\u200b\t"},
         {"name": ""},
         {"name": "x" * 81},
         {"name": "A", "strategy": "random"},

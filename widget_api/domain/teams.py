@@ -6,6 +6,8 @@ Checks run inside the write job, so two requests creating the same name cannot b
 
 from __future__ import annotations
 
+import unicodedata
+
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.teams import Team, TeamCreate, TeamUpdate
 from widget_api.domain.errors import Conflict, Invalid, NotFound
@@ -72,7 +74,9 @@ def delete_team(db: Database, by: Agent, team_id: int) -> None:
 
 
 def _name(raw: str) -> str:
-    name = " ".join(raw.split())  # no blank names, no look-alikes differing by spaces
+    # No control or invisible format characters, no look-alikes differing by spaces.
+    shown = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = " ".join(shown.split())
     if not name:
         raise Invalid("error.team_name_blank")
     return name
