@@ -316,3 +316,17 @@ def test_a_stored_non_http_url_is_refused_when_sent(app: App):
     wait_until(_status_is(app, delivery_id, "failed"), "the refusal")
     row = app.delivery(delivery_id)
     assert row["attempts"] == 1 and "URL" in row["last_error"]
+
+
+def test_a_key_rotation_reseals_a_waiting_secret_which_still_signs(app: App, receiver: Receiver):
+    receiver.failures = [503] * 50
+    waiting = app.enqueue(receiver.url, "ticket:49")
+    before = {row["id"]: row["secret"] for row in app.db.read(webhook_store.stored_secrets)}
+    old = secret_box.of(app.db)
+    rotated = secret_box.reseal_all(app.db, secret_box.SecretBox([secret_box.new_key(), *old.keys],
+                                                                 "a rotation"))  # fmt: skip
+    after = {row["id"]: row["secret"] for row in app.db.read(webhook_store.stored_secrets)}
+    assert rotated.unreadable == [] and after[waiting] != before[waiting]
+    receiver.failures.clear()
+    wait_until(_status_is(app, waiting, "delivered"), "the delivery after the rotation")
+    assert receiver.accepted()[0].signature_ok
