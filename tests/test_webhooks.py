@@ -330,3 +330,18 @@ def test_a_key_rotation_reseals_a_waiting_secret_which_still_signs(app: App, rec
     receiver.failures.clear()
     wait_until(_status_is(app, waiting, "delivered"), "the delivery after the rotation")
     assert receiver.accepted()[0].signature_ok
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [({"secret": ""}, "error.webhook_secret_blank"),
+     ({"event_name": " "}, "error.webhook_incomplete"),
+     ({"event_name": "ticket.créé"}, "error.webhook_incomplete"),
+     ({"dedupe_key": ""}, "error.webhook_incomplete")],
+)  # fmt: skip
+def test_an_incomplete_delivery_is_refused_when_queued(app: App, fields: dict, key: str):
+    given = {"url": "https://hooks.example.com/x", "secret": SECRET, "event_name": "ticket.created",
+             "payload": {}, "dedupe_key": f"incomplete:{fields}", "at": AT, **fields}  # fmt: skip
+    with pytest.raises(Invalid) as refused:
+        app.db.write(lambda w: webhooks.enqueue(w, **given))
+    assert refused.value.key == key

@@ -72,7 +72,9 @@ def enqueue(
     check_url(url)
     if not secret:
         raise Invalid("error.webhook_secret_blank")
-    if not event_name.strip() or not dedupe_key.strip():
+    # The event name travels in a header: printable ASCII only.
+    header_safe = event_name.isascii() and event_name.isprintable()
+    if not event_name.strip() or not header_safe or not dedupe_key.strip():
         raise Invalid("error.webhook_incomplete")
     sealed = secret_box.of_writer(w).seal(secret)
     return store.insert(w, url=url, sealed_secret=sealed, event_name=event_name,
