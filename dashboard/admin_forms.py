@@ -59,15 +59,23 @@ def agent_rows(agents: Sequence[Agent], lang: str) -> pd.DataFrame:
                 tr("dash.agents.state", lang): tr(
                     "dash.agents.active" if a.active else "dash.agents.inactive", lang
                 ),
+                tr("dash.agents.availability", lang): tr(
+                    f"dash.availability.{a.availability}", lang
+                ),
+                tr("dash.agents.teams", lang): ", ".join(t.name for t in a.teams),
             }
             for a in agents
         ]
     )
 
 
-def agent_changes(agent: Agent, role: str, active: bool, password: str) -> dict:
+def agent_changes(
+    agent: Agent, role: str, active: bool, password: str, availability: str | None = None
+) -> dict:
     """Only what the admin changed (the API refuses, for example, demoting the last admin)."""
     changes: dict = {}
+    if availability is not None and availability != agent.availability:
+        changes["availability"] = availability
     if role != agent.role:
         changes["role"] = role
     if active != agent.active:

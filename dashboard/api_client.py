@@ -34,6 +34,7 @@ from widget_api.contracts.inbox import (
     Viewer,
 )
 from widget_api.contracts.returns import ReturnDetail
+from widget_api.contracts.teams import AvailabilityUpdate, Team, TeamCreate, TeamUpdate
 from widget_api.contracts.tickets import (
     Message,
     MessageCreate,
@@ -44,6 +45,7 @@ from widget_api.contracts.tickets import (
 from widget_api.contracts.widget import Attachment
 
 _AGENTS = TypeAdapter(list[Agent])
+_TEAMS = TypeAdapter(list[Team])
 _MACROS = TypeAdapter(list[Macro])
 _EVENTS = TypeAdapter(list[Event])
 _VIEWERS = TypeAdapter(list[Viewer])
@@ -132,6 +134,28 @@ class ApiClient:
     def update_agent(self, agent_id: int, **changes: Any) -> Agent:
         body = _body(AgentUpdate(**changes))
         return Agent.model_validate(self._call("PATCH", f"/api/v1/agents/{agent_id}", json=body))
+
+    def set_my_availability(self, availability: str) -> Agent:
+        body = _body(AvailabilityUpdate(availability=availability))
+        return Agent.model_validate(
+            self._call("PATCH", "/api/v1/agents/me/availability", json=body)
+        )
+
+    # -- teams -------------------------------------------------------------------------------
+    def teams(self) -> list[Team]:
+        return _TEAMS.validate_python(self._call("GET", "/api/v1/teams"))
+
+    def create_team(self, **fields: Any) -> Team:
+        return Team.model_validate(
+            self._call("POST", "/api/v1/teams", json=_body(TeamCreate(**fields)))
+        )
+
+    def update_team(self, team_id: int, **changes: Any) -> Team:
+        body = _body(TeamUpdate(**changes))
+        return Team.model_validate(self._call("PATCH", f"/api/v1/teams/{team_id}", json=body))
+
+    def delete_team(self, team_id: int) -> None:
+        self._call("DELETE", f"/api/v1/teams/{team_id}")
 
     # -- inbox -------------------------------------------------------------------------------
     def view_counts(self) -> ViewCounts:

@@ -69,6 +69,22 @@ def save_language() -> None:
     st.session_state.lang = saved.language
 
 
+def save_availability(key: str) -> None:
+    """The sidebar switch: available or away for new tickets, saved at once."""
+    wanted = "available" if st.session_state[key] else "away"
+    try:
+        saved = client().set_my_availability(wanted)
+    except SessionExpired:
+        sign_out(tr("dash.session_expired", st.session_state.lang))
+        return
+    except ApiError as exc:
+        notify(md(exc.detail), "error")
+        return
+    st.session_state.agent = saved.model_dump()
+    state = tr(f"dash.availability.{saved.availability}", st.session_state.lang)
+    notify(tr("dash.availability.saved", st.session_state.lang, state=state))
+
+
 if not st.session_state.token:
     st.session_state.lang = st.radio(
         "Langue / Language",
@@ -100,6 +116,18 @@ with st.sidebar:
         key="sidebar_lang",
         on_change=save_language,
     )
+    # Keyed by the stored value: a change made elsewhere (an admin) shows on the next run.
+    available_key = f"sidebar_available_{me.availability}"
+    st.toggle(
+        tr("dash.availability.toggle", lang),
+        value=me.availability == "available",
+        help=tr("dash.availability.help", lang),
+        key=available_key,
+        on_change=save_availability,
+        args=(available_key,),
+    )
+    if me.availability == "away":
+        st.caption(tr("dash.availability.away_note", lang))
     if st.button(tr("dash.sign_out", lang), key="sign_out", icon=":material/logout:"):
         with contextlib.suppress(ApiError):  # the token is dropped either way
             client().logout()

@@ -28,6 +28,7 @@ from widget_api.domain.rules.engine import RulesEngine
 from widget_api.domain.rules.schedule import RuleScheduler
 from widget_api.domain.rules.starters import ensure_starter_rules
 from widget_api.domain.sla.worker import SlaWorker
+from widget_api.domain.webhook_sender import WebhookSender
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
 from widget_api.listeners.auto_typing import AutoTyping
@@ -37,6 +38,7 @@ from widget_api.listeners.outbox import MailOutbox
 from widget_api.listeners.rules import RulesListener
 from widget_api.listeners.settings_reload import SettingsReload
 from widget_api.listeners.sla import SlaClock
+from widget_api.listeners.webhooks import WebhookWake
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
@@ -55,6 +57,8 @@ from widget_api.routes import (
     returns,
     rules,
     static,
+    teams,
+    webhook_deliveries,
     widget,
     workspace,
 )
@@ -111,6 +115,8 @@ def create_app(
             max_runs_per_hour=settings.rules.max_runs_per_ticket_hour,
             store_name=lambda: store.get(app.state.db, settings).name,
         )  # fmt: skip
+        app.state.webhooks = WebhookSender(app.state.db, settings.webhooks)
+        app.state.webhooks.start()
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -121,6 +127,7 @@ def create_app(
                 MailOutbox(app.state.mail.outbox),
                 SettingsReload(_reloaders(app, settings)),
                 RulesListener(app.state.rules_engine),
+                WebhookWake(app.state.webhooks),
             ],
         )
         app.state.dispatcher.start()
@@ -133,6 +140,7 @@ def create_app(
         finally:
             app.state.rule_scheduler.stop()
             app.state.dispatcher.stop()
+            app.state.webhooks.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             if owned:
@@ -159,6 +167,8 @@ def create_app(
             *analytics.HANDLERS,
             *mail.HANDLERS,
             *rules.HANDLERS,
+            *teams.HANDLERS,
+            *webhook_deliveries.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

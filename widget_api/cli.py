@@ -158,6 +158,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
     from data.demo_store.returns import seed_demo_returns
+    from data.demo_store.teams import seed_demo_teams
     from widget_api.storage import Database, DatabaseUnavailable
 
     settings = _settings(db_path)
@@ -166,6 +167,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
         with Database(settings.db.path) as db:
             summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
             seed_demo_returns(db, seed=seed, now=summary.end, settings=settings)
+            seed_demo_teams(db)
     except (DatabaseUnavailable, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(

@@ -95,6 +95,22 @@ class RulesRuntime(BaseModel):
     )
 
 
+class WebhookSettings(BaseModel):
+    base_delay: float = Field(
+        30.0,
+        gt=0,
+        description="Wait before the first retry of a failed webhook (seconds); it "
+        "doubles with each attempt.",
+    )
+    max_delay: float = Field(
+        3600.0, gt=0, description="Longest wait between two attempts of a webhook (seconds)."
+    )
+    max_attempts: int = Field(
+        10, ge=1, description="Attempts before a webhook delivery is marked failed for good."
+    )
+    timeout: float = Field(10.0, gt=0, description="Seconds a receiver has to answer a webhook.")
+
+
 class DashboardSettings(BaseModel):
     host: str | None = Field(
         None, description="Address the dashboard listens on; unset: the server's (api.host)."
@@ -133,6 +149,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     sla: SlaRuntime = Field(default_factory=SlaRuntime)
     rules: RulesRuntime = Field(default_factory=RulesRuntime)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     clock: ClockSettings = Field(default_factory=ClockSettings)
 
     def redacted(self) -> dict:

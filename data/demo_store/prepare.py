@@ -7,6 +7,7 @@ from pathlib import Path
 
 from data.demo_store.generator import seed_demo
 from data.demo_store.returns import seed_demo_returns
+from data.demo_store.teams import seed_demo_teams
 from widget_api.contracts.inbox import StoreSettings
 from widget_api.domain import store
 from widget_api.domain.setup import create_admin, install_starter_macros
@@ -30,3 +31,4 @@ def prepare_demo(path: Path, admin_email: str, admin_password: str, *, tickets: 
         if not db.read(ticket_store.count):
             summary = seed_demo(db, tickets=tickets)
             seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())
+        seed_demo_teams(db)  # also into a demo made before teams existed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from widget_api.contracts.common import Language, Role, UtcDateTime
+from widget_api.contracts.teams import Availability, TeamRef
 
 
 class LoginRequest(BaseModel):
@@ -19,6 +20,10 @@ class Agent(BaseModel):
     role: Role
     language: Language
     active: bool
+    availability: Availability = Field(
+        "available", description="away: skipped when tickets are assigned to a team."
+    )
+    teams: list[TeamRef] = Field(default_factory=list, description="In the roster only.")
 
 
 class LoginResponse(BaseModel):

@@ -247,6 +247,33 @@ class Block:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class TeamSaved:
+    """A team as it is now (``before`` holds the changed fields' previous values on update)."""
+
+    name: str
+    strategy: str  # round_robin | least_loaded
+    member_ids: list[int]
+
+
+@dataclass(frozen=True)
+class AvailabilityChanged:
+    """``before`` holds ``{"availability": previous}``."""
+
+    availability: str  # available | away
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One outgoing webhook delivery; never its secret."""
+
+    event_name: str
+    url: str
+    attempts: int = 0
+    status_code: int | None = None
+    error: str | None = None
+
+
 # -- tickets and messages ------------------------------------------------------------------------
 
 TICKET_CREATED = _event("ticket.created", "A ticket was opened, whatever the channel.",
@@ -383,6 +410,24 @@ NOTIFICATION_CREATED = _event("notification.created",
 CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empty, _SYSTEM)
 CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
                     frozenset({"customer"}))  # fmt: skip
+
+TEAM_CREATED = _event("team.created", "A team of agents was created.", TeamSaved, _AGENT_SYSTEM)
+TEAM_UPDATED = _event("team.updated", "A team's name, strategy or members changed.", TeamSaved,
+                      _AGENT_SYSTEM)  # fmt: skip
+TEAM_DELETED = _event("team.deleted", "A team was deleted (its agents stay).", TeamSaved,
+                      _AGENT_SYSTEM)  # fmt: skip
+AGENT_AVAILABILITY_CHANGED = _event("agent.availability_changed",
+                                    "An agent became available or away for new assignments.",
+                                    AvailabilityChanged, _AGENT_SYSTEM)  # fmt: skip
+WEBHOOK_QUEUED = _event("webhook.queued", "An outgoing webhook was queued for delivery.",
+                        WebhookDelivery, _SYSTEM)  # fmt: skip
+WEBHOOK_DELIVERED = _event("webhook.delivered", "The receiver accepted a webhook (2xx).",
+                           WebhookDelivery, _SYSTEM)  # fmt: skip
+WEBHOOK_FAILED = _event("webhook.failed", "A webhook failed for good after its attempts.",
+                        WebhookDelivery, _SYSTEM)  # fmt: skip
+WEBHOOK_REQUEUED = _event("webhook.requeued", "A failed webhook was queued again by an agent.",
+                          WebhookDelivery, _AGENT)  # fmt: skip
+
 
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",

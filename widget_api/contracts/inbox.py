@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from widget_api.contracts.common import JsonBool, Language, Role, UtcDateTime
+from widget_api.contracts.teams import Availability
 from widget_api.contracts.tickets import TicketSummary, TicketUpdate, clean_tags
 
 
@@ -135,6 +136,7 @@ class AgentUpdate(BaseModel):
     role: Role | None = None
     language: Language | None = None
     active: JsonBool | None = None
+    availability: Availability | None = Field(None, description="Anyone's own; admins: anyone's.")
     password: str | None = Field(None, min_length=8, max_length=1024)
     current_password: str | None = Field(
         None, max_length=1024, description="Required to change one's own password."

@@ -25,6 +25,7 @@ from widget_api.settings import Settings
 from widget_api.storage import Database, settings_store
 from widget_api.storage import mail as mail_store
 from widget_api.storage import rules as rule_store
+from widget_api.storage import webhooks as webhook_store
 from widget_api.storage.db import Writer
 from widget_api.storage.rows import utcnow
 
@@ -185,6 +186,16 @@ def of(db: Database) -> SecretBox:
         return box
 
 
+def of_writer(w: Writer) -> SecretBox:
+    """The box of the database ``w`` writes for (found by its change feed): sealing inside a
+    write job, where only the writer is at hand (a webhook queued by a rule)."""
+    with _LOCK:
+        for db, box in _BOXES.items():
+            if db.changes is w.feed:
+                return box
+    raise KeyProblem("no keys attached to this database (secret_box.attach or of first)")
+
+
 def seal(db: Database, text: str) -> str:
     return of(db).seal(text)
 
@@ -264,6 +275,11 @@ def _walk(db: Database, change: Callable[[str], str | None]) -> Resealed:
                         result.changed += 1
             if dirty:
                 rule_store.replace_actions(w, rule["id"], rule["actions"])
+        for row in webhook_store.stored_secrets(w.cur):
+            new = apply(row["secret"], f"the secret of webhook delivery {row['id']}", result)
+            if new is not None:
+                webhook_store.replace_secret(w, row["id"], new)
+                result.changed += 1
         return result
 
     return db.write(job)

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from widget_api.contracts.auth import Agent, AgentCreate
 from widget_api.contracts.inbox import AgentUpdate
+from widget_api.domain import availability
 from widget_api.domain.errors import Forbidden, Invalid, NotFound
 from widget_api.domain.secrets import hash_password, verify_password
 from widget_api.storage import Database, agents
+from widget_api.storage import teams as team_store
 from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
 
 
 def list_agents(db: Database) -> list[Agent]:
-    return [Agent.model_validate(row) for row in db.read(agents.all_agents)]
+    """The roster, each agent with their availability and teams."""
+    rows, teams = db.read(lambda cur: (agents.all_agents(cur), team_store.teams_of_agents(cur)))
+    return [Agent.model_validate({**row, "teams": teams.get(row["id"], [])}) for row in rows]
+
+
+def get_agent(db: Database, agent_id: int) -> Agent:
+    """One agent as the roster shows them (with availability and teams)."""
+    found = next((agent for agent in list_agents(db) if agent.id == agent_id), None)
+    if found is None:
+        raise NotFound("error.not_found")
+    return found
 
 
 def create_agent(db: Database, by: Agent, data: AgentCreate) -> Agent:
@@ -39,6 +51,7 @@ def update_agent(db: Database, by: Agent, agent_id: int, data: AgentUpdate) -> A
     """Administrators change anyone; agents only their own name, language and password."""
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     current = changes.pop("current_password", None)
+    available = changes.pop("availability", None)  # its own event (agent.availability_changed)
     if by.role != "admin" and (agent_id != by.id or {"role", "active"} & set(changes)):
         raise Forbidden("error.forbidden")
     if "password" in changes and agent_id == by.id:
@@ -51,9 +64,16 @@ def update_agent(db: Database, by: Agent, agent_id: int, data: AgentUpdate) -> A
             raise Invalid("error.last_admin")
     if db.read(lambda cur: agents.by_id(cur, agent_id)) is None:
         raise NotFound("error.not_found")
-    if changes:
-        db.write(lambda w: agents.update(w, agent_id, changes, Actor("agent", by.id), utcnow()))
-    return Agent.model_validate(db.read(lambda cur: agents.by_id(cur, agent_id)))
+
+    def job(w):
+        if changes:
+            agents.update(w, agent_id, changes, Actor("agent", by.id), utcnow())
+        if available:
+            availability.change(w, by, agent_id, available)
+
+    if changes or available:
+        db.write(job)
+    return get_agent(db, agent_id)
 
 
 def _check_current_password(db: Database, agent: Agent, current: str | None) -> None:

@@ -9,7 +9,7 @@ from widget_api.storage.db import Cursor, Writer
 from widget_api.storage.events import Actor, append
 from widget_api.storage.rows import dicts, one
 
-_AGENT_COLUMNS = "id, email, name, role, language, active"
+_AGENT_COLUMNS = "id, email, name, role, language, active, availability"
 
 
 def create(
