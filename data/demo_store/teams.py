@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from widget_api.storage import Database
-from widget_api.storage.db import Writer
 from widget_api.storage import teams as store
+from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM
 from widget_api.storage.rows import utcnow
 
