@@ -139,28 +139,6 @@ def replace_actions(w: Writer, rule_id: int, actions: list[dict]) -> None:
     w.cur.execute("UPDATE rules SET actions = ? WHERE id = ?", [json.dumps(actions), rule_id])
 
 
-def table_exists(cur: Cursor, name: str) -> bool:
-    row = cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT internal", [name]
-    ).fetchone()
-    return bool(row[0])
-
-
-def team_id_by_name(cur: Cursor, name: str) -> int | None:
-    """A team's id by name (case-insensitive), when the teams table exists."""
-    if not table_exists(cur, "teams"):
-        return None
-    row = cur.execute("SELECT id FROM teams WHERE lower(name) = lower(?)", [name]).fetchone()
-    return row[0] if row else None
-
-
-def team_exists(cur: Cursor, team_id: int) -> bool | None:
-    """None when there are no teams at all (the teams feature is not installed)."""
-    if not table_exists(cur, "teams"):
-        return None
-    return bool(cur.execute("SELECT count(*) FROM teams WHERE id = ?", [team_id]).fetchone()[0])
-
-
 # -- runs -------------------------------------------------------------------------------------
 def has_run(cur: Cursor, run_key: str) -> bool:
     return bool(

@@ -13,10 +13,13 @@ from typing import Any
 
 from widget_api.domain import macros as macro_domain
 from widget_api.domain import secret_box
+from widget_api.domain.assignment import pick_assignee
 from widget_api.domain.mentions import mentioned_agents
+from widget_api.domain.webhooks import enqueue
 from widget_api.i18n import t
 from widget_api.storage import Database, agents, macros, tickets
 from widget_api.storage import rules as rule_store
+from widget_api.storage import teams as team_store
 from widget_api.storage.db import Writer
 from widget_api.storage.events import Actor
 
@@ -74,16 +77,14 @@ def assign_agent(ctx: RunContext, w: Writer, params: dict) -> str | None:
 
 @action("assign_team")
 def assign_team(ctx: RunContext, w: Writer, params: dict) -> str | None:
-    try:
-        from widget_api.domain.assignment import pick_assignee  # the teams branch provides it
-    except ImportError:
-        raise ActionFailed("teams not available") from None
     team_id = params.get("team_id")
     if team_id is None and params.get("team_name"):
-        team_id = rule_store.team_id_by_name(w.cur, params["team_name"])
-    if team_id is None:
+        team_id = team_store.id_by_name(w.cur, params["team_name"])
+    team = team_store.by_id(w.cur, team_id) if team_id is not None else None
+    if team is None:
         raise ActionFailed(f"no team {params.get('team_name') or params.get('team_id')!r}")
-    agent_id = pick_assignee(w, team_id, params.get("strategy") or "round_robin")
+    # The rule's strategy if it names one, else the team's own.
+    agent_id = pick_assignee(w, team_id, params.get("strategy") or team["strategy"])
     if agent_id is None:
         raise ActionFailed(f"no available agent in team {team_id}")
     return _update(ctx, w, {"assignee_id": agent_id})
@@ -182,10 +183,6 @@ def notify_agent(ctx: RunContext, w: Writer, params: dict) -> str | None:
 
 @action("webhook")
 def webhook(ctx: RunContext, w: Writer, params: dict) -> str | None:
-    try:
-        from widget_api.domain.webhooks import enqueue  # the webhooks branch provides it
-    except ImportError:
-        raise ActionFailed("webhooks not available") from None
     sealed = params.get("secret")
     secret = secret_box.open_secret(ctx.db, sealed, "rule_webhook") if sealed else ""
     facts = {k: v for k, v in ctx.facts.items() if k != "status_since"}

@@ -21,6 +21,7 @@ from widget_api.domain.rules.vocabulary import (
 )
 from widget_api.storage import Database, agents, macros
 from widget_api.storage import rules as rule_store
+from widget_api.storage import teams as team_store
 from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
 
@@ -118,7 +119,7 @@ def _check_action(db: Database, action: dict) -> None:
     if kind == "assign_team" and params.get("team_id") is None and not params.get("team_name"):
         raise Invalid("error.rule.missing_param", kind=kind, param="team_id")
     team_id = params.get("team_id") if kind == "assign_team" else None
-    if team_id is not None and db.read(lambda cur: rule_store.team_exists(cur, team_id)) is False:
+    if team_id is not None and db.read(lambda cur: team_store.by_id(cur, team_id)) is None:
         raise Invalid("error.rule.unknown_team", team=params["team_id"])
     if "agent_id" in params:
         agent = db.read(lambda cur: agents.by_id(cur, params["agent_id"]))
