@@ -80,3 +80,44 @@ def test_sql_lives_only_in_storage():
                 ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+_TICKETS = "widget_api.storage.tickets"
+
+
+def _ticket_creators(root: Path) -> set[str]:
+    """Modules outside storage that call ``widget_api.storage.tickets.create``, however the
+    module or the function was imported."""
+    storage = root / "widget_api" / "storage"
+    found = set()
+    for folder in ("widget_api", "dashboard", "help_center", "data"):
+        for path in (root / folder).rglob("*.py"):
+            if path.is_relative_to(storage):
+                continue
+            tree = ast.parse(path.read_text())
+            modules, functions = set(), set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "widget_api.storage":
+                    modules |= {a.asname or a.name for a in node.names if a.name == "tickets"}
+                elif isinstance(node, ast.ImportFrom) and node.module == _TICKETS:
+                    functions |= {a.asname or a.name for a in node.names if a.name == "create"}
+                elif isinstance(node, ast.Import):
+                    modules |= {a.asname for a in node.names if a.name == _TICKETS}
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "create"
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id in modules
+                ) or (isinstance(func, ast.Name) and func.id in functions):
+                    found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def test_one_module_creates_tickets():
+    """Form, widget, agents, mail, relays and returns all open tickets through
+    ``domain/ticket_creation.py``: one place resolves the customer, language, subject and tags."""
+    assert _ticket_creators(ROOT) == {"widget_api/domain/ticket_creation.py"}

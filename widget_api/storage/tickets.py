@@ -42,6 +42,9 @@ class NewTicket:
     tags: tuple[str, ...] = ()
     status: str = "new"
     priority: str = "normal"
+    #: The first message's HTML and metadata (a mail's headers); the metadata defaults to source.
+    body_html: str | None = None
+    message_meta: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,8 @@ _SIGNATURE_PARAMS = ", ".join("?" for _ in signatures.COLUMNS)
 
 
 # -- writes -----------------------------------------------------------------------------------
-def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
-    """Insert the ticket and its first message; return (id, public reference)."""
+def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str, int]:
+    """Insert the ticket and its first message; return (id, public reference, message id)."""
     ticket_id = w.next_id("tickets")
     ref = ticket_ref(ticket_id)
     search = fold(
@@ -136,12 +139,13 @@ def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
         author_name=new.customer_name,
         channel=new.channel,
         body_text=new.body_text,
-        body_html=None,
-        meta=new.source,
+        body_html=new.body_html,
+        meta=new.message_meta if new.message_meta is not None else new.source,
         at=new.at,
     )
-    _message_created(w, first, _insert_message(w, first), actor)
-    return ticket_id, ref
+    message_id = _insert_message(w, first)
+    _message_created(w, first, message_id, actor)
+    return ticket_id, ref, message_id
 
 
 def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
