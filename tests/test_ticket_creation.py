@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 
+import duckdb
 import pytest
 
 from widget_api.domain.ticket_creation import (
@@ -12,6 +15,7 @@ from widget_api.domain.ticket_creation import (
     NewInbound,
     OpenedTicket,
     create_ticket,
+    open_ticket,
     submit_typing,
 )
 from widget_api.i18n import t
@@ -119,3 +123,45 @@ def test_a_known_problem_type_is_set_by_the_system_and_never_sent_to_the_typer(d
     plain = NewInbound("web", "Allo", "leo@example.com")
     submit_typing(typer, plain, _open(db, plain))
     assert len(typer.submitted) == 1
+
+
+def _burst(db: Database, inbounds: list[NewInbound]) -> list:
+    """Open the tickets of ``inbounds`` as requests would, all arriving while the writer is
+    busy; answers each OpenedTicket or the exception it got."""
+    gate = threading.Event()
+    busy = db.submit(lambda w: gate.wait(30))
+
+    async def burst() -> list:
+        tasks = [asyncio.create_task(open_ticket(db, i, default_language="fr")) for i in inbounds]
+        await asyncio.sleep(0)  # each task runs up to its wait for the writer
+        gate.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    answers = asyncio.run(burst())
+    busy.result()
+    return answers
+
+
+def test_intakes_arriving_while_the_writer_is_busy_are_created_together(db, monkeypatch):
+    calls = []
+    real = tickets.create_many
+    monkeypatch.setattr(tickets, "create_many", lambda w, items: calls.append(len(items))
+                        or real(w, items))  # fmt: skip
+    inbounds = [NewInbound("web", f"Message {i}", "leo@example.com") for i in range(3)]
+    opened = _burst(db, [*inbounds, NewInbound("chat", "Allo?", None)])
+    assert calls == [4]
+    assert len({o.ref for o in opened}) == 4
+    assert len({o.customer_id for o in opened[:3]}) == 1  # one address, one customer
+    assert opened[3].customer_id != opened[0].customer_id
+    subjects = [db.read(lambda cur, o=o: tickets.fields(cur, o.ticket_id, "subject")[0])
+                for o in opened]  # fmt: skip
+    assert subjects == ["Message 0", "Message 1", "Message 2", "Allo?"]
+
+
+def test_one_bad_intake_in_a_burst_fails_alone(db):
+    good = NewInbound("web", "Bonjour", "leo@example.com")
+    bad = NewInbound("web", "Bonjour", "zoe@example.com", status="bogus")  # refused by a CHECK
+    answers = _burst(db, [good, bad, good])
+    assert isinstance(answers[1], duckdb.ConstraintException)
+    assert all(isinstance(a, OpenedTicket) for a in (answers[0], answers[2]))
+    assert db.read(tickets.count) == 2

@@ -8,6 +8,9 @@ transactions); :func:`open_ticket` is the same for a request handler, off the wr
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +21,7 @@ import anyio
 from widget_api.domain import language, secrets
 from widget_api.i18n import t
 from widget_api.mail import MAIL_CHANNELS
-from widget_api.storage import Database, customers, orders, tickets
+from widget_api.storage import Database, StorageUnavailable, customers, orders, tickets
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
 from widget_api.storage.rows import utcnow
@@ -111,31 +114,40 @@ def create_ticket(
 ) -> OpenedTicket:
     """Resolve the customer, store the ticket and its first message (with their events), link
     ``order`` (looked up by the caller, off the writer when it can) and answer what was made."""
+    return create_tickets(w, [(inbound, order)], default_language=default_language, at=at)[0]
+
+
+def create_tickets(
+    w: Writer,
+    inbounds: list[tuple[NewInbound, dict | None]],
+    *,
+    default_language: str,
+    at: datetime | None = None,
+) -> list[OpenedTicket]:
+    """:func:`create_ticket` for several (inbound, order) at once, a few statements for all."""
     at = at or utcnow()
-    lang = language_of(inbound, default_language)
-    email = inbound.sender_email.lower() if inbound.sender_email else None
-    name = inbound.sender_name.strip() if inbound.sender_name else None
-    name = name or None
-    if inbound.customer_id is not None:
-        customer_id = inbound.customer_id
-        known = customers.by_id(w.cur, customer_id) or {}
-        email, name = known.get("email", email), known.get("name", name)
-    else:
-        customer_id, _ = customers.find_or_create(w, email=email, name=name, language=lang, at=at)
-    tags = inbound.tags
-    if inbound.marketplace and inbound.marketplace not in tags:
-        tags = (*tags, inbound.marketplace)
-    # A number typed in a form's own field is a claim on that order; one found in a mail's text
-    # is not (and a relay's address is never the buyer's).
-    if order and order["customer_id"] != customer_id and not inbound.by_mail:
-        tags = (*tags, ORDER_MISMATCH_TAG)
-    subject = subject_of(inbound, lang)
-    token = secrets.new_token()
-    actor = Actor("customer", customer_id)
-    ticket_id, ref, message_id = tickets.create(
-        w,
-        tickets.NewTicket(
-            subject=subject,
+    langs = [language_of(inbound, default_language) for inbound, _ in inbounds]
+    people: list[tuple[str | None, str | None, str]] = []
+    for (inbound, _), lang in zip(inbounds, langs, strict=True):
+        name = inbound.sender_name.strip() if inbound.sender_name else None
+        email = inbound.sender_email.lower() if inbound.sender_email else None
+        people.append((email, name or None, lang))
+    unknown = [i for i, (inbound, _) in enumerate(inbounds) if inbound.customer_id is None]
+    found = customers.find_or_create_many(w, [people[i] for i in unknown], at)
+    customer_ids = [inbound.customer_id for inbound, _ in inbounds]
+    for i, (customer_id, _) in zip(unknown, found, strict=True):
+        customer_ids[i] = customer_id
+    news, tokens = [], []
+    for (inbound, order), lang, (email, name, _), customer_id in zip(
+        inbounds, langs, people, customer_ids, strict=True
+    ):
+        if inbound.customer_id is not None:
+            known = customers.by_id(w.cur, inbound.customer_id) or {}
+            email, name = known.get("email", email), known.get("name", name)
+        token = secrets.new_token()
+        tokens.append(token)
+        new = tickets.NewTicket(
+            subject=subject_of(inbound, lang),
             body_text=inbound.body_text[:BODY_CHARS],
             channel=inbound.channel,
             language=lang,
@@ -147,34 +159,138 @@ def create_ticket(
             token_hash=secrets.token_hash(token),
             source=inbound.source,
             at=at,
-            tags=tags,
+            tags=_tags(inbound, order, customer_id),
             status=inbound.status,
             body_html=inbound.body_html,
             message_meta=inbound.message_meta,
-        ),
-        actor,
-    )
-    if inbound.problem_type is not None:
-        tickets.update(w, ticket_id, {"problem_type": inbound.problem_type}, SYSTEM, at)
-    return OpenedTicket(ticket_id, ref, message_id, customer_id, lang, subject, token)
+        )
+        news.append((new, Actor("customer", customer_id)))
+    made = tickets.create_many(w, news)
+    opened = []
+    for (inbound, _), (new, _), (ticket_id, ref, message_id), token in zip(
+        inbounds, news, made, tokens, strict=True
+    ):
+        if inbound.problem_type is not None:
+            tickets.update(w, ticket_id, {"problem_type": inbound.problem_type}, SYSTEM, at)
+        opened.append(OpenedTicket(ticket_id, ref, message_id, new.customer_id, new.language,
+                                   new.subject, token))  # fmt: skip
+    return opened
+
+
+def _tags(inbound: NewInbound, order: dict | None, customer_id: int) -> tuple[str, ...]:
+    tags = inbound.tags
+    if inbound.marketplace and inbound.marketplace not in tags:
+        tags = (*tags, inbound.marketplace)
+    # A number typed in a form's own field is a claim on that order; one found in a mail's text
+    # is not (and a relay's address is never the buyer's).
+    if order and order["customer_id"] != customer_id and not inbound.by_mail:
+        tags = (*tags, ORDER_MISMATCH_TAG)
+    return tags
 
 
 async def open_ticket(
     db: Database, inbound: NewInbound, *, default_language: str, typer: Any = None
 ) -> OpenedTicket:
-    """:func:`create_ticket` in a write of its own, for request handlers: the order is read off
-    the event loop and outside the writer, so other requests and writes go on meanwhile."""
+    """:func:`create_ticket` for request handlers, committed when it returns. The order is read
+    off the event loop and outside the writer; the tickets of requests that arrive while the
+    writer is busy are then created together, in one job (see :class:`_Gathering`)."""
     number = inbound.order_number
     order = (
         await anyio.to_thread.run_sync(db.read, lambda cur: orders.find_by_number(cur, number))
         if number
         else None
     )
-    opened = await db.awrite(
-        lambda w: create_ticket(w, inbound, default_language=default_language, order=order)
-    )
+    gathering = _GATHERINGS.get(db)
+    if gathering is None:  # on the event loop: no other thread makes one meanwhile
+        gathering = _GATHERINGS[db] = _Gathering(db)
+    opened = await asyncio.wrap_future(gathering.add(inbound, order, default_language))
     submit_typing(typer, inbound, opened)
     return opened
+
+
+class _Gathering:
+    """Intakes waiting for the writer. The first queues one write job; when that job runs it
+    takes every intake that arrived meanwhile and creates their tickets together: a burst costs
+    a few multi-row statements instead of several statements a ticket, and a lone intake waits
+    for no company. Each caller's future is set once the job's transaction has committed (a 2xx
+    still means the ticket is on disk). If the batch fails, each intake is tried alone, so that
+    one bad ticket fails no other."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+        self._waiting: list[_Intake] = []
+
+    def add(self, inbound: NewInbound, order: dict | None, default_language: str) -> Future:
+        intake = _Intake(inbound, order, default_language, Future())
+        with self._lock:
+            self._waiting.append(intake)
+            first = len(self._waiting) == 1
+        if first:
+            taken: list[_Intake] = []
+            try:
+                job = self._db.submit(lambda w: self._create(w, taken))
+            except Exception as exc:  # closed: nobody else will take these
+                for waiting in self._take():
+                    waiting.future.set_exception(exc)
+            else:
+                job.add_done_callback(lambda done: self._settle(done, taken))
+        return intake.future
+
+    def _take(self) -> list[_Intake]:
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        return batch
+
+    def _create(self, w: Writer, taken: list[_Intake]) -> list[OpenedTicket]:
+        # Taken once: a rerun of the job (its group commit failed) creates the same batch.
+        if not taken:
+            taken.extend(self._take())
+        return _create_batch(w, taken)
+
+    def _settle(self, job: Future, taken: list[_Intake]) -> None:
+        """On the writer thread, after the job's commit or failure."""
+        error = job.exception()
+        if error is None:
+            for intake, opened in zip(taken, job.result(), strict=True):
+                intake.future.set_result(opened)
+        elif len(taken) == 1 or isinstance(error, StorageUnavailable):
+            for intake in taken:
+                intake.future.set_exception(error)
+        else:
+            for intake in taken:
+                alone = self._db.submit(lambda w, one=intake: _create_batch(w, [one])[0])
+                alone.add_done_callback(lambda done, one=intake: _copy(done, one.future))
+
+
+@dataclass(frozen=True)
+class _Intake:
+    inbound: NewInbound
+    order: dict | None
+    default_language: str
+    future: Future
+
+
+def _create_batch(w: Writer, batch: list[_Intake]) -> list[OpenedTicket]:
+    opened: list[OpenedTicket | None] = [None] * len(batch)
+    for default in {intake.default_language for intake in batch}:
+        indexes = [i for i, intake in enumerate(batch) if intake.default_language == default]
+        pairs = [(batch[i].inbound, batch[i].order) for i in indexes]
+        for i, ticket in zip(indexes, create_tickets(w, pairs, default_language=default),
+                             strict=True):  # fmt: skip
+            opened[i] = ticket
+    return [ticket for ticket in opened if ticket is not None]
+
+
+def _copy(done: Future, future: Future) -> None:
+    error = done.exception()
+    if error is None:
+        future.set_result(done.result())
+    else:
+        future.set_exception(error)
+
+
+_GATHERINGS: weakref.WeakKeyDictionary[Database, _Gathering] = weakref.WeakKeyDictionary()
 
 
 def submit_typing(typer: Any, inbound: NewInbound, opened: OpenedTicket) -> Future | None:
