@@ -83,11 +83,12 @@ def test_sql_lives_only_in_storage():
 
 
 _TICKETS = "widget_api.storage.tickets"
+_CREATE = ("create", "create_many")
 
 
 def _ticket_creators(root: Path) -> set[str]:
-    """Modules outside storage that call ``widget_api.storage.tickets.create``, however the
-    module or the function was imported."""
+    """Modules outside storage that call ``widget_api.storage.tickets.create`` (or its batch
+    form ``create_many``), however the module or the function was imported."""
     storage = root / "widget_api" / "storage"
     found = set()
     for folder in ("widget_api", "dashboard", "help_center", "data"):
@@ -100,7 +101,7 @@ def _ticket_creators(root: Path) -> set[str]:
                 if isinstance(node, ast.ImportFrom) and node.module == "widget_api.storage":
                     modules |= {a.asname or a.name for a in node.names if a.name == "tickets"}
                 elif isinstance(node, ast.ImportFrom) and node.module == _TICKETS:
-                    functions |= {a.asname or a.name for a in node.names if a.name == "create"}
+                    functions |= {a.asname or a.name for a in node.names if a.name in _CREATE}
                 elif isinstance(node, ast.Import):
                     modules |= {a.asname for a in node.names if a.name == _TICKETS}
             for node in ast.walk(tree):
@@ -109,7 +110,7 @@ def _ticket_creators(root: Path) -> set[str]:
                 func = node.func
                 if (
                     isinstance(func, ast.Attribute)
-                    and func.attr == "create"
+                    and func.attr in _CREATE
                     and isinstance(func.value, ast.Name)
                     and func.value.id in modules
                 ) or (isinstance(func, ast.Name) and func.id in functions):
