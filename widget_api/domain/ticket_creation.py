@@ -1,5 +1,5 @@
 """The one way a ticket is created, whatever brought its first message: the public form, the
-widget's chat, an agent on a customer's behalf, a mail or a marketplace relay, a return request.
+widget's chat, a mail or a marketplace relay, a return request.
 
 A channel normalises what it received into a :class:`NewInbound` and calls
 :func:`create_ticket` inside a write (mail and returns create tickets within larger
@@ -201,7 +201,7 @@ async def open_ticket(
         else None
     )
     gathering = _GATHERINGS.get(db)
-    if gathering is None:  # on the event loop: no other thread makes one meanwhile
+    if gathering is None:  # two made at once by two loops would both work, just apart
         gathering = _GATHERINGS[db] = _Gathering(db)
     opened = await asyncio.wrap_future(gathering.add(inbound, order, default_language))
     submit_typing(typer, inbound, opened)
