@@ -35,7 +35,7 @@ def _build(db: Database) -> dict[str, int]:
                 customer_email=f"{name}@example.com", customer_name=name, order_id=None,
                 order_number=None, token_hash=name, source=None, at=at,
             )  # fmt: skip
-            ticket_id, _ = tickets.create(w, new, Actor("customer", cid))
+            ticket_id, _, _ = tickets.create(w, new, Actor("customer", cid))
             ids[name] = ticket_id
             return ticket_id
 

@@ -153,3 +153,45 @@ def test_the_dashboard_asks_the_server_for_its_returns_rules():
         for line, what in _server_rules_in(ast.parse(path.read_text())):
             found.append(f"{path.relative_to(ROOT)}:{line} {what}")
     assert found == []
+
+
+_TICKETS = "widget_api.storage.tickets"
+_CREATE = ("create", "create_many")
+
+
+def _ticket_creators(root: Path) -> set[str]:
+    """Modules outside storage that call ``widget_api.storage.tickets.create`` (or its batch
+    form ``create_many``), however the module or the function was imported."""
+    storage = root / "widget_api" / "storage"
+    found = set()
+    for folder in ("widget_api", "dashboard", "help_center", "data"):
+        for path in (root / folder).rglob("*.py"):
+            if path.is_relative_to(storage):
+                continue
+            tree = ast.parse(path.read_text())
+            modules, functions = set(), set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "widget_api.storage":
+                    modules |= {a.asname or a.name for a in node.names if a.name == "tickets"}
+                elif isinstance(node, ast.ImportFrom) and node.module == _TICKETS:
+                    functions |= {a.asname or a.name for a in node.names if a.name in _CREATE}
+                elif isinstance(node, ast.Import):
+                    modules |= {a.asname for a in node.names if a.name == _TICKETS}
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in _CREATE
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id in modules
+                ) or (isinstance(func, ast.Name) and func.id in functions):
+                    found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def test_one_module_creates_tickets():
+    """Form, widget, agents, mail, relays and returns all open tickets through
+    ``domain/ticket_creation.py``: one place resolves the customer, language, subject and tags."""
+    assert _ticket_creators(ROOT) == {"widget_api/domain/ticket_creation.py"}

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
-
 from widget_api.contracts.tickets import TicketCreate, TicketCreated
-from widget_api.domain import language, secrets
-from widget_api.i18n import t
-from widget_api.storage import Database, customers, orders, tickets
-from widget_api.storage.events import Actor
-from widget_api.storage.rows import utcnow
-
-_SUBJECT_CHARS = 80
+from widget_api.domain import ticket_creation
+from widget_api.storage import Database
 
 
-def subject_for(data: TicketCreate, lang: str) -> str:
-    """The customer's subject, else the first line of the message, else a generic one."""
-    if data.subject and data.subject.strip():
-        return data.subject.strip()
-    first_line = data.body.strip().splitlines()[0].strip()
-    if first_line:
-        return first_line if len(first_line) <= _SUBJECT_CHARS else first_line[:77] + "…"
-    return t("ticket.default_subject", lang, name=data.name or data.email or "?")
+def inbound_from_form(
+    data: TicketCreate,
+    *,
+    channel: str,
+    source: dict[str, Any] | None = None,
+    tags: tuple[str, ...] = (),
+) -> ticket_creation.NewInbound:
+    """The contact form's (or the widget's) fields as the one inbound shape."""
+    return ticket_creation.NewInbound(
+        channel=channel,
+        body_text=data.body,
+        sender_email=str(data.email) if data.email else None,
+        sender_name=data.name,
+        subject=data.subject,
+        language=data.language,
+        order_number=data.order_number,
+        source=source,
+        tags=tags,
+    )
 
 
 async def open_ticket(
@@ -35,45 +39,6 @@ async def open_ticket(
     source: dict[str, Any] | None = None,
     tags: tuple[str, ...] = (),
 ) -> TicketCreated:
-    lang = data.language or language.detect(f"{data.subject or ''} {data.body}", default_language)
-    # A read off the event loop, so other requests go on meanwhile.
-    order = (
-        await anyio.to_thread.run_sync(
-            db.read, lambda cur: orders.find_by_number(cur, data.order_number)
-        )
-        if data.order_number
-        else None
-    )
-    token = secrets.new_token()
-    email = str(data.email).lower() if data.email else None
-    name = data.name.strip() if data.name and data.name.strip() else None
-    subject = subject_for(data, lang)
-
-    def write(w):
-        at = utcnow()
-        customer_id, _ = customers.find_or_create(w, email=email, name=name, language=lang, at=at)
-        all_tags = tags
-        if order and order["customer_id"] != customer_id:
-            all_tags = (*tags, "order-email-mismatch")
-        return tickets.create(
-            w,
-            tickets.NewTicket(
-                subject=subject,
-                body_text=data.body,
-                channel=channel,
-                language=lang,
-                customer_id=customer_id,
-                customer_email=email,
-                customer_name=name,
-                order_id=order["id"] if order else None,
-                order_number=data.order_number.strip() if data.order_number else None,
-                token_hash=secrets.token_hash(token),
-                source=source,
-                at=at,
-                tags=all_tags,
-            ),
-            Actor("customer", customer_id),
-        )
-
-    _, ref = await db.awrite(write)
-    return TicketCreated(ticket_ref=ref, conversation_token=token)
+    inbound = inbound_from_form(data, channel=channel, source=source, tags=tags)
+    opened = await ticket_creation.open_ticket(db, inbound, default_language=default_language)
+    return TicketCreated(ticket_ref=opened.ref, conversation_token=opened.conversation_token)

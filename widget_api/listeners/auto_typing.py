@@ -29,9 +29,9 @@ class AutoTyping:
         self._waiters: dict[int, list[Future]] = {}
 
     def wants(self, event: Event) -> bool:
-        return event.name == ev.TICKET_CREATED or (
-            event.name == ev.TICKET_PROBLEM_TYPE_CHANGED and event.actor.type == "agent"
-        )
+        if event.name == ev.TICKET_CREATED:  # a type known at intake (a return) is not guessed
+            return not (event.snapshot or {}).get("problem_type")
+        return event.name == ev.TICKET_PROBLEM_TYPE_CHANGED and event.actor.type == "agent"
 
     def handle(self, events: list[Event]) -> None:
         created = [e.ticket_id for e in events if e.name == ev.TICKET_CREATED and e.ticket_id]

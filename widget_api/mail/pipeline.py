@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from widget_api.domain import language, secrets
+from widget_api.domain import ticket_creation
 from widget_api.i18n import t
 from widget_api.mail import loops, marketplaces, tokens
 from widget_api.mail.parse import (
@@ -49,7 +49,6 @@ _MID_HEADER = re.compile(
     rb"^message-id[ \t]*:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE
 )
 _REOPEN = {"pending": "open", "on_hold": "open", "solved": "open"}
-_SUBJECT_CHARS = 200
 _BODY_CHARS = 20_000
 
 
@@ -332,7 +331,7 @@ class Pipeline:
     ) -> Outcome:  # fmt: skip
         mail_id = row["id"]
         new_text = mail.new_text
-        lang = language.detect(f"{mail.subject} {new_text[:2000]}", self.default_language)
+        lang = ticket_creation.detect_language(mail.subject, new_text, self.default_language)
         # An address shown as the name is a label, not an identity: it is never the customer's
         # name, and the agent is warned (the mail comes from ``sender``).
         lookalike = mail.display_name_address
@@ -343,11 +342,9 @@ class Pipeline:
             order = self.db.read(lambda cur, n=number: orders.find_by_number(cur, n))
             if order:
                 break
-        subject = mail.subject.strip() or t("mail.no_subject", lang)
         body = mail.text.strip() or t(
             "mail.attachments_only" if mail.attachments else "mail.empty_body", lang
         )
-        channel = market.name if market else "email"
         meta = {
             "mail": {
                 "message_id": mail.message_id,
@@ -373,15 +370,30 @@ class Pipeline:
         at = utcnow()
         if historical and mail.date and mail.date < at:
             at = mail.date
+        inbound = ticket_creation.NewInbound(
+            channel=market.name if market else "email", sender_email=sender, sender_name=name,
+            subject=mail.subject, body_text=body, body_html=mail.html, own_text=new_text,
+            language=lang, order_number=numbers[0] if numbers else None,
+            marketplace=market.name if market else None, message_meta=meta,
+            source={
+                "mail": {
+                    "mailbox_id": mailbox_id, "from": mail.from_address, "reply_to": reply_to,
+                    "message_id": mail.message_id,
+                    "marketplace": market.name if market else None,
+                    "marketplace_order_id": market.order_id if market else None,
+                }
+            },
+        )  # fmt: skip
 
-        def write(w) -> Outcome | None:
+        def write(w) -> tuple[Outcome, ticket_creation.OpenedTicket | None] | None:
             if store.status_of(w.cur, mail_id) != "received":
                 return None
-            customer_id, _ = customers.find_or_create(
-                w, email=sender, name=name, language=lang, at=at
-            )
-            actor = Actor("customer", customer_id)
+            opened = None
             if route.ticket_id is not None:
+                customer_id, _ = customers.find_or_create(
+                    w, email=sender, name=name, language=lang, at=at
+                )
+                actor = Actor("customer", customer_id)
                 ticket_id = route.ticket_id
                 (ticket_channel, status) = tickets.fields(w.cur, ticket_id, "channel", "status")
                 message_id = tickets.add_message(
@@ -397,30 +409,11 @@ class Pipeline:
                     tickets.update(w, ticket_id, {"status": _REOPEN[status]}, actor, at)
                 outcome = "joined"
             else:
-                source = {
-                    "mail": {
-                        "mailbox_id": mailbox_id, "from": mail.from_address,
-                        "reply_to": reply_to, "message_id": mail.message_id,
-                        "marketplace": market.name if market else None,
-                        "marketplace_order_id": market.order_id if market else None,
-                    }
-                }  # fmt: skip
-                ticket_id, _ = tickets.create(
-                    w,
-                    tickets.NewTicket(
-                        subject=subject[:_SUBJECT_CHARS], body_text=body[: _BODY_CHARS * 5],
-                        channel=channel, language=lang, customer_id=customer_id,
-                        customer_email=sender, customer_name=name,
-                        order_id=order["id"] if order else None,
-                        order_number=numbers[0] if numbers else None,
-                        token_hash=secrets.token_hash(secrets.new_token()),
-                        source=source, at=at,
-                        tags=(market.name,) if market else (),
-                    ),
-                    actor,
-                )  # fmt: skip
-                message_id = store.first_message_id(w.cur, ticket_id)
-                store.set_message_content(w, message_id, mail.html, meta)
+                opened = ticket_creation.create_ticket(
+                    w, inbound, default_language=self.default_language, order=order, at=at
+                )
+                ticket_id, message_id = opened.ticket_id, opened.message_id
+                actor = Actor("customer", opened.customer_id)
                 outcome = "ticket"
             for item in mail.attachments:
                 attachment_id = attachments.add(
@@ -436,17 +429,19 @@ class Pipeline:
                 in_reply_to=mail.in_reply_to, refs=mail.references,
                 thread_index=mail.header("thread-index"), reason=route.how,
             )  # fmt: skip
-            return Outcome(outcome, tickets.ref_of(w.cur, ticket_id), route.note, mail_id,
-                           ticket_id, message_id)  # fmt: skip
+            ref = opened.ref if opened else tickets.ref_of(w.cur, ticket_id)
+            done = Outcome(outcome, ref, route.note, mail_id, ticket_id, message_id)
+            return done, opened
 
-        result = self.db.write(write)
-        if result is None:
+        written = self.db.write(write)
+        if written is None:
             return self._existing(self.db.read(lambda cur: store.stored(cur, mail_id)))
-        if result.outcome == "ticket":
+        result, opened = written
+        if opened is not None:
             typing = self.typed(result.ticket_id) if self.typed is not None else None
             if acknowledge and self.on_new_ticket is not None:
                 info = NewTicketInfo(result.ticket_id, mail_id, mailbox_id, reply_to, lang,
-                                     subject, new_text, typing)  # fmt: skip
+                                     opened.subject, new_text, typing)  # fmt: skip
                 try:
                     if self._may_acknowledge(info, market, mail):
                         self.on_new_ticket(info)

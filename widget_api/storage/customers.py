@@ -14,22 +14,47 @@ def find_or_create(
     """The customer id for ``email`` and whether it was created now. A known customer's missing
     name is filled in; an existing one is never overwritten by what a form says. Without an
     e-mail (an anonymous chat visitor) a new customer is made each time."""
-    email = email.lower() if email else None
-    row = (
-        w.cur.execute("SELECT id, name FROM customers WHERE email = ?", [email]).fetchone()
-        if email
-        else None
-    )
-    if row:
-        if name and not row[1]:
-            w.cur.execute("UPDATE customers SET name = ? WHERE id = ?", [name, row[0]])
-        return row[0], False
-    customer_id = w.next_id("customers")
-    w.cur.execute(
-        "INSERT INTO customers (id, email, name, language, created_at) VALUES (?, ?, ?, ?, ?)",
-        [customer_id, email, name, language, at],
-    )
-    return customer_id, True
+    return find_or_create_many(w, [(email, name, language)], at)[0]
+
+
+def find_or_create_many(
+    w: Writer, people: list[tuple[str | None, str | None, str]], at: datetime
+) -> list[tuple[int, bool]]:
+    """:func:`find_or_create` for several (e-mail, name, language) at once: one look-up and one
+    insert for the lot; the same address twice is one customer, made by its first mention."""
+    emails = sorted({email.lower() for email, _, _ in people if email})
+    known: dict[str, list] = {}
+    if emails:
+        rows = w.cur.execute(
+            "SELECT email, id, name FROM customers WHERE email IN"
+            f" ({', '.join('?' for _ in emails)})",
+            emails,
+        ).fetchall()
+        known = {email: [customer_id, name] for email, customer_id, name in rows}
+    answers, new_rows, named = [], [], []
+    for email, name, language in people:
+        email = email.lower() if email else None
+        found = known.get(email) if email else None
+        if found is not None:
+            if name and not found[1]:
+                found[1] = name
+                named.append((name, found[0]))
+            answers.append((found[0], False))
+            continue
+        customer_id = w.next_id("customers")
+        new_rows.append([customer_id, email, name, language, at])
+        if email:
+            known[email] = [customer_id, name]
+        answers.append((customer_id, True))
+    if new_rows:
+        w.cur.execute(
+            "INSERT INTO customers (id, email, name, language, created_at) VALUES"
+            f" {', '.join(['(?, ?, ?, ?, ?)'] * len(new_rows))}",
+            [value for row in new_rows for value in row],
+        )
+    for name, customer_id in named:
+        w.cur.execute("UPDATE customers SET name = ? WHERE id = ?", [name, customer_id])
+    return answers
 
 
 def by_id(cur: Cursor, customer_id: int) -> dict | None:

@@ -354,22 +354,6 @@ def thread(cur: Cursor, ticket_id: int) -> list[dict]:
     return dicts(cur)
 
 
-def set_message_content(
-    w: Writer, message_id: int, body_html: str | None, meta: dict | None
-) -> None:
-    """Fill in what ``tickets.create`` leaves out of the first message (HTML, mail metadata)."""
-    w.cur.execute(
-        "UPDATE messages SET body_html = ?, meta = ? WHERE id = ?",
-        [body_html, json.dumps(meta) if meta else None, message_id],
-    )
-
-
-def first_message_id(cur: Cursor, ticket_id: int) -> int:
-    return cur.execute("SELECT min(id) FROM messages WHERE ticket_id = ?", [ticket_id]).fetchone()[
-        0
-    ]
-
-
 def quarantined(cur: Cursor, limit: int = 100) -> list[dict]:
     cur.execute(
         "SELECT id, source, mailbox_id, reason, from_address, subject, size, received_at,"

@@ -44,6 +44,9 @@ class NewTicket:
     tags: tuple[str, ...] = ()
     status: str = "new"
     priority: str = "normal"
+    #: The first message's HTML and metadata (a mail's headers); the metadata defaults to source.
+    body_html: str | None = None
+    message_meta: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,85 +69,90 @@ _SIGNATURE_PARAMS = ", ".join("?" for _ in signatures.COLUMNS)
 
 
 # -- writes -----------------------------------------------------------------------------------
-def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str]:
-    """Insert the ticket and its first message; return (id, public reference)."""
-    ticket_id = w.next_id("tickets")
-    ref = ticket_ref(ticket_id)
-    search = fold(
-        " ".join(
-            filter(
-                None,
-                [ref, new.subject, new.customer_email, new.customer_name, new.order_number],
+def create(w: Writer, new: NewTicket, actor: Actor) -> tuple[int, str, int]:
+    """Insert the ticket and its first message; return (id, public reference, message id)."""
+    return create_many(w, [(new, actor)])[0]
+
+
+_TICKET_ROW = f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, {_SIGNATURE_PARAMS})"
+_ROWS_PER_INSERT = 64  # bounds a statement's parameters (about 35 a ticket)
+
+
+def create_many(w: Writer, items: list[tuple[NewTicket, Actor]]) -> list[tuple[int, str, int]]:
+    """Several tickets with their first messages: one INSERT per table for the lot (a burst of
+    intakes costs a few statements, not a few per ticket) and each ticket's events in order.
+    Answers (id, public reference, first message id) per ticket."""
+    made, texts = [], []
+    for new, _ in items:
+        ticket_id = w.next_id("tickets")
+        ref = ticket_ref(ticket_id)
+        parts = [ref, new.subject, new.customer_email, new.customer_name, new.order_number]
+        search = fold(" ".join(filter(None, parts)))
+        # The first message's effects on the ticket (count, last customer message, its text and
+        # trigram bits) go into the INSERT itself: the same row add_message's UPDATE would
+        # leave, without that UPDATE of a wide row (the costliest statement of intake).
+        added = fold(new.body_text)[:4000]
+        made.append((ticket_id, ref, search, added))
+        texts += [search, added]
+    sigs = signatures.signatures(texts)
+    params: list[list[Any]] = []
+    for i, ((new, _), (ticket_id, ref, search, added)) in enumerate(zip(items, made, strict=True)):
+        params.append([
+            ticket_id, ref, new.subject, new.status, new.priority, new.channel, new.language,
+            new.customer_id, new.order_id, new.order_number, new.token_hash,
+            json.dumps(new.source) if new.source else None, list(new.tags), new.at, new.at,
+            new.at, new.at, f"{search} {added}",
+            *(int(a) | int(b) for a, b in zip(sigs[2 * i], sigs[2 * i + 1], strict=True)),
+        ])  # fmt: skip
+    for chunk in range(0, len(params), _ROWS_PER_INSERT):
+        rows = params[chunk : chunk + _ROWS_PER_INSERT]
+        w.cur.execute(
+            "INSERT INTO tickets (id, ref, subject, status, priority, channel, language,"
+            " customer_id, order_id, order_number, conversation_token_hash, source, tags,"
+            " created_at, updated_at, message_count, last_customer_message_at, status_changed_at,"
+            f" search_doc, {', '.join(signatures.COLUMNS)})"
+            f" VALUES {', '.join([_TICKET_ROW] * len(rows))}",
+            [value for row in rows for value in row],
+        )
+    firsts = []
+    for (new, actor), (ticket_id, *_) in zip(items, made, strict=True):
+        append(
+            w,
+            name=ev.TICKET_CREATED,
+            actor=actor,
+            entity_type="ticket",
+            entity_id=ticket_id,
+            ticket_id=ticket_id,
+            at=new.at,
+            after={
+                "status": new.status,
+                "priority": new.priority,
+                "channel": new.channel,
+                "language": new.language,
+                "subject": new.subject,
+                "customer_id": new.customer_id,
+                "order_id": new.order_id,
+                "problem_type": None,
+            },
+        )
+        firsts.append(
+            NewMessage(
+                ticket_id=ticket_id,
+                kind="inbound",
+                author_type="customer",
+                author_id=new.customer_id,
+                author_name=new.customer_name,
+                channel=new.channel,
+                body_text=new.body_text,
+                body_html=new.body_html,
+                meta=new.message_meta if new.message_meta is not None else new.source,
+                at=new.at,
             )
         )
-    )
-    # The first message's effects on the ticket (count, last customer message, its text and
-    # trigram bits) go into the INSERT itself: the same row add_message's UPDATE would leave,
-    # for one statement instead of two (an UPDATE of a wide row is the costliest of intake).
-    added = fold(new.body_text)[:4000]
-    both = signatures.signatures([search, added])
-    sig_words = [int(a) | int(b) for a, b in zip(both[0], both[1], strict=True)]
-    w.cur.execute(
-        "INSERT INTO tickets (id, ref, subject, status, priority, channel, language, customer_id,"
-        " order_id, order_number, conversation_token_hash, source, tags, created_at, updated_at,"
-        " message_count, last_customer_message_at, status_changed_at,"
-        f" search_doc, {', '.join(signatures.COLUMNS)})"
-        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, {_SIGNATURE_PARAMS})",
-        [
-            ticket_id,
-            ref,
-            new.subject,
-            new.status,
-            new.priority,
-            new.channel,
-            new.language,
-            new.customer_id,
-            new.order_id,
-            new.order_number,
-            new.token_hash,
-            json.dumps(new.source) if new.source else None,
-            list(new.tags),
-            new.at,
-            new.at,
-            new.at,
-            new.at,
-            f"{search} {added}",
-            *sig_words,
-        ],
-    )
-    append(
-        w,
-        name=ev.TICKET_CREATED,
-        actor=actor,
-        entity_type="ticket",
-        entity_id=ticket_id,
-        ticket_id=ticket_id,
-        at=new.at,
-        after={
-            "status": new.status,
-            "priority": new.priority,
-            "channel": new.channel,
-            "language": new.language,
-            "subject": new.subject,
-            "customer_id": new.customer_id,
-            "order_id": new.order_id,
-            "problem_type": None,
-        },
-    )
-    first = NewMessage(
-        ticket_id=ticket_id,
-        kind="inbound",
-        author_type="customer",
-        author_id=new.customer_id,
-        author_name=new.customer_name,
-        channel=new.channel,
-        body_text=new.body_text,
-        body_html=None,
-        meta=new.source,
-        at=new.at,
-    )
-    _message_created(w, first, _insert_message(w, first), actor)
-    return ticket_id, ref
+    message_ids = _insert_messages(w, firsts)
+    for (_, actor), first, message_id in zip(items, firsts, message_ids, strict=True):
+        _message_created(w, first, message_id, actor)
+    return [(t[0], t[1], m) for t, m in zip(made, message_ids, strict=True)]
 
 
 def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
@@ -186,33 +194,39 @@ def add_message(w: Writer, msg: NewMessage, actor: Actor) -> int:
 
 def _insert_message(w: Writer, msg: NewMessage) -> int:
     """The message row (and the ticket's mentions); the ticket's counters are the caller's."""
-    message_id = w.next_id("messages")
-    w.cur.execute(
-        "INSERT INTO messages (id, ticket_id, kind, author_type, author_id, author_name, channel,"
-        " body_text, body_html, meta, delivery, created_at, mentions)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            message_id,
-            msg.ticket_id,
-            msg.kind,
-            msg.author_type,
-            msg.author_id,
-            msg.author_name,
-            msg.channel,
-            msg.body_text,
-            msg.body_html,
-            json.dumps(msg.meta) if msg.meta else None,
-            msg.delivery,
-            msg.at,
-            list(msg.mentions),
-        ],
-    )
+    (message_id,) = _insert_messages(w, [msg])
     if msg.mentions:
         w.cur.execute(
             "UPDATE tickets SET mentions = list_distinct(list_concat(mentions, ?)) WHERE id = ?",
             [list(msg.mentions), msg.ticket_id],
         )
     return message_id
+
+
+_MESSAGE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _insert_messages(w: Writer, msgs: list[NewMessage]) -> list[int]:
+    """The message rows, one INSERT per 64; their ids in order."""
+    ids = [w.next_id("messages") for _ in msgs]
+    params = [
+        [
+            message_id, msg.ticket_id, msg.kind, msg.author_type, msg.author_id,
+            msg.author_name, msg.channel, msg.body_text, msg.body_html,
+            json.dumps(msg.meta) if msg.meta else None, msg.delivery, msg.at,
+            list(msg.mentions),
+        ]
+        for message_id, msg in zip(ids, msgs, strict=True)
+    ]  # fmt: skip
+    for chunk in range(0, len(params), _ROWS_PER_INSERT):
+        rows = params[chunk : chunk + _ROWS_PER_INSERT]
+        w.cur.execute(
+            "INSERT INTO messages (id, ticket_id, kind, author_type, author_id, author_name,"
+            " channel, body_text, body_html, meta, delivery, created_at, mentions)"
+            f" VALUES {', '.join([_MESSAGE_ROW] * len(rows))}",
+            [value for row in rows for value in row],
+        )
+    return ids
 
 
 def _message_created(w: Writer, msg: NewMessage, message_id: int, actor: Actor) -> None:

@@ -16,9 +16,10 @@ from typing import Any
 from widget_api.domain.returns import states
 from widget_api.domain.returns.policy import Plan
 from widget_api.domain.secrets import token_hash
+from widget_api.domain.ticket_creation import NewInbound, OpenedTicket, create_ticket
 from widget_api.i18n import money, t
-from widget_api.storage import customers, tickets
 from widget_api.storage import returns as store
+from widget_api.storage import tickets
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor
 
@@ -134,25 +135,17 @@ def notify(
 # -- steps ---------------------------------------------------------------------------------------
 def open_ticket(
     w: Writer, *, order: dict, lang: str, plan: Plan, reason: str, outcome: str,
-    comment: str | None, conversation_token_hash: str, at: datetime, status: str,
-) -> tuple[int, str]:  # fmt: skip
+    comment: str | None, at: datetime, status: str,
+) -> OpenedTicket:  # fmt: skip
     """A new ticket on the ``web`` channel, tagged ``return``, for a customer's request."""
-    customer = customers.by_id(w.cur, order["customer_id"])
-    ticket_id, ref = tickets.create(
-        w,
-        tickets.NewTicket(
-            subject=t("returns.ticket.subject", lang, order=order["number"]),
-            body_text=request_body(order["number"], plan.lines, reason, outcome, comment, lang),
-            channel="web", language=lang, customer_id=order["customer_id"],
-            customer_email=customer["email"], customer_name=customer["name"],
-            order_id=order["id"], order_number=order["number"],
-            token_hash=conversation_token_hash, source={"origin": "returns"}, at=at,
-            tags=("return",), status=status,
-        ),
-        Actor("customer", order["customer_id"]),
+    inbound = NewInbound(
+        channel="web", sender_email=None, customer_id=order["customer_id"], language=lang,
+        subject=t("returns.ticket.subject", lang, order=order["number"]),
+        body_text=request_body(order["number"], plan.lines, reason, outcome, comment, lang),
+        order_number=order["number"], source={"origin": "returns"}, tags=("return",),
+        status=status, problem_type="return_request",
     )  # fmt: skip
-    tickets.update(w, ticket_id, {"problem_type": "return_request"}, SYSTEM, at)
-    return ticket_id, ref
+    return create_ticket(w, inbound, default_language=lang, order=order, at=at)
 
 
 def tag_ticket(w: Writer, ticket_id: int, actor: Actor, at: datetime) -> None:

@@ -218,19 +218,17 @@ class ReturnsService:
         )
         auto = policy.auto_approves(rules, plan, recent, override=False)
         ctx = self.context()
-        conversation = secrets.new_token()
 
-        def write(w) -> tuple[int, str, str]:
+        def write(w) -> tuple[int, str, flow.OpenedTicket]:
             fresh = repo.order_for_return(w.cur, order["id"])
             current = check(fresh)  # the same units may not be asked for twice at once
-            ticket_id, ref = flow.open_ticket(
+            opened = flow.open_ticket(
                 w, order=fresh, lang=lang, plan=current, reason=data.reason,
-                outcome=data.outcome, comment=data.comment,
-                conversation_token_hash=secrets.token_hash(conversation), at=now,
+                outcome=data.outcome, comment=data.comment, at=now,
                 status="pending" if auto else "new",
             )  # fmt: skip
             return_id, rma = flow.create(
-                w, ctx, order=fresh, ticket_id=ticket_id, plan=current, reason=data.reason,
+                w, ctx, order=fresh, ticket_id=opened.ticket_id, plan=current, reason=data.reason,
                 outcome=data.outcome, lang=lang, comment=data.comment, created_by="customer",
                 actor=Actor("customer", order["customer_id"]), auto_approved=auto,
                 policy_override=False, at=now,
@@ -239,16 +237,16 @@ class ReturnsService:
                 flow.transition(w, ctx, return_id, "approved", SYSTEM, now,
                                 details={"auto": True},
                                 params={"how": t("returns.how.auto", lang)})  # fmt: skip
-            return return_id, rma, ref
+            return return_id, rma, opened
 
-        return_id, rma, ref = self.db.write(write)
+        return_id, rma, opened = self.db.write(write)
         labelled = auto and self._try_label(return_id, SYSTEM, now)
         return ReturnCreated(
             rma=rma,
             state=self._state(return_id),
             return_token=ctx.token(rma),
-            ticket_ref=ref,
-            conversation_token=conversation,
+            ticket_ref=opened.ref,
+            conversation_token=opened.conversation_token,
             estimate_cents=plan.estimate_cents,
             shipping_fee_cents=plan.shipping_fee_cents,
             label_url=ctx.label_url(rma) if labelled else None,
