@@ -39,6 +39,7 @@ PAGES = {
     "agents": "app_pages/agents.py",
     "store": "app_pages/store.py",
     "macros": "app_pages/macros.py",
+    "rules": "app_pages/rules.py",
     # Pages of other parts of Comptoir: smoke-tested here, inside the frame.
     "help_center": "app_pages/help_center.py",
     "analytics": "app_pages/analytics.py",
