@@ -125,7 +125,7 @@ def seed_action(p: str, uid: int, action: Action) -> None:
         value = action.params.get(param.name)
         if value is None or param.type == "secret":
             continue
-        key = f"{p}_a{uid}_{action.kind}_{param.name}"
+        key = f"{p}_a{uid}_{action.kind}_{param.name}"  # a widget key, not Markdown
         if param.type == "list":
             ss[key] = ", ".join(str(v) for v in value)
         elif param.type == "number":
@@ -487,10 +487,10 @@ def action_row(p: str, uid: int, index: int, count: int) -> tuple[Any, dict[str,
                 )
         info = ACTIONS[kind]
         secret_set = bool(ss.get(f"{p}_a{uid}_secret_set"))
-        raw = {
-            param.name: param_widget(param, f"{p}_a{uid}_{kind}_{param.name}", secret_set)
-            for param in info.params
-        }
+        raw = {}
+        for param in info.params:
+            key = f"{p}_a{uid}_{kind}_{param.name}"  # a widget key, not Markdown
+            raw[param.name] = param_widget(param, key, secret_set)
     return info, raw
 
 
