@@ -249,7 +249,7 @@ def summary(rule: Rule) -> str:
 def rule_card(index: int, rule: Rule) -> None:
     ss[f"rules_active_{rule.id}"] = rule.active  # the server's state, whatever was clicked
     with st.container(border=True):
-        number, body, state, buttons = st.columns([0.4, 5, 2.2, 2.2], vertical_alignment="top")
+        number, body, state, buttons = st.columns([0.4, 4.6, 1.8, 3.2], vertical_alignment="top")
         number.markdown(f"### {index + 1}")
         body.markdown(f"**{md(rv.rule_name(rule, LANG))}**")
         body.markdown(":material/bolt: " + rv.trigger_text(rule.trigger, vocab, LANG))
@@ -631,6 +631,7 @@ def editor() -> None:
             index=rv.DRY_RUN_LIMITS.index(100),
             format_func=lambda n: tr("dash.rules.dry_limit_n", LANG, n=n),
             key="rules_dry_limit",
+            width=260,
         )
         dry = st.button(
             tr("dash.rules.dry_run", LANG), key="rules_dry_run", icon=":material/science:"
