@@ -34,6 +34,16 @@ from widget_api.contracts.inbox import (
     Viewer,
 )
 from widget_api.contracts.returns import ReturnDetail
+from widget_api.contracts.rules import (
+    DryRun,
+    DryRunRequest,
+    Rule,
+    RuleCreate,
+    RuleOrder,
+    RuleRun,
+    RuleUpdate,
+    Vocabulary,
+)
 from widget_api.contracts.teams import AvailabilityUpdate, Team, TeamCreate, TeamUpdate
 from widget_api.contracts.tickets import (
     Message,
@@ -50,6 +60,8 @@ _MACROS = TypeAdapter(list[Macro])
 _EVENTS = TypeAdapter(list[Event])
 _VIEWERS = TypeAdapter(list[Viewer])
 _ATTACHMENTS = TypeAdapter(list[Attachment])
+_RULES = TypeAdapter(list[Rule])
+_RULE_RUNS = TypeAdapter(list[RuleRun])
 
 
 class ApiError(RuntimeError):
@@ -286,6 +298,40 @@ class ApiClient:
     def server_now(self) -> datetime:
         """The server's clock (``/health``): a demo's or a test's may not be the wall clock."""
         return datetime.fromisoformat(self._call("GET", "/health")["now"])
+
+    # -- automation rules --------------------------------------------------------------------
+    def rules(self) -> list[Rule]:
+        return _RULES.validate_python(self._call("GET", "/api/v1/rules"))
+
+    def rule_vocabulary(self) -> Vocabulary:
+        return Vocabulary.model_validate(self._call("GET", "/api/v1/rules/vocabulary"))
+
+    def create_rule(self, rule: RuleCreate) -> Rule:
+        data = self._call("POST", "/api/v1/rules", json=_body(rule))
+        return Rule.model_validate(data)
+
+    def update_rule(self, rule_id: int, changes: RuleUpdate) -> Rule:
+        data = self._call("PATCH", f"/api/v1/rules/{rule_id}", json=_body(changes))
+        return Rule.model_validate(data)
+
+    def delete_rule(self, rule_id: int) -> None:
+        self._call("DELETE", f"/api/v1/rules/{rule_id}")
+
+    def set_rule_active(self, rule_id: int, active: bool) -> Rule:
+        verb = "enable" if active else "disable"
+        return Rule.model_validate(self._call("POST", f"/api/v1/rules/{rule_id}/{verb}"))
+
+    def reorder_rules(self, ids: list[int]) -> list[Rule]:
+        body = _body(RuleOrder(ids=ids))
+        return _RULES.validate_python(self._call("POST", "/api/v1/rules/reorder", json=body))
+
+    def dry_run(self, request: DryRunRequest) -> DryRun:
+        data = self._call("POST", "/api/v1/rules/dry-run", json=_body(request))
+        return DryRun.model_validate(data)
+
+    def rule_runs(self, rule_id: int, limit: int = 100) -> list[RuleRun]:
+        data = self._call("GET", f"/api/v1/rules/{rule_id}/runs", params={"limit": limit})
+        return _RULE_RUNS.validate_python(data)
 
     # -- store settings ----------------------------------------------------------------------
     def store_settings(self) -> StoreSettings:

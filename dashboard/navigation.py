@@ -38,6 +38,8 @@ NAV = (
     NavPage("agents", "admin", "dash.nav.agents", ":material/group:", admins_only=True),
     NavPage("store", "admin", "dash.nav.store", ":material/storefront:", admins_only=True),
     NavPage("macros", "admin", "dash.nav.macros", ":material/bolt:", admins_only=True),
+    # Agents see the rules (and try them); only administrators change them.
+    NavPage("rules", "admin", "dash.rules.title", ":material/automation:"),
     NavPage("mail", "admin", "mail.title", ":material/mail:", admins_only=True),
 )
 

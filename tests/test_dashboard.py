@@ -39,6 +39,7 @@ PAGES = {
     "agents": "app_pages/agents.py",
     "store": "app_pages/store.py",
     "macros": "app_pages/macros.py",
+    "rules": "app_pages/rules.py",
     # Pages of other parts of Comptoir: smoke-tested here, inside the frame.
     "help_center": "app_pages/help_center.py",
     "analytics": "app_pages/analytics.py",
@@ -432,8 +433,8 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     admin = navigation.visible("admin", everything)
     agent = navigation.visible("agent", everything)
     assert list(admin) == ["support", "reports", "admin"]
-    assert [p.name for p in admin["admin"]] == ["agents", "store", "macros", "mail"]
-    assert "admin" not in agent
+    assert [p.name for p in admin["admin"]] == ["agents", "store", "macros", "rules", "mail"]
+    assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
     assert [p.name for p in agent["support"]] == [
         "inbox", "ticket", "help_center", "returns", "receiving",
     ]  # fmt: skip
