@@ -135,20 +135,32 @@ class RulesEngine:
         this run key already ran (an event seen twice) or the ticket is gone. A caller that
         read the ticket's ``facts`` (at ``at``) for many runs passes them; whether the key
         already ran is then checked only in the run's write."""
+        return self.start_run(rule, ticket_id, run_key=run_key, event_id=event_id,
+                              event_name=event_name, record_miss=record_miss, facts=facts,
+                              at=at)()  # fmt: skip
+
+    def start_run(
+        self, rule: dict, ticket_id: int, *, run_key: str, event_id: int | None,
+        event_name: str | None, record_miss: bool = True, facts: dict | None = None,
+        at: datetime | None = None,
+    ) -> Callable[[], str | None]:  # fmt: skip
+        """``run_rule`` without waiting for the run's write: it is queued, and the function
+        returned waits for it and gives the outcome. Runs started together are committed
+        together by the writer (one transaction for many firings of a schedule pass)."""
         now = at or self._now()
         if facts is None:
             if self.db.read(lambda cur: rule_store.has_run(cur, run_key)):
-                return None
+                return lambda: None
             facts = self.facts([ticket_id], now).get(ticket_id)
             if facts is None:
-                return None
+                return lambda: None
         matched, _ = evaluate(rule["conditions"], facts)
         record = {"rule_id": rule["id"], "ticket_id": ticket_id, "event_id": event_id,
                   "run_key": run_key, "at": now}  # fmt: skip
         if not matched:
             if record_miss:
                 self.db.write(lambda w: rule_store.record_run(w, outcome="not_matched", **record))
-            return "not_matched"
+            return lambda: "not_matched"
         ctx = registry.RunContext(self.db, rule, ticket_id, facts, now, event_name, run_key,
                                   store_name=self._store_name())  # fmt: skip
 
@@ -167,14 +179,19 @@ class RulesEngine:
                                   error="; ".join(errors) or None, **record)  # fmt: skip
             return outcome
 
-        try:
-            return self.db.write(act)
-        except Exception as exc:  # nothing of the run was kept; say why in its record
-            log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
-            error = f"{type(exc).__name__}: {str(exc)[:300]}"
-            self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
-                                                          **record))  # fmt: skip
-            return "error"
+        queued = self.db.submit(act)
+
+        def outcome() -> str | None:
+            try:
+                return queued.result()
+            except Exception as exc:  # nothing of the run was kept; say why in its record
+                log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
+                                                              **record))  # fmt: skip
+                return "error"
+
+        return outcome
 
     @staticmethod
     def _act(ctx: registry.RunContext, w: Writer, action: dict) -> dict:

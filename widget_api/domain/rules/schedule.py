@@ -21,6 +21,8 @@ from widget_api.storage import rules as rule_store
 log = logging.getLogger(__name__)
 _PAGE = 5000
 _FACTS_BATCH = 500  # tickets whose facts are read together
+_WRITES_TOGETHER = 32  # firings queued at once: the writer commits them together, and
+# intake writes wait behind at most these
 _PRECISION = timedelta(seconds=1)
 
 
@@ -52,6 +54,13 @@ def episode_key(rule_id: int, ticket_id: int, since: datetime) -> str:
     return f"rule:{rule_id}:ticket:{ticket_id}:episode:{since:%Y%m%dT%H%M%S%f}"
 
 
+def _settle(started: list) -> int:
+    """Wait for the runs started (committed together); how many fired. Empties the list."""
+    fired = sum(outcome() in ("matched", "error", "skipped") for outcome in started)
+    started.clear()
+    return fired
+
+
 def run_pass(engine: RulesEngine, now: datetime | None = None) -> int:
     """Fire every due schedule rule once per episode; return how many runs were made."""
     now = now or engine._now()
@@ -78,14 +87,17 @@ def run_pass(engine: RulesEngine, now: datetime | None = None) -> int:
                 # One facts query for the batch: each ticket is in it once, and a rule's run
                 # changes only its own ticket, so the facts stay those of the ticket.
                 facts = engine.facts([ticket_id for ticket_id, _, _ in batch], now, calendar)
+                started = []
                 for ticket_id, _since, key in batch:
                     if ticket_id not in facts:
                         continue
                     # A condition false now is looked at again next pass: only firings are kept.
-                    outcome = engine.run_rule(rule, ticket_id, run_key=key, event_id=None,
-                                              event_name=None, record_miss=False,
-                                              facts=facts[ticket_id], at=now)  # fmt: skip
-                    runs += outcome in ("matched", "error", "skipped")
+                    started.append(engine.start_run(rule, ticket_id, run_key=key, event_id=None,
+                                                    event_name=None, record_miss=False,
+                                                    facts=facts[ticket_id], at=now))  # fmt: skip
+                    if len(started) == _WRITES_TOGETHER:
+                        runs += _settle(started)
+                runs += _settle(started)
             if len(page) < _PAGE:
                 break
             after_id = page[-1][0]
