@@ -102,8 +102,11 @@ def test_secrets_rotate_on_a_fresh_database(fresh: Path, tmp_path: Path):
 
 def test_bench_on_a_fresh_database(fresh: Path, tmp_path: Path):
     out = comptoir("bench", "--db", str(fresh), "--tickets", "50", "--requests", "10",
-                   "--concurrency", "2", "--repeat", "1", cwd=tmp_path)  # fmt: skip
+                   "--concurrency", "2", "--repeat", "1", "--sequential", "20",
+                   "--schedule-tickets", "2000", cwd=tmp_path)  # fmt: skip
     assert "p50" in out
+    assert "sequential intake p50 with 50 active rules" in out
+    assert "schedule pass over 2000 tickets" in out
 
 
 def test_commands_without_a_database_run_beside_a_fresh_one(fresh: Path, tmp_path: Path):

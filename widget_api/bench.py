@@ -236,6 +236,13 @@ def _prepare(db_path: Path, tickets: int) -> None:
     default=None,
     help="Reuse (or create) this database instead of a temporary one.",
 )
+@click.option(
+    "--schedule-tickets",
+    type=int,
+    default=1_000_000,
+    show_default=True,
+    help="Tickets of the schedule-rules pass timed (as comptoir rules-bench); 0 to skip.",
+)
 def bench_command(
     tickets: int,
     requests: int,
@@ -243,9 +250,11 @@ def bench_command(
     repeat: int,
     sequential: int,
     db_path: Path | None,
+    schedule_tickets: int,
 ) -> None:
     """Seed a store and print intake, /health and read latencies (the README quotes them)."""
-    run_bench(tickets, requests, concurrency, repeat, db_path, sequential=sequential)
+    run_bench(tickets, requests, concurrency, repeat, db_path, sequential=sequential,
+              schedule_tickets=schedule_tickets)  # fmt: skip
 
 
 def _free_port() -> int:
@@ -264,7 +273,10 @@ def run_bench(
     db_path: Path | None,
     *,
     sequential: int = 300,
+    schedule_tickets: int = 0,
 ) -> None:
+    from widget_api.rules_bench import intake_with_rules_line, schedule_pass_line
+
     with tempfile.TemporaryDirectory() as tmp:
         path = db_path or Path(tmp) / "bench.duckdb"
         _prepare(path, tickets)
@@ -288,6 +300,8 @@ def run_bench(
             click.echo(intake_1.line())
             ratio_1 = _pct(sorted(intake_1.client_ms), 50) / _pct(sorted(health_1.client_ms), 50)
             click.echo(f"sequential intake p50 / health p50 = {ratio_1:.1f} (target p50 ≤ 8 ms)")
+            p50_1 = _pct(sorted(intake_1.client_ms), 50)
+            click.echo(intake_with_rules_line(url, token, sequential, p50_1))
             health = asyncio.run(_load(url, "/health", requests=requests, concurrency=concurrency))
             intake = asyncio.run(
                 _load(
@@ -321,6 +335,8 @@ def run_bench(
                 server.wait(timeout=300)
             except subprocess.TimeoutExpired:
                 server.kill()
+    if schedule_tickets:
+        click.echo(schedule_pass_line(schedule_tickets))
 
 
 def _wait(url: str, process: subprocess.Popen) -> None:

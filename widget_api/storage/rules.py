@@ -146,6 +146,17 @@ def has_run(cur: Cursor, run_key: str) -> bool:
     )
 
 
+def ran_keys(cur: Cursor, run_keys: list[str]) -> set[str]:
+    """Which of ``run_keys`` already ran."""
+    if not run_keys:
+        return set()
+    rows = cur.execute(
+        "SELECT run_key FROM rule_runs WHERE run_key IN (SELECT unnest(?::VARCHAR[]))",
+        [run_keys],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def record_run(
     w: Writer, *, rule_id: int, ticket_id: int | None, event_id: int | None, run_key: str,
     at: datetime, outcome: str, actions: list[dict] | None = None, error: str | None = None,

@@ -63,48 +63,104 @@ class RulesEngine:
         calendar = calendar or self.calendar()
         return calendar.minutes(at, at + timedelta(minutes=1)) > 0
 
-    def facts(self, ticket_ids: list[int], at: datetime | None = None) -> dict[int, dict]:
+    def facts(
+        self, ticket_ids: list[int], at: datetime | None = None, calendar=None
+    ) -> dict[int, dict]:
+        """The facts of these tickets, read in one query (pass a pass's ``calendar`` to build
+        it once)."""
         found = self.db.read(lambda cur: rule_facts.facts(cur, ticket_ids))
         if found:
-            open_now = self.in_business_hours(at or self._now())
+            open_now = self.in_business_hours(at or self._now(), calendar)
             for facts in found.values():
                 facts["business_hours"] = open_now
         return found
 
     # -- runs -----------------------------------------------------------------------------
     def run_event(self, event: Event) -> int:
-        """Run the rules ``event`` triggers; return how many matched."""
+        """Run the rules ``event`` triggers; return how many matched.
+
+        The ticket's facts are read once, and again only after a rule acted (so each rule sees
+        what the previous ones did); the rules that do not match are recorded together, before
+        the next rule that acts and at the end, so an event costs a few queries and writes
+        however many rules are active."""
         if not triggers(event):
             return 0
         names = trigger_names(event)
         rules = self.db.read(lambda cur: rule_store.active_for_event(cur, names))
-        matched = 0
+        if not rules:
+            return 0
+        keys = {rule["id"]: f"rule:{rule['id']}:event:{event.id}" for rule in rules}
+        done = self.db.read(lambda cur: rule_store.ran_keys(cur, list(keys.values())))
+        ticket_id, now = event.ticket_id, self._now()
+        facts, misses, matched = None, [], 0
         for rule in rules:
-            key = f"rule:{rule['id']}:event:{event.id}"
-            outcome = self.run_rule(rule, event.ticket_id, run_key=key, event_id=event.id,
-                                    event_name=event.name)  # fmt: skip
+            key = keys[rule["id"]]
+            if key in done:
+                continue
+            if facts is None:
+                facts = self.facts([ticket_id], now).get(ticket_id)
+                if facts is None:
+                    break
+            if not evaluate(rule["conditions"], facts)[0]:
+                misses.append({"rule_id": rule["id"], "ticket_id": ticket_id,
+                               "event_id": event.id, "run_key": key, "at": now})  # fmt: skip
+                continue
+            self._record_misses(misses)
+            outcome = self.run_rule(rule, ticket_id, run_key=key, event_id=event.id,
+                                    event_name=event.name, facts=facts, at=now)  # fmt: skip
             matched += outcome == "matched"
+            facts = None  # the rule may have changed the ticket: read it again
+        self._record_misses(misses)
         return matched
+
+    def _record_misses(self, misses: list[dict]) -> None:
+        """Record the not-matched runs gathered so far in one write, and forget them."""
+        if not misses:
+            return
+        batch = list(misses)
+        misses.clear()
+
+        def record(w: Writer) -> None:
+            for miss in batch:
+                rule_store.record_run(w, outcome="not_matched", **miss)
+
+        self.db.write(record)
 
     def run_rule(
         self, rule: dict, ticket_id: int, *, run_key: str, event_id: int | None,
-        event_name: str | None, record_miss: bool = True,
+        event_name: str | None, record_miss: bool = True, facts: dict | None = None,
+        at: datetime | None = None,
     ) -> str | None:  # fmt: skip
         """Evaluate one rule on one ticket and act if it matches; the outcome, or None when
-        this run key already ran (an event seen twice) or the ticket is gone."""
-        if self.db.read(lambda cur: rule_store.has_run(cur, run_key)):
-            return None
-        now = self._now()
-        facts = self.facts([ticket_id], now).get(ticket_id)
+        this run key already ran (an event seen twice) or the ticket is gone. A caller that
+        read the ticket's ``facts`` (at ``at``) for many runs passes them; whether the key
+        already ran is then checked only in the run's write."""
+        return self.start_run(rule, ticket_id, run_key=run_key, event_id=event_id,
+                              event_name=event_name, record_miss=record_miss, facts=facts,
+                              at=at)()  # fmt: skip
+
+    def start_run(
+        self, rule: dict, ticket_id: int, *, run_key: str, event_id: int | None,
+        event_name: str | None, record_miss: bool = True, facts: dict | None = None,
+        at: datetime | None = None,
+    ) -> Callable[[], str | None]:  # fmt: skip
+        """``run_rule`` without waiting for the run's write: it is queued, and the function
+        returned waits for it and gives the outcome. Runs started together are committed
+        together by the writer (one transaction for many firings of a schedule pass)."""
+        now = at or self._now()
         if facts is None:
-            return None
+            if self.db.read(lambda cur: rule_store.has_run(cur, run_key)):
+                return lambda: None
+            facts = self.facts([ticket_id], now).get(ticket_id)
+            if facts is None:
+                return lambda: None
         matched, _ = evaluate(rule["conditions"], facts)
         record = {"rule_id": rule["id"], "ticket_id": ticket_id, "event_id": event_id,
                   "run_key": run_key, "at": now}  # fmt: skip
         if not matched:
             if record_miss:
                 self.db.write(lambda w: rule_store.record_run(w, outcome="not_matched", **record))
-            return "not_matched"
+            return lambda: "not_matched"
         ctx = registry.RunContext(self.db, rule, ticket_id, facts, now, event_name, run_key,
                                   store_name=self._store_name())  # fmt: skip
 
@@ -123,14 +179,19 @@ class RulesEngine:
                                   error="; ".join(errors) or None, **record)  # fmt: skip
             return outcome
 
-        try:
-            return self.db.write(act)
-        except Exception as exc:  # nothing of the run was kept; say why in its record
-            log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
-            error = f"{type(exc).__name__}: {str(exc)[:300]}"
-            self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
-                                                          **record))  # fmt: skip
-            return "error"
+        queued = self.db.submit(act)
+
+        def outcome() -> str | None:
+            try:
+                return queued.result()
+            except Exception as exc:  # nothing of the run was kept; say why in its record
+                log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
+                                                              **record))  # fmt: skip
+                return "error"
+
+        return outcome
 
     @staticmethod
     def _act(ctx: registry.RunContext, w: Writer, action: dict) -> dict:
