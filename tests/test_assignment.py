@@ -56,7 +56,7 @@ def _assign_tickets(db: Database, agent_id: int, statuses: list[str]) -> None:
                 customer_name="Client", order_id=None, order_number=None, token_hash="h",
                 source=None, at=AT,
             )  # fmt: skip
-            ticket_id, _ = ticket_store.create(w, new, SYSTEM)
+            ticket_id, _, _ = ticket_store.create(w, new, SYSTEM)
             ticket_store.update(w, ticket_id, {"status": status, "assignee_id": agent_id},
                                 SYSTEM, AT)  # fmt: skip
 

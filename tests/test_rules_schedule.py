@@ -51,7 +51,7 @@ def _ticket(db: Database, at: datetime, subject: str = "Où est mon colis?") -> 
         customer_id, _ = customers.find_or_create(
             w, email="marie@example.com", name="Marie", language="fr", at=at
         )
-        ticket_id, _ = tickets.create(
+        ticket_id, _, _ = tickets.create(
             w,
             tickets.NewTicket(
                 subject=subject, body_text="Bonjour", channel="email", language="fr",

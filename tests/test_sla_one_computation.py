@@ -63,7 +63,7 @@ def _build(db: Database) -> dict[str, int]:
                 customer_email=f"{name}@example.com", customer_name=name, order_id=None,
                 order_number=None, token_hash=name, source=None, at=at, priority=priority,
             )  # fmt: skip
-            ids[name], _ = tickets.create(w, new, Actor("customer", cid))
+            ids[name], _, _ = tickets.create(w, new, Actor("customer", cid))
 
         def message(name: str, at: datetime, kind: str) -> None:
             agent_side = kind == "outbound"
@@ -330,6 +330,7 @@ def test_warning_and_breach_are_announced_once_per_target(tmp_path, pinned):
             return tickets.create(w, new, customer)[0]
 
         ticket_id = db.write(create)
+        worker.mark(ticket_id)  # what the SLA listener does for each ticket event in the server
         worker.flush()
         assert worker.tick() == [] and _announced(db, ticket_id) == []
         clock.set_now(NOW + timedelta(minutes=50))  # urgent: 60 calendar minutes, at risk at 45
@@ -337,6 +338,7 @@ def test_warning_and_breach_are_announced_once_per_target(tmp_path, pinned):
         assert _announced(db, ticket_id) == [("sla.warning", "first_reply")]
         db.write(lambda w: tickets.update(w, ticket_id, {"tags": ["vip"]}, customer,
                                           NOW + timedelta(minutes=51)))  # fmt: skip
+        worker.mark(ticket_id)
         assert worker.flush() == 1  # recomputed: still the same target, already announced
         assert worker.tick() == []
         clock.set_now(NOW + timedelta(minutes=61))
