@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from widget_api.contracts import events as ev
 from widget_api.contracts.rules import RuleCreate
 from widget_api.domain.rules import service
 from widget_api.domain.rules.engine import RulesEngine
@@ -107,7 +108,7 @@ def bench_rules(count: int = BENCH_RULES) -> list[dict]:
             actions = [{"kind": "set_priority", "params": {"priority": "high"}}]
         else:
             actions = [{"kind": "add_tags", "params": {"tags": [f"regle-{i}"]}}]
-        event = "ticket.created" if i % 2 else "message.created"
+        event = ev.TICKET_CREATED if i % 2 else ev.MESSAGE_CREATED
         rules.append({"name": f"Bench rule {i}", "active": True, "trigger": {"event": event},
                       "conditions": conditions, "actions": actions})  # fmt: skip
     return rules

@@ -156,12 +156,19 @@ class MailService:
                                  tick=poll_tick)  # fmt: skip
         self._listener_override = listener
         self.listener: SmtpListener | None = None
+        self._listening_with: tuple | None = None  # the settings the listener was started with
 
     def identity(self) -> StoreIdentity:
         shop = store_settings.get(self.db, self.settings)
         return StoreIdentity(shop.name, shop.support_email)
 
+    def _listener_config(self) -> tuple:
+        config = {**listener_settings(self.db), **(self._listener_override or {})}
+        return (bool(config.get("enabled")), config.get("host"), config.get("port"),
+                self.pipeline.limits.max_message_bytes)  # fmt: skip
+
     def _start_listener(self) -> None:
+        self._listening_with = self._listener_config()
         config = {**listener_settings(self.db), **(self._listener_override or {})}
         if not config.get("enabled"):
             return
@@ -185,10 +192,13 @@ class MailService:
     def reload(self) -> None:
         """Apply changed mail settings: limits, listener address, mailboxes to poll."""
         self.pipeline.limits = MailLimits.load(self.db)
-        if self.listener is not None:
-            self.listener.stop()
-            self.listener = None
-        self._start_listener()
+        # A new mailbox or limit leaves a running SMTP listener alone (no refused connections
+        # while it restarts); only a change of its own settings restarts it.
+        if self._listener_config() != self._listening_with:
+            if self.listener is not None:
+                self.listener.stop()
+                self.listener = None
+            self._start_listener()
         self.poller.wake()
 
     def on_agent_reply(self, ticket_id: int, message_id: int) -> int | None:
