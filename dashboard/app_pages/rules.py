@@ -80,7 +80,7 @@ def prefix() -> str:
 def value_choices(info: FieldInfo) -> list | None:
     """The values a condition on ``info`` is chosen among (None: typed in)."""
     if info.type == "enum":
-        return list(info.values or [])
+        return [v.value for v in info.values or []]
     if info.type == "boolean":
         return [True, False]
     if info.type == "id":
@@ -418,7 +418,7 @@ def param_widget(param: ParamInfo, key: str, secret_set: bool) -> Any:
     if param.type == "enum":
         fmt = none_or(lambda v: rv.value_label(param.name, v, LANG))
         return st.selectbox(
-            title, optional(param, list(param.values or [])), format_func=fmt, **common
+            title, optional(param, [v.value for v in param.values or []]), format_func=fmt, **common
         )
     if param.type == "number":
         ss.setdefault(key, 24.0)
