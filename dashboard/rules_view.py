@@ -1,6 +1,7 @@
 """The automation page's logic, free of Streamlit: rules, triggers, conditions and actions in
-words (the vocabulary's fr/en labels, the catalogue's value labels), the editor's fields turned
-into the API's ``RuleCreate``, and the rows of the dry-run and runs tables."""
+words (the vocabulary's fr/en labels, of fields, operators, actions and enum values), the
+editor's fields turned into the API's ``RuleCreate``, and the rows of the dry-run and runs
+tables."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal
 
-from dashboard.i18n import label, short_when, tr
+from dashboard.i18n import short_when, tr
 from widget_api.contracts.rules import (
     Action,
     ActionInfo,
@@ -27,6 +28,7 @@ from widget_api.contracts.rules import (
     RuleRun,
     Schedule,
     Trigger,
+    ValueInfo,
     Vocabulary,
 )
 from widget_api.i18n import LOCALES
@@ -34,18 +36,6 @@ from widget_api.i18n import LOCALES
 GROUPS = ("all", "any")
 CLOCKS = ("business", "calendar")
 DRY_RUN_LIMITS = (50, 100, 250, 500, 1000)
-# Where the catalogue keeps the labels of an enum field's (or parameter's) values.
-VALUE_PREFIXES = {
-    "channel": "channel",
-    "marketplace": "channel",
-    "language": "dash.language",
-    "problem_type": "ptype",
-    "fulfillment_status": "fulfillment",
-    "priority": "priority",
-    "status": "status",
-    "sla_state": "sla",
-    "strategy": "dash.rules.strategy",
-}
 # Parameters whose value is chosen among things the API lists.
 AGENT_PARAMS = ("agent_id",)
 MACRO_PARAMS = ("macro_id",)
@@ -63,8 +53,19 @@ def text(value: Label, lang: str) -> str:
     return value.fr if lang == "fr" else value.en
 
 
-def value_label(name: str, value: Any, lang: str) -> str:
-    """How to show one value of field or parameter ``name``: its catalogue label when it has
+def _value_infos(vocab: Vocabulary) -> dict[str, dict[str, ValueInfo]]:
+    """Field or parameter name → its enum values with their labels (from the vocabulary)."""
+    found: dict[str, dict[str, ValueInfo]] = {}
+    named = [(f.name, f.values) for f in vocab.fields]
+    named += [(p.name, p.values) for a in vocab.actions for p in a.params]
+    for name, values in named:
+        for v in values or []:
+            found.setdefault(name, {})[v.value] = v
+    return found
+
+
+def value_label(name: str, value: Any, lang: str, vocab: Vocabulary) -> str:
+    """How to show one value of field or parameter ``name``: the vocabulary's label when it has
     one, yes/no for booleans, numbers in the store's locale, else the value itself."""
     if value is None or value == "":
         return "—"
@@ -72,8 +73,10 @@ def value_label(name: str, value: Any, lang: str) -> str:
         return tr("dash.rules.yes" if value else "dash.rules.no", lang)
     if isinstance(value, int | float):
         return number(value, lang)
-    prefix = VALUE_PREFIXES.get(name)
-    return label(prefix, str(value), lang) if prefix else str(value)
+    info = _value_infos(vocab).get(name, {}).get(str(value))
+    if info is None:
+        return str(value)
+    return info.label_fr if lang == "fr" else info.label_en
 
 
 def number(value: float, lang: str) -> str:
@@ -97,7 +100,7 @@ def trigger_text(trigger: Trigger, vocab: Vocabulary, lang: str) -> str:
         return tr(
             f"dash.rules.schedule.{s.clock}{one}",
             lang,
-            status=value_label("status", s.status, lang),
+            status=value_label("status", s.status, lang, vocab),
             hours=number(s.hours, lang),
         )
     labels = {t.event: text(t.label, lang) for t in vocab.triggers}
@@ -127,7 +130,7 @@ def condition_text(
         if cond.field == "assignee_id" and agents:
             shown = [agents.get(v, f"#{v}") for v in values]
         else:
-            shown = [value_label(cond.field, v, lang) for v in values]
+            shown = [value_label(cond.field, v, lang, vocab) for v in values]
         words.append(", ".join(esc(v) for v in shown))
     return " ".join(words)
 
@@ -144,7 +147,7 @@ def action_text(
         value = action.params.get(param.name)
         if value in (None, "", []):
             continue
-        shown.append(esc(param_value_text(param, value, lang, names)))
+        shown.append(esc(param_value_text(param, value, lang, names, vocab)))
     if action.kind == "webhook" and action.params.get("secret_set"):
         shown.append(tr("dash.rules.secret_set_short", lang))
     if not shown:
@@ -161,7 +164,9 @@ class Names:
     teams: dict[int, str] | None = None  # None: the server has no teams list
 
 
-def param_value_text(param: ParamInfo, value: Any, lang: str, names: Names) -> str:
+def param_value_text(
+    param: ParamInfo, value: Any, lang: str, names: Names, vocab: Vocabulary
+) -> str:
     if param.name in AGENT_PARAMS:
         return names.agents.get(value, f"#{value}")
     if param.name in MACRO_PARAMS:
@@ -173,7 +178,7 @@ def param_value_text(param: ParamInfo, value: Any, lang: str, names: Names) -> s
     if param.name == "hours":
         return tr("dash.rules.hours_value", lang, hours=number(value, lang))
     if param.type == "enum":
-        return value_label(param.name, value, lang)
+        return value_label(param.name, value, lang, vocab)
     text_value = " ".join(str(value).split())
     return text_value if len(text_value) <= 60 else text_value[:59] + "…"
 
@@ -279,12 +284,12 @@ def build_rule(
 # -- tables -----------------------------------------------------------------------------------
 def dry_run_rows(
     result: DryRun,
-    subjects: Mapping[str, str],
     vocab: Vocabulary,
     lang: str,
     agents: Mapping[int, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per matching ticket: reference, subject, ✓/✗ per condition, actions."""
+    """One row per matching ticket: reference, subject (both from the dry run), ✓/✗ per
+    condition, actions."""
     actions = {a.kind: text(a.label, lang) for a in vocab.actions}
     group = {
         "all": tr("dash.rules.group_short.all", lang),
@@ -296,7 +301,7 @@ def dry_run_rows(
             continue
         row = {
             tr("dash.rules.col.ticket", lang): ticket.ticket_ref,
-            tr("dash.rules.col.subject", lang): subjects.get(ticket.ticket_ref) or "—",
+            tr("dash.rules.col.subject", lang): ticket.subject or "—",
         }
         for i, c in enumerate(ticket.conditions, start=1):
             cond = Condition(field=c.field, operator=c.operator, value=c.value)
@@ -330,11 +335,6 @@ def run_rows(runs: Sequence[RuleRun], vocab: Vocabulary, lang: str, tz: str) -> 
 
 def outcome_text(outcome: str, lang: str) -> str:
     return tr(f"dash.rules.outcome.{outcome}", lang)
-
-
-def last_error(runs: Sequence[RuleRun]) -> RuleRun | None:
-    """The newest run that failed, if any of ``runs`` (newest first) did."""
-    return next((r for r in runs if r.outcome == "error" or any(not a.ok for a in r.actions)), None)
 
 
 def moved(ids: Sequence[int], rule_id: int, step: int) -> list[int]:

@@ -24,7 +24,7 @@ from tests.test_dashboard import (
     token_for,
 )
 from tests.waiting import wait_until
-from widget_api.contracts.rules import Action, Condition, Rule, Vocabulary
+from widget_api.contracts.rules import Action, Condition, DryRun, Rule, Vocabulary
 from widget_api.domain.rules.vocabulary import vocabulary
 from widget_api.i18n import catalog
 
@@ -437,3 +437,32 @@ def test_moving_stays_within_the_list():
     assert rv.moved([1, 2, 3], 1, -1) == [1, 2, 3]
     assert rv.moved([1, 2, 3], 1, 1) == [2, 1, 3]
     assert rv.moved([1, 2, 3], 3, 1) == [1, 2, 3]
+
+
+def test_the_dry_run_table_takes_subjects_from_the_dry_run():
+    result = DryRun.model_validate(
+        {"matched": 1, "tickets": [
+            {"ticket_id": 1, "ticket_ref": "C1", "subject": "Mon *colis*", "matched": True,
+             "conditions": [{"group": "all", "field": "channel", "operator": "equals",
+                             "value": "web", "actual": "web", "result": True}],
+             "actions": ["add_tags"]},
+            {"ticket_id": 2, "ticket_ref": "C2", "subject": "Autre", "matched": False,
+             "conditions": [], "actions": []},
+        ]}
+    )  # fmt: skip
+    rows = rv.dry_run_rows(result, VOCAB, "fr")
+    assert list(rows["Billet"]) == ["C1"] and list(rows["Objet"]) == ["Mon *colis*"]
+    assert list(rows.columns)[2] == "1. Si tout : Canal est Formulaire web"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "lang", "shown"),
+    [
+        ("channel", "web", "fr", "Formulaire web"),
+        ("sla_state", "at_risk", "en", "At risk"),
+        ("strategy", "least_loaded", "fr", "Agent le moins chargé"),
+        ("subject", "libre", "fr", "libre"),
+    ],
+)
+def test_enum_values_are_shown_with_the_vocabularys_labels(name, value, lang, shown):
+    assert rv.value_label(name, value, lang, VOCAB) == shown

@@ -1,6 +1,7 @@
 """The rules agent API over real HTTP (widget_api/routes/rules.py): starter rules, create, read,
 change, reorder, enable, disable, delete; clear 400s for invalid rules; the vocabulary; write-only
-webhook secrets; the dry run (which writes nothing); runs."""
+webhook secrets; the dry run (which writes nothing, and names each ticket's subject); runs, each
+rule's last run, and run errors said in the reader's language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.conftest import login
 from tests.waiting import wait_until
+from widget_api.domain.rules import run_text
 
 
 def _rule(**overrides) -> dict:
@@ -160,7 +162,9 @@ def test_the_vocabulary_describes_fields_operators_and_actions(admin_api):
     fields = {f["name"]: f for f in vocabulary["fields"]}
     assert fields["tags"]["type"] == "list" and "contains" in fields["tags"]["operators"]
     assert "greater_than" not in fields["channel"]["operators"]
-    assert "amazon" in fields["channel"]["values"]
+    assert {"value": "amazon", "label_fr": "Amazon", "label_en": "Amazon"} in fields["channel"][
+        "values"
+    ]
     assert fields["customer_lifetime_value_cents"]["type"] == "number"
     assert fields["business_hours"]["label"] == {"fr": "Pendant les heures d'ouverture",
                                                  "en": "Inside business hours"}  # fmt: skip
@@ -173,6 +177,32 @@ def test_the_vocabulary_describes_fields_operators_and_actions(admin_api):
     assert actions["reply_macro"]["label"]["fr"] == "Répondre avec une macro"
     triggers = {t["event"] for t in vocabulary["triggers"]}
     assert {"ticket.created", "message.created", "ticket.solved", "sla.breached"} <= triggers
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label_fr", "label_en"),
+    [
+        ("channel", "web", "Formulaire web", "Web form"),
+        ("status", "pending", "En attente du client", "Waiting on customer"),
+        ("priority", "high", "Haute", "High"),
+        ("problem_type", "delivery_problem", "Problème de livraison", "Delivery problem"),
+        ("sla_state", "breached", "Dépassé", "Breached"),
+        ("fulfillment_status", "in_transit", "En transit", "In transit"),
+        ("language", "en", "Anglais", "English"),
+    ],
+)
+def test_the_vocabulary_labels_each_enum_value(admin_api, field, value, label_fr, label_en):
+    fields = {f["name"]: f for f in admin_api.get("/api/v1/rules/vocabulary").json()["fields"]}
+    values = {v["value"]: v for v in fields[field]["values"]}
+    assert values[value] == {"value": value, "label_fr": label_fr, "label_en": label_en}
+    assert all(fields[name]["values"] is None for name in ("subject", "tags", "assignee_id"))
+
+
+def test_the_vocabulary_labels_enum_parameters_too(admin_api):
+    actions = {a["kind"]: a for a in admin_api.get("/api/v1/rules/vocabulary").json()["actions"]}
+    strategy = next(p for p in actions["assign_team"]["params"] if p["name"] == "strategy")
+    assert strategy["values"][0] == {"value": "round_robin", "label_fr": "Tour de rôle",
+                                     "label_en": "Round robin"}  # fmt: skip
 
 
 def test_a_webhook_secret_is_never_returned(admin_api):
@@ -231,6 +261,8 @@ def test_a_dry_run_answers_per_ticket_and_writes_nothing(api, admin_api):
     assert result[lost]["matched"] is True
     assert result[lost]["actions"] == ["add_tags", "set_priority"]
     assert result[lost]["conditions"][0]["actual"] == "Mon colis est perdu"
+    assert result[lost]["subject"] == "Mon colis est perdu"
+    assert result[other]["subject"] == "Question sur une taille"
     assert result[other]["matched"] is False and result[other]["actions"] == []
     assert result[other]["conditions"][0]["result"] is False
     assert _footprint(admin_api) == before
@@ -260,8 +292,87 @@ def test_runs_are_listed_by_rule_and_by_ticket(api, admin_api):
     assert runs[0]["ticket_ref"] == ref and runs[0]["outcome"] == "matched"
     assert runs[0]["rule_name"] == "Runs" and runs[0]["event_id"]
     assert runs[0]["actions"] == [{"kind": "add_tags", "ok": True, "detail": "tags: ['livraison']",
-                                   "error": None}]  # fmt: skip
+                                   "error": None, "error_code": None,
+                                   "error_params": None}]  # fmt: skip
     by_ticket = admin_api.get("/api/v1/rule-runs", params={"ticket": ref}).json()
     assert rule["id"] in {r["rule_id"] for r in by_ticket}
     assert admin_api.get("/api/v1/rule-runs", params={"ticket": "C999999"}).status_code == 404
     admin_api.post(f"/api/v1/rules/{rule['id']}/disable")
+
+
+def test_a_dry_runs_note_follows_accept_language(admin_api):
+    body = {"rule": _rule(), "limit": 1}
+    en = admin_api.post("/api/v1/rules/dry-run", json=body, headers={"Accept-Language": "en"})
+    fr = admin_api.post("/api/v1/rules/dry-run", json=body, headers={"Accept-Language": "fr"})
+    assert en.json()["note"].startswith("The dry run evaluates")
+    assert fr.json()["note"] != en.json()["note"] and fr.json()["note"]
+
+
+def test_a_rule_carries_its_last_run(api, admin_api):
+    rule = admin_api.post("/api/v1/rules", json=_rule(
+        name="Dernier passage", active=True, conditions={"all": [
+            {"field": "subject", "operator": "starts_with", "value": "Last run check"}]},
+    )).json()  # fmt: skip
+    try:
+        assert rule["last_run_at"] is None and rule["last_outcome"] is None
+        _open(api, "Last run check: mon colis")
+        runs = wait_until(lambda: admin_api.get(f"/api/v1/rules/{rule['id']}/runs").json(),
+                          "the rule's run")  # fmt: skip
+        listed = {r["id"]: r for r in admin_api.get("/api/v1/rules").json()}[rule["id"]]
+        one = admin_api.get(f"/api/v1/rules/{rule['id']}").json()
+        for answer in (listed, one):
+            assert answer["last_run_at"] == runs[0]["ran_at"]
+            assert answer["last_outcome"] == "matched" and answer["last_error"] is None
+    finally:
+        admin_api.delete(f"/api/v1/rules/{rule['id']}")
+
+
+def test_run_errors_are_said_in_the_readers_language(api, admin_api):
+    rule = admin_api.post("/api/v1/rules", json=_rule(
+        name="Équipe absente", active=True,
+        conditions={"all": [{"field": "subject", "operator": "starts_with",
+                             "value": "Error language check"}]},
+        actions=[{"kind": "add_tags", "params": {"tags": ["essai"]}},
+                 {"kind": "assign_team", "params": {"team_name": "absente"}}],
+    )).json()  # fmt: skip
+    try:
+        _open(api, "Error language check: ma commande")
+        path = f"/api/v1/rules/{rule['id']}/runs"
+        wait_until(lambda: admin_api.get(path).json(), "the rule's run")
+        en = admin_api.get(path, headers={"Accept-Language": "en"}).json()[0]
+        fr = admin_api.get(path, headers={"Accept-Language": "fr-CA"}).json()[0]
+        assert en["outcome"] == "error" and en["error_code"] == "actions_failed"
+        failed = en["actions"][1]
+        assert failed["error_code"] == "no_team" and failed["error_params"] == {"team": "'absente'"}
+        assert failed["error"] == "no team 'absente'"
+        assert fr["actions"][1]["error"] == "aucune équipe 'absente'"
+        assert en["error"] == "Assign to a team: no team 'absente'"
+        assert fr["error"] == "Assigner à une équipe : aucune équipe 'absente'"
+        # Without Accept-Language: the agent's saved language (the administrator's is French).
+        assert admin_api.get(path).json()[0]["error"] == fr["error"]
+        listed = {r["id"]: r for r in admin_api.get(
+            "/api/v1/rules", headers={"Accept-Language": "en"}).json()}  # fmt: skip
+        assert listed[rule["id"]]["last_outcome"] == "error"
+        assert listed[rule["id"]]["last_error"] == en["error"]
+    finally:
+        admin_api.delete(f"/api/v1/rules/{rule['id']}")
+
+
+@pytest.mark.parametrize(
+    ("run", "lang", "said"),
+    [
+        ({"outcome": "skipped", "error": "hourly cap reached", "error_code": "hourly_cap"}, "fr",
+         "plafond horaire atteint"),
+        ({"outcome": "skipped", "error": "hourly cap reached"}, "fr", "hourly cap reached"),
+        ({"outcome": "error", "error": "reply_macro: unknown macro 3", "actions": [
+            {"kind": "reply_macro", "ok": False, "error": "unknown macro 3"}]}, "fr",
+         "reply_macro: unknown macro 3"),
+        ({"outcome": "error", "error": "x", "error_code": "actions_failed", "actions": [
+            {"kind": "reply_macro", "ok": False, "error": "unknown macro 3",
+             "error_code": "unknown_macro", "error_params": {"macro_id": 3}}]}, "en",
+         "Reply with a macro: unknown macro 3"),
+        ({"outcome": "error", "error": "kept", "error_code": "no_such_code"}, "fr", "kept"),
+    ],
+)  # fmt: skip
+def test_old_runs_without_a_code_show_their_stored_text(run, lang, said):
+    assert run_text.localized(run, lang)["error"] == said

@@ -164,7 +164,8 @@ def test_an_action_that_cannot_run_is_recorded_and_the_others_still_run(api, adm
     run = _done(admin_api, ref, rule["id"])
     assert run["outcome"] == "error" and run["matched"] is True
     assert [a["ok"] for a in run["actions"]] == [False, True, True]  # the webhook is queued
-    assert run["actions"][0]["error"] == "no team 'returns'"
+    assert run["actions"][0]["error_code"] == "no_team"
+    assert run["actions"][0]["error"] == "aucune équipe 'returns'"  # the admin reads French
     assert _ticket(admin_api, ref)["tags"] == ["exceptions"]
     admin_api.post(f"/api/v1/rules/{rule['id']}/disable")
 
@@ -362,7 +363,8 @@ def test_past_the_hourly_cap_runs_are_recorded_as_skipped(harness):
     harness.drain()
     outcomes = [r["outcome"] for r in reversed(harness.runs(ticket_id))]
     assert outcomes == ["matched", "matched", "matched", "skipped", "skipped"]
-    assert harness.runs(ticket_id)[0]["error"] == "hourly cap reached"
+    newest = harness.runs(ticket_id)[0]
+    assert newest["error"] == "hourly cap reached" and newest["error_code"] == "hourly_cap"
 
 
 def test_an_event_seen_twice_runs_its_rules_once(harness):

@@ -12,7 +12,6 @@ from typing import Any
 import streamlit as st
 
 from dashboard import rules_view as rv
-from dashboard.api_client import ApiError
 from dashboard.i18n import short_when, tr
 from dashboard.safe import md, tr_md
 from dashboard.session import api_errors, client, is_admin, lang, notify, store_tz
@@ -32,7 +31,6 @@ TZ = store_tz()
 ADMIN = is_admin()
 NEW = 0  # the editor's choice "new rule"
 RUNS_SHOWN = 50  # runs per rule in the "last runs" table
-RUNS_SCANNED = 20  # runs per rule read for the list's "last run" and "last error"
 ss = st.session_state
 ss.setdefault("rules_gen", 0)
 ss.setdefault("rules_uid", 0)
@@ -80,7 +78,7 @@ def prefix() -> str:
 def value_choices(info: FieldInfo) -> list | None:
     """The values a condition on ``info`` is chosen among (None: typed in)."""
     if info.type == "enum":
-        return list(info.values or [])
+        return [v.value for v in info.values or []]
     if info.type == "boolean":
         return [True, False]
     if info.type == "id":
@@ -198,27 +196,15 @@ def delete_rule(rule_id: int) -> None:
 
 # -- the list -----------------------------------------------------------------------------------
 def last_run_lines(rule: Rule) -> list[str]:
-    """ "Last run: …" and, when one of the recent runs failed, "Last error: …" (Markdown)."""
-    try:
-        runs = client().rule_runs(rule.id, limit=RUNS_SCANNED)
-    except ApiError as exc:
-        return [f":material/error: {md(exc.detail)}"]
-    if not runs:
+    """ "Last run: …" and, when that run failed (or was skipped), "Last error: …" (Markdown),
+    from the rule's own last-run fields (its error in the page's language)."""
+    if rule.last_run_at is None:
         return [tr("dash.rules.never_ran", LANG)]
-    lines = [tr("dash.rules.last_run", LANG, when=short_when(runs[0].ran_at, LANG, TZ))]
-    failed = rv.last_error(runs)
-    if failed is not None:
-        detail = failed.error or "; ".join(a.error or "" for a in failed.actions if not a.ok)
-        lines.append(
-            ":red[:material/error: "
-            + tr_md(
-                "dash.rules.last_error",
-                LANG,
-                when=short_when(failed.ran_at, LANG, TZ),
-                error=detail or "—",
-            )
-            + "]"
-        )
+    when = short_when(rule.last_run_at, LANG, TZ)
+    lines = [tr("dash.rules.last_run", LANG, when=when)]
+    if rule.last_outcome == "error" or rule.last_error:
+        said = tr_md("dash.rules.last_error", LANG, when=when, error=rule.last_error or "—")
+        lines.append(":red[:material/error: " + said + "]")
     return lines
 
 
@@ -341,7 +327,7 @@ def value_widget(box, info: FieldInfo, operator: str, key: str) -> Any:
         else:
 
             def fmt(v):
-                return rv.value_label(info.name, v, LANG)
+                return rv.value_label(info.name, v, LANG, vocab)
 
         if kind == "list":
             ss.setdefault(key, [])
@@ -416,9 +402,9 @@ def param_widget(param: ParamInfo, key: str, secret_set: bool) -> Any:
         fmt = none_or(lambda v: names.teams.get(v, f"#{v}"))
         return st.selectbox(title, optional(param, list(names.teams)), format_func=fmt, **common)
     if param.type == "enum":
-        fmt = none_or(lambda v: rv.value_label(param.name, v, LANG))
+        fmt = none_or(lambda v: rv.value_label(param.name, v, LANG, vocab))
         return st.selectbox(
-            title, optional(param, list(param.values or [])), format_func=fmt, **common
+            title, optional(param, [v.value for v in param.values or []]), format_func=fmt, **common
         )
     if param.type == "number":
         ss.setdefault(key, 24.0)
@@ -532,7 +518,7 @@ def editor() -> None:
             "status": status_box.selectbox(
                 tr("dash.rules.sched_status", LANG),
                 vocab.schedule_statuses,
-                format_func=lambda s: rv.value_label("status", s, LANG),
+                format_func=lambda s: rv.value_label("status", s, LANG, vocab),
                 key=f"{p}_sched_status",
                 disabled=not ADMIN,
             ),
@@ -654,27 +640,10 @@ def editor() -> None:
                     "rule": rule.model_dump(mode="json"),
                     "result": result,
                     "limit": limit,
-                    "subjects": subjects_of(
-                        {t.ticket_ref for t in result.tickets if t.matched}, limit
-                    ),
                 }
     shown = ss.get("rules_dry")
     if shown and shown["gen"] == ss.rules_gen:
         dry_run_result(shown, draft)
-
-
-def subjects_of(refs: set[str], newest: int) -> dict[str, str]:
-    """The subjects of ``refs`` among the ``newest`` tickets (the dry run gives references)."""
-    found: dict[str, str] = {}
-    cursor, seen = None, 0
-    while refs - set(found) and seen < newest:
-        page = client().tickets(sort="newest", limit=200, cursor=cursor)
-        found.update({t.ref: t.subject for t in page.items if t.ref in refs})
-        seen += len(page.items)
-        cursor = page.next_cursor
-        if not cursor:
-            break
-    return found
 
 
 def dry_run_result(shown: dict, draft) -> None:
@@ -684,14 +653,15 @@ def dry_run_result(shown: dict, draft) -> None:
         tr("dash.rules.dry_matched", LANG, matched=result.matched, total=len(result.tickets))
     )
     st.info(tr("dash.rules.dry_nothing_changed", LANG), icon=":material/lock:")
-    st.caption(tr("rules.dry_run.note", LANG))
+    if result.note:  # the server's, in the page's language (the client sends it)
+        st.caption(md(result.note))
     try:
         current = draft().model_dump(mode="json")
     except (ValueError, rv.FormError):
         current = None
     if current != shown["rule"]:
         st.caption(tr("dash.rules.dry_stale", LANG))
-    rows = rv.dry_run_rows(result, shown["subjects"], vocab, LANG, names.agents)
+    rows = rv.dry_run_rows(result, vocab, LANG, names.agents)
     if rows.empty:
         st.caption(tr("dash.rules.dry_none", LANG))
     else:

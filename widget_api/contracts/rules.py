@@ -111,6 +111,13 @@ class Rule(BaseModel):
     starter: str | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+    last_run_at: UtcDateTime | None = Field(
+        None, description="When the rule last ran (any outcome)."
+    )
+    last_outcome: RunOutcome | None = Field(None, description="The outcome of that run.")
+    last_error: str | None = Field(
+        None, description="That run's error, in the reader's language (None when it had none)."
+    )
 
 
 class RuleOrder(BaseModel):
@@ -123,7 +130,11 @@ class ActionResult(BaseModel):
     kind: str
     ok: bool
     detail: str | None = None
-    error: str | None = None
+    error: str | None = Field(None, description="Why it failed, in the reader's language.")
+    error_code: str | None = Field(
+        None, description="A stable code of the failure (`unknown_agent`, `no_team`, …)."
+    )
+    error_params: dict[str, Any] | None = Field(None, description="The code's parameters.")
 
 
 class RuleRun(BaseModel):
@@ -137,7 +148,11 @@ class RuleRun(BaseModel):
     outcome: RunOutcome
     matched: bool
     actions: list[ActionResult] = Field(default_factory=list)
-    error: str | None = None
+    error: str | None = Field(None, description="Why the run failed, in the reader's language.")
+    error_code: str | None = Field(
+        None, description="A stable code (`hourly_cap`, `actions_failed`, `run_failed`)."
+    )
+    error_params: dict[str, Any] | None = Field(None, description="The code's parameters.")
 
 
 class DryRunRequest(BaseModel):
@@ -168,6 +183,7 @@ class ConditionResult(BaseModel):
 class DryRunTicket(BaseModel):
     ticket_id: int
     ticket_ref: str
+    subject: str | None = None
     matched: bool
     conditions: list[ConditionResult]
     actions: list[str] = Field(description="Kinds of the actions that would run.")
@@ -184,11 +200,21 @@ class Label(BaseModel):
     en: str
 
 
+class ValueInfo(BaseModel):
+    """One allowed value of an enum field or parameter, with its labels."""
+
+    value: str
+    label_fr: str
+    label_en: str
+
+
 class FieldInfo(BaseModel):
     name: str
     type: FieldType
     label: Label
-    values: list[str] | None = Field(None, description="The allowed values of an enum field.")
+    values: list[ValueInfo] | None = Field(
+        None, description="The allowed values of an enum field, with their labels."
+    )
     operators: list[Operator]
 
 
@@ -203,7 +229,7 @@ class ParamInfo(BaseModel):
     type: Literal["text", "enum", "number", "id", "list", "secret"]
     required: bool
     label: Label
-    values: list[str] | None = None
+    values: list[ValueInfo] | None = None
 
 
 class ActionInfo(BaseModel):

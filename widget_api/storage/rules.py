@@ -160,16 +160,21 @@ def ran_keys(cur: Cursor, run_keys: list[str]) -> set[str]:
 def record_run(
     w: Writer, *, rule_id: int, ticket_id: int | None, event_id: int | None, run_key: str,
     at: datetime, outcome: str, actions: list[dict] | None = None, error: str | None = None,
+    error_code: str | None = None, error_params: dict | None = None,
 ) -> int | None:  # fmt: skip
-    """Record one run; None when a run with this key exists (an event seen twice)."""
+    """Record one run; None when a run with this key exists (an event seen twice). ``error``
+    is the English text (for logs); ``error_code`` and ``error_params`` let it be said in the
+    reader's language."""
     if has_run(w.cur, run_key):
         return None
     run_id = w.next_id("rule_runs")
     w.cur.execute(
         "INSERT INTO rule_runs (id, rule_id, ticket_id, event_id, run_key, ran_at, outcome,"
-        " matched, actions, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " matched, actions, error, error_code, error_params)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, rule_id, ticket_id, event_id, run_key, at, outcome,
-         outcome in ("matched", "error", "skipped"), json.dumps(actions or []), error],
+         outcome in ("matched", "error", "skipped"), json.dumps(actions or []), error,
+         error_code, None if error_params is None else json.dumps(error_params)],
     )  # fmt: skip
     return run_id
 
@@ -185,7 +190,7 @@ def runs_since(cur: Cursor, ticket_id: int, since: datetime) -> int:
 
 _RUN_COLUMNS = (
     "r.id, r.rule_id, u.name AS rule_name, r.ticket_id, t.ref AS ticket_ref, r.event_id,"
-    " r.ran_at, r.outcome, r.matched, r.actions, r.error"
+    " r.ran_at, r.outcome, r.matched, r.actions, r.error, r.error_code, r.error_params"
 )
 
 
@@ -205,7 +210,23 @@ def runs(
         " ORDER BY r.id DESC LIMIT ?",
         [*params, limit],
     )
-    return dicts(cur, ("actions",))
+    return dicts(cur, ("actions", "error_params"))
+
+
+def last_runs(cur: Cursor, rule_ids: list[int] | None = None) -> dict[int, dict]:
+    """Rule id → its newest run (``ran_at``, ``outcome``, ``actions``, ``error``,
+    ``error_code``, ``error_params``), for every rule that ran (or those of ``rule_ids``), in one
+    query (the newest run per rule, by a window over ``rule_id``)."""
+    where, params = "", []
+    if rule_ids is not None:
+        where, params = " WHERE rule_id IN (SELECT unnest(?::BIGINT[]))", [rule_ids]
+    cur.execute(
+        "SELECT rule_id, ran_at, outcome, actions, error, error_code, error_params"
+        f" FROM rule_runs{where}"
+        " QUALIFY row_number() OVER (PARTITION BY rule_id ORDER BY id DESC) = 1",
+        params,
+    )
+    return {row["rule_id"]: row for row in dicts(cur, ("actions", "error_params"))}
 
 
 def row_counts(cur: Cursor) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """What a rule can do, as a registry: action kind → handler. A handler writes inside the run's
 transaction with the rule as actor (so its changes trigger no rule) and returns a short detail;
 it raises ``ActionFailed`` before writing anything when it cannot act (unknown agent, no team),
-which is recorded as the action's error while the next actions still run."""
+which is recorded as the action's error (a code and its parameters, said in the reader's
+language by the API; the English text is kept for logs) while the next actions still run."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ from widget_api.storage.events import Actor
 
 
 class ActionFailed(Exception):
-    """The action could not run; nothing of it was written."""
+    """The action could not run; nothing of it was written. ``code`` names the catalogue text
+    ``rules.error.<code>``, which ``params`` fill; ``str()`` is the English text."""
+
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+        super().__init__(t(f"rules.error.{code}", "en", **params))
 
 
 @dataclass
@@ -65,7 +72,7 @@ def _update(ctx: RunContext, w: Writer, changes: dict) -> str | None:
 def _active_agent(w: Writer, agent_id: Any) -> dict:
     found = agents.by_id(w.cur, agent_id) if isinstance(agent_id, int) else None
     if found is None or not found["active"]:
-        raise ActionFailed(f"unknown or inactive agent {agent_id}")
+        raise ActionFailed("unknown_agent", agent_id=agent_id)
     return found
 
 
@@ -82,11 +89,11 @@ def assign_team(ctx: RunContext, w: Writer, params: dict) -> str | None:
         team_id = team_store.id_by_name(w.cur, params["team_name"])
     team = team_store.by_id(w.cur, team_id) if team_id is not None else None
     if team is None:
-        raise ActionFailed(f"no team {params.get('team_name') or params.get('team_id')!r}")
+        raise ActionFailed("no_team", team=repr(params.get("team_name") or params.get("team_id")))
     # The rule's strategy if it names one, else the team's own.
     agent_id = pick_assignee(w, team_id, params.get("strategy") or team["strategy"])
     if agent_id is None:
-        raise ActionFailed(f"no available agent in team {team_id}")
+        raise ActionFailed("no_available_agent", team_id=team_id)
     return _update(ctx, w, {"assignee_id": agent_id})
 
 
@@ -154,7 +161,7 @@ def reply_macro(ctx: RunContext, w: Writer, params: dict) -> str | None:
     the outbox mails it on mail and marketplace tickets as it does an agent's."""
     macro = macros.by_id(w.cur, params.get("macro_id"))
     if macro is None:
-        raise ActionFailed(f"unknown macro {params.get('macro_id')}")
+        raise ActionFailed("unknown_macro", macro_id=params.get("macro_id"))
     body = macro_domain.reply_for(
         w.cur, macro, ctx.ticket_id, signer=ctx.store_name, store_name=ctx.store_name
     ).body

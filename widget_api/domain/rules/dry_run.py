@@ -12,6 +12,8 @@ from widget_api.storage import rule_facts
 
 
 def dry_run(engine: RulesEngine, request: DryRunRequest, lang: str = "fr") -> DryRun:
+    """Each of the newest tickets with its reference, subject, conditions' results and the
+    actions that would run; the note in ``lang``."""
     if request.rule_id is not None:
         rule = service.get(engine.db, request.rule_id).model_dump(mode="json")
     else:
@@ -25,7 +27,8 @@ def dry_run(engine: RulesEngine, request: DryRunRequest, lang: str = "fr") -> Dr
             continue
         matched, results = evaluate(rule["conditions"], facts[ticket_id])
         out.append(DryRunTicket(
-            ticket_id=ticket_id, ticket_ref=facts[ticket_id]["ref"], matched=matched,
+            ticket_id=ticket_id, ticket_ref=facts[ticket_id]["ref"],
+            subject=facts[ticket_id].get("subject"), matched=matched,
             conditions=[{**r, "actual": _plain(r["actual"])} for r in results],
             actions=[a["kind"] for a in rule["actions"]] if matched else [],
         ))  # fmt: skip

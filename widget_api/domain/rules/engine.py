@@ -14,6 +14,7 @@ from widget_api.domain.rules import actions as registry
 from widget_api.domain.rules.conditions import evaluate
 from widget_api.domain.sla.engine import calendar_for
 from widget_api.domain.sla.worker import load_settings
+from widget_api.i18n import t
 from widget_api.storage import Database, rule_facts
 from widget_api.storage import rules as rule_store
 from widget_api.storage.db import Writer
@@ -170,13 +171,17 @@ class RulesEngine:
             if rule_store.runs_since(w.cur, ticket_id, now - timedelta(hours=1)) >= (
                 self.max_runs_per_hour
             ):
-                rule_store.record_run(w, outcome="skipped", error="hourly cap reached", **record)
+                rule_store.record_run(w, outcome="skipped", error=t("rules.error.hourly_cap", "en"),
+                                      error_code="hourly_cap", **record)  # fmt: skip
                 return "skipped"
             results = [self._act(ctx, w, action) for action in rule["actions"]]
             errors = [f"{r['kind']}: {r['error']}" for r in results if not r["ok"]]
             outcome = "error" if errors else "matched"
             rule_store.record_run(w, outcome=outcome, actions=results,
-                                  error="; ".join(errors) or None, **record)  # fmt: skip
+                                  error="; ".join(errors) or None,
+                                  error_code="actions_failed" if errors else None,
+                                  error_params={"count": len(errors)} if errors else None,
+                                  **record)  # fmt: skip
             return outcome
 
         queued = self.db.submit(act)
@@ -187,8 +192,9 @@ class RulesEngine:
             except Exception as exc:  # nothing of the run was kept; say why in its record
                 log.exception("rule %s on ticket %s failed", rule["id"], ticket_id)
                 error = f"{type(exc).__name__}: {str(exc)[:300]}"
-                self.db.write(lambda w: rule_store.record_run(w, outcome="error", error=error,
-                                                              **record))  # fmt: skip
+                self.db.write(lambda w: rule_store.record_run(
+                    w, outcome="error", error=error, error_code="run_failed",
+                    error_params={"error": error}, **record))  # fmt: skip
                 return "error"
 
         return outcome
@@ -198,9 +204,11 @@ class RulesEngine:
         kind = action["kind"]
         handler = registry.HANDLERS.get(kind)
         if handler is None:
-            return {"kind": kind, "ok": False, "error": "unknown action"}
+            return {"kind": kind, "ok": False, "error": t("rules.error.unknown_action", "en"),
+                    "error_code": "unknown_action", "error_params": {}}  # fmt: skip
         try:
             detail = handler(ctx, w, action.get("params") or {})
         except registry.ActionFailed as exc:
-            return {"kind": kind, "ok": False, "error": str(exc)}
+            return {"kind": kind, "ok": False, "error": str(exc), "error_code": exc.code,
+                    "error_params": exc.params}  # fmt: skip
         return {"kind": kind, "ok": True, "detail": detail}

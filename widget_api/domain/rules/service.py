@@ -11,6 +11,7 @@ from widget_api.contracts.auth import Agent
 from widget_api.contracts.rules import Rule, RuleCreate, RuleOrder, RuleUpdate
 from widget_api.domain import secret_box
 from widget_api.domain.errors import Invalid, NotFound
+from widget_api.domain.rules import run_text
 from widget_api.domain.rules.vocabulary import (
     ACTIONS,
     FIELDS,
@@ -165,14 +166,20 @@ def _seal_secrets(db: Database, actions: list[dict], previous: list[dict] | None
     return out
 
 
-def public(row: dict) -> Rule:
+def public(row: dict, last_run: dict | None = None, lang: str = "fr") -> Rule:
+    """The API's rule: secrets hidden, and its newest run (``last_run``, a row of
+    ``rule_store.last_runs``) with the run's error said in ``lang``."""
     actions = []
     for action in row["actions"]:
         params = dict(action.get("params") or {})
         if action["kind"] == "webhook":
             params["secret_set"] = bool(params.pop("secret", None))
         actions.append({"kind": action["kind"], "params": params})
-    return Rule.model_validate({**row, "actions": actions})
+    last = {}
+    if last_run is not None:
+        last = {"last_run_at": last_run["ran_at"], "last_outcome": last_run["outcome"],
+                "last_error": run_text.run_error(last_run, lang)}  # fmt: skip
+    return Rule.model_validate({**row, **last, "actions": actions})
 
 
 # -- CRUD -------------------------------------------------------------------------------------
@@ -183,23 +190,27 @@ def _row(db: Database, rule_id: int) -> dict:
     return row
 
 
-def list_rules(db: Database) -> list[Rule]:
-    return [public(r) for r in db.read(rule_store.all_rules)]
+def list_rules(db: Database, lang: str = "fr") -> list[Rule]:
+    """Every rule in order, each with its newest run (all read in two queries)."""
+    rows, last = db.read(lambda cur: (rule_store.all_rules(cur), rule_store.last_runs(cur)))
+    return [public(r, last.get(r["id"]), lang) for r in rows]
 
 
-def get(db: Database, rule_id: int) -> Rule:
-    return public(_row(db, rule_id))
+def get(db: Database, rule_id: int, lang: str = "fr") -> Rule:
+    row = _row(db, rule_id)
+    last = db.read(lambda cur: rule_store.last_runs(cur, [rule_id]))
+    return public(row, last.get(rule_id), lang)
 
 
-def create(db: Database, data: RuleCreate, actor: Actor) -> Rule:
+def create(db: Database, data: RuleCreate, actor: Actor, lang: str = "fr") -> Rule:
     fields = data.model_dump(mode="json")
     validate(db, fields)
     fields["actions"] = _seal_secrets(db, fields["actions"], None)
     rule_id = db.write(lambda w: rule_store.create(w, fields, actor, utcnow()))
-    return get(db, rule_id)
+    return get(db, rule_id, lang)
 
 
-def update(db: Database, agent: Agent, rule_id: int, data: RuleUpdate) -> Rule:
+def update(db: Database, agent: Agent, rule_id: int, data: RuleUpdate, lang: str = "fr") -> Rule:
     before = _row(db, rule_id)
     changes = data.model_dump(mode="json", exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -209,11 +220,11 @@ def update(db: Database, agent: Agent, rule_id: int, data: RuleUpdate) -> Rule:
     actor = Actor("agent", agent.id)
     if not db.write(lambda w: rule_store.update(w, rule_id, changes, actor, utcnow())):
         raise NotFound("error.rule.not_found", rule_id=rule_id)
-    return get(db, rule_id)
+    return get(db, rule_id, lang)
 
 
-def set_active(db: Database, agent: Agent, rule_id: int, active: bool) -> Rule:
-    return update(db, agent, rule_id, RuleUpdate(active=active))
+def set_active(db: Database, agent: Agent, rule_id: int, active: bool, lang: str = "fr") -> Rule:
+    return update(db, agent, rule_id, RuleUpdate(active=active), lang)
 
 
 def delete(db: Database, agent: Agent, rule_id: int) -> None:
@@ -221,7 +232,7 @@ def delete(db: Database, agent: Agent, rule_id: int) -> None:
         raise NotFound("error.rule.not_found", rule_id=rule_id)
 
 
-def reorder(db: Database, agent: Agent, order: RuleOrder) -> list[Rule]:
+def reorder(db: Database, agent: Agent, order: RuleOrder, lang: str = "fr") -> list[Rule]:
     def write(w) -> bool:
         if sorted(order.ids) != sorted(rule_store.ids(w.cur)) or len(set(order.ids)) != len(
             order.ids
@@ -232,4 +243,4 @@ def reorder(db: Database, agent: Agent, order: RuleOrder) -> list[Rule]:
 
     if not db.write(write):
         raise Invalid("error.rule.bad_order")
-    return list_rules(db)
+    return list_rules(db, lang)

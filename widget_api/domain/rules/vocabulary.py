@@ -15,6 +15,7 @@ from widget_api.contracts.rules import (
     OperatorInfo,
     ParamInfo,
     TriggerInfo,
+    ValueInfo,
     Vocabulary,
 )
 from widget_api.contracts.taxonomy import PROBLEM_TYPES
@@ -109,8 +110,36 @@ ACTIONS: dict[str, tuple[ParamDef, ...]] = {
 }
 
 
+#: Where the catalogues keep the labels of an enum field's (or parameter's) values.
+VALUE_PREFIXES = {
+    "channel": "channel",
+    "marketplace": "channel",
+    "language": "dash.language",
+    "problem_type": "ptype",
+    "fulfillment_status": "fulfillment",
+    "priority": "priority",
+    "status": "status",
+    "sla_state": "sla",
+    "strategy": "dash.rules.strategy",
+}
+
+
 def _label(key: str) -> Label:
     return Label(fr=t(key, "fr"), en=t(key, "en"))
+
+
+def _values(name: str, values: tuple[str, ...] | None) -> list[ValueInfo] | None:
+    """The values with their catalogue labels (the value itself where the catalogue has none)."""
+    if not values:
+        return None
+    prefix = VALUE_PREFIXES.get(name)
+    out = []
+    for value in values:
+        key = f"{prefix}.{value}" if prefix else ""
+        fr, en = (t(key, "fr"), t(key, "en")) if prefix else (value, value)
+        out.append(ValueInfo(value=value, label_fr=value if fr == key else fr,
+                             label_en=value if en == key else en))  # fmt: skip
+    return out
 
 
 def vocabulary() -> Vocabulary:
@@ -125,7 +154,7 @@ def vocabulary() -> Vocabulary:
                 name=f.name,
                 type=f.type,
                 label=_label(f"rules.field.{f.name}"),
-                values=list(f.values) if f.values else None,
+                values=_values(f.name, f.values),
                 operators=list(OPERATORS_BY_TYPE[f.type]),
             )
             for f in FIELDS.values()
@@ -153,7 +182,7 @@ def vocabulary() -> Vocabulary:
                         type=p.type,
                         required=p.required,
                         label=_label(f"rules.param.{p.name}"),
-                        values=list(p.values) if p.values else None,
+                        values=_values(p.name, p.values),
                     )
                     for p in params
                 ],
