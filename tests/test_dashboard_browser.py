@@ -228,3 +228,30 @@ def test_inbox_and_ticket_workspace_in_chromium(server, seeded, dashboard_url):
             marc.close()
     assert (ARTIFACTS / "dashboard-inbox.png").stat().st_size > 20_000
     assert (ARTIFACTS / "dashboard-ticket.png").stat().st_size > 20_000
+
+
+def test_automations_page_lists_the_starter_rules_in_french_in_chromium(server, dashboard_url):
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1600, "height": 1400}, locale="fr-CA")
+        try:
+            page.goto(dashboard_url)
+            expect(page.get_by_label("Courriel")).to_be_visible(timeout=20_000)
+            page.get_by_label("Courriel").fill(ADMIN_EMAIL)
+            page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.get_by_role("link", name="Automatisations").click()
+            main = page.get_by_test_id("stMain")
+            expect(main).to_contain_text("Messages Amazon en priorité haute", timeout=20_000)
+            expect(main).to_contain_text("En attente 5 jours sans réponse du client")
+            page.mouse.move(1590, 1390)
+            settle(page)
+            page.screenshot(path=ARTIFACTS / "dashboard-automations.png")
+            shown = main.inner_text()
+            # No code names, no missing values, no English words on the French page.
+            for leak in ("None", "dash.rules", "rules.starter", "ticket.created", "Automations"):
+                assert leak not in shown, leak
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "dashboard-automations-failure.png")
+            raise
