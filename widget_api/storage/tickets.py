@@ -17,7 +17,7 @@ from widget_api.contracts.tickets import TicketQuery
 from widget_api.refs import ticket_ref
 from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
-from widget_api.storage.events import Actor, append
+from widget_api.storage.events import Actor, append, inserted, snapshot_of_new
 from widget_api.storage.rows import dicts, one, utcnow
 from widget_api.storage.ticket_filter import TicketFilter, filter_sql
 from widget_api.text import fold, search_terms
@@ -116,6 +116,11 @@ def create_many(w: Writer, items: list[tuple[NewTicket, Actor]]) -> list[tuple[i
         )
     firsts = []
     for (new, actor), (ticket_id, *_) in zip(items, made, strict=True):
+        row = {"status": new.status, "priority": new.priority, "channel": new.channel,
+                    "language": new.language, "tags": list(new.tags),
+                    "customer_id": new.customer_id, "order_id": new.order_id}  # fmt: skip
+        if (snapshot := snapshot_of_new(row, new.source)) is not None:
+            inserted(w, ticket_id, snapshot)
         append(
             w,
             name=ev.TICKET_CREATED,
