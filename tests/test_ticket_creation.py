@@ -123,6 +123,24 @@ def test_a_known_problem_type_is_set_by_the_system_and_never_sent_to_the_typer(d
     assert typing.wants(created[plain.ticket_id])
 
 
+@pytest.mark.parametrize(
+    "inbound",
+    [
+        NewInbound("amazon", "Ma commande?", "x1@marketplace.amazon.ca", marketplace="amazon",
+                   order_number="ND-300001", source={"marketplace": "amazon", "relay": "x"}),
+        NewInbound("web", "Allo", "leo@example.com", tags=("vip",), status="open"),
+        NewInbound("web", "Retour", None, customer_id=1, problem_type="return_request"),
+    ],
+    ids=["marketplace-and-order", "tags-and-status", "type-set-after-insert"],
+)  # fmt: skip
+def test_the_creating_jobs_event_snapshots_are_the_tickets_row(db, inbound):
+    opened = _open(db, inbound, with_order=inbound.order_number is not None)
+    logged = [e for e in db.read(lambda cur: events.after_id(cur, 0, events.last_id(cur)))
+              if e.ticket_id == opened.ticket_id]  # fmt: skip
+    row = db.read(lambda cur: events.snapshots(cur, [opened.ticket_id]))[opened.ticket_id]
+    assert logged and all(e.snapshot == row for e in logged)
+
+
 def _burst(db: Database, inbounds: list[NewInbound]) -> list:
     """Open the tickets of ``inbounds`` as requests would, all arriving while the writer is
     busy; answers each OpenedTicket or the exception it got."""

@@ -73,7 +73,7 @@ class AutoTyper:
         if not found:
             return labels
         try:
-            self._db.write(lambda w: [self._store(w, t, p, o) for t, p, o in found])
+            self._db.write(lambda w: self._store(w, found))
         except StorageUnavailable as exc:  # disk full: one line, the tickets themselves are kept
             log.warning("automatic typing of %s tickets skipped: %s", len(found), exc)
             return labels
@@ -99,7 +99,7 @@ class AutoTyper:
 
     def _store_one(self, ticket_id: int, prediction, order: dict | None) -> str | None:
         try:
-            self._db.write(lambda w: self._store(w, ticket_id, prediction, order))
+            self._db.write(lambda w: self._store(w, [(ticket_id, prediction, order)]))
             return prediction.label
         except StorageUnavailable as exc:  # disk full: one line, the ticket itself is kept
             log.warning("automatic typing of ticket %s skipped: %s", ticket_id, exc)
@@ -109,11 +109,12 @@ class AutoTyper:
             return None
 
     @staticmethod
-    def _store(w, ticket_id: int, prediction, order: dict | None) -> None:
-        problem_type, order_id = tickets.fields(w.cur, ticket_id, "problem_type", "order_id")
-        changes: dict = {}
-        if problem_type is None and prediction.label is not None:
-            changes["problem_type"] = prediction.label
-        if order_id is None and order is not None:
-            changes["order_id"] = order["id"]
-        tickets.set_typing(w, ticket_id, prediction.confidence, changes, SYSTEM, utcnow())
+    def _store(w, found: list[tuple[int, object, dict | None]]) -> None:
+        """The confidences, and the types and orders decided, in one batch write (a ticket
+        keeps a type or order it already has)."""
+        typed = [
+            tickets.Typing(ticket_id, prediction.confidence, prediction.label,
+                           order["id"] if order else None)
+            for ticket_id, prediction, order in found
+        ]  # fmt: skip
+        tickets.set_typing_many(w, typed, SYSTEM, utcnow())

@@ -25,9 +25,14 @@ class RulesListener:
         return triggers(event) and not _WANTED.isdisjoint(trigger_names(event))
 
     def handle(self, events: list[Event]) -> None:
+        try:  # one read of the rules for the batch, not one an event
+            active = self.engine.active_rules(events)
+        except Exception:
+            log.exception("reading the active rules failed")
+            return
         for event in events:
             try:
-                self.engine.run_event(event)
+                self.engine.run_event(event, active)
             except Exception:  # one event's failure must not cost the others their rules
                 log.exception("rules for event %s failed", event.id)
 

@@ -4,11 +4,11 @@ transaction as the change, so SLA and analytics can be recomputed from history."
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from widget_api.contracts.events import NAMES
+from widget_api.contracts.events import MESSAGE_CREATED, NAMES, TICKET_CREATED
 from widget_api.storage.db import Writer
 from widget_api.storage.rows import dicts
 
@@ -56,14 +56,53 @@ def append(
     if name not in NAMES:
         raise ValueError(f"not an event of widget_api.contracts.events: {name!r}")
     event_id = w.next_id("events")
-    staged: list[Event] | None = w.staged.get("events")
-    if staged is None:
-        staged = w.staged["events"] = []
-        w.at_job_end(lambda: _write_staged(w, staged))
-    staged.append(
+    _staging(w).events.append(
         Event(event_id, at, name, actor, entity_type, entity_id, ticket_id, before, after)
     )
     return event_id
+
+
+@dataclass
+class _Staging:
+    """A job's events, written when it ends."""
+
+    events: list[Event] = field(default_factory=list)
+    #: Snapshots of the tickets the job inserted, built from the inserted values.
+    inserted: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def _staging(w: Writer) -> _Staging:
+    staging: _Staging | None = w.staged.get("events")
+    if staging is None:
+        staging = w.staged["events"] = _Staging()
+        w.at_job_end(lambda: _write_staged(w, staging))
+    return staging
+
+
+def inserted(w: Writer, ticket_id: int, snapshot: dict[str, Any]) -> None:
+    """The snapshot of a ticket this job has just inserted (its row's values): its events need
+    no read of the row, unless the job changes the ticket afterwards (an event other than
+    ``ticket.created``/``message.created``, or :func:`changed_without_event`)."""
+    _staging(w).inserted[ticket_id] = snapshot
+
+
+def changed_without_event(w: Writer, ticket_ids: list[int]) -> None:
+    """These tickets' matchable attributes changed without an event: read their snapshots."""
+    staging = w.staged.get("events")
+    if staging is not None:
+        for ticket_id in ticket_ids:
+            staging.inserted.pop(ticket_id, None)
+
+
+def snapshot_of_new(row: dict[str, Any], source: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The snapshot a ticket inserted with ``row`` (the columns it sets; the others are empty)
+    and ``source`` has, as :func:`snapshots` would read it; None when that cannot be told."""
+    if source is not None and not isinstance(source, dict):
+        return None
+    marketplace = (source or {}).get("marketplace")
+    if marketplace is not None and not isinstance(marketplace, str):
+        return None  # ->> gives a JSON text DuckDB formats: let it read
+    return {**{col: row.get(col) for col in SNAPSHOT_COLUMNS}, "marketplace": marketplace}
 
 
 #: The attributes a rule can match on that the ticket row itself holds.
@@ -92,9 +131,17 @@ def _dump(value: dict[str, Any] | None) -> str | None:
     return json.dumps(value, default=str) if value is not None else None
 
 
-def _write_staged(w: Writer, staged: list[Event]) -> None:
-    """One INSERT for the job's events, with the snapshots read in one query."""
-    taken = snapshots(w.cur, sorted({e.ticket_id for e in staged if e.ticket_id is not None}))
+def _write_staged(w: Writer, staging: _Staging) -> None:
+    """One INSERT for the job's events, with the snapshots read in one query (none when the
+    job only created its tickets: their snapshots are the inserted values)."""
+    staged, built = staging.events, staging.inserted
+    if not staged:
+        return
+    for e in staged:
+        if e.name not in (TICKET_CREATED, MESSAGE_CREATED):
+            built.pop(e.ticket_id, None)
+    ids = {e.ticket_id for e in staged if e.ticket_id is not None} - built.keys()
+    taken = {**snapshots(w.cur, sorted(ids)), **built}
     events = [replace(e, snapshot=taken.get(e.ticket_id)) if e.ticket_id else e for e in staged]
     values: list[Any] = []
     for e in events:

@@ -14,7 +14,7 @@ from typing import Any
 from widget_api.contracts import events as ev
 from widget_api.storage import search_signatures
 from widget_api.storage.db import Cursor, Writer
-from widget_api.storage.events import Actor, append
+from widget_api.storage.events import Actor, append, changed_without_event
 from widget_api.storage.rows import dicts, one
 
 RESOLUTION_EVENTS = ev.RESOLUTION_EVENTS
@@ -694,6 +694,7 @@ def bulk_ticket_changes(w: Writer, changes: Sequence[dict[str, Any]]) -> None:
     """Per ticket: messages added, newest time, search text to append, tags."""
     if not changes:
         return
+    changed_without_event(w, [c["id"] for c in changes])  # their tags
     sigs = search_signatures.signatures([c["search"] for c in changes])
     ors = ", ".join(f"{col} = tickets.{col} | d.{col}" for col in search_signatures.COLUMNS)
     w.cur.execute(

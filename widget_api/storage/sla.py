@@ -9,7 +9,7 @@ from datetime import datetime
 from widget_api.contracts import events as ev
 from widget_api.storage import sla_outcomes
 from widget_api.storage.db import Cursor, Writer
-from widget_api.storage.events import SYSTEM, append
+from widget_api.storage.events import SYSTEM, append, changed_without_event
 
 
 def timelines(cur: Cursor, ticket_ids: list[int]) -> dict[int, dict]:
@@ -78,6 +78,7 @@ def write_states(w: Writer, states: dict[int, tuple]) -> None:
     changed = [(i, *v) for i, v in states.items() if current[i] != tuple(v)]
     if not changed:
         return
+    changed_without_event(w, [row[0] for row in changed])  # their sla_state
     columns = list(zip(*changed, strict=True))
     w.cur.execute(
         "UPDATE tickets SET sla_policy = d.policy, sla_metric = d.metric, sla_due_at = d.due_at,"

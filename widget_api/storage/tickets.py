@@ -17,7 +17,7 @@ from widget_api.contracts.tickets import TicketQuery
 from widget_api.refs import ticket_ref
 from widget_api.storage import search_signatures as signatures
 from widget_api.storage.db import Cursor, Writer
-from widget_api.storage.events import Actor, append
+from widget_api.storage.events import Actor, append, inserted, snapshot_of_new
 from widget_api.storage.rows import dicts, one, utcnow
 from widget_api.storage.ticket_filter import TicketFilter, filter_sql
 from widget_api.text import fold, search_terms
@@ -116,6 +116,11 @@ def create_many(w: Writer, items: list[tuple[NewTicket, Actor]]) -> list[tuple[i
         )
     firsts = []
     for (new, actor), (ticket_id, *_) in zip(items, made, strict=True):
+        row = {"status": new.status, "priority": new.priority, "channel": new.channel,
+                    "language": new.language, "tags": list(new.tags),
+                    "customer_id": new.customer_id, "order_id": new.order_id}  # fmt: skip
+        if (snapshot := snapshot_of_new(row, new.source)) is not None:
+            inserted(w, ticket_id, snapshot)
         append(
             w,
             name=ev.TICKET_CREATED,
@@ -285,6 +290,14 @@ def update(
         f"UPDATE tickets SET {', '.join(sets)}, updated_at = ? WHERE id = ?",
         [*values, at, ticket_id],
     )
+    _change_events(w, ticket_id, changed, actor, at)
+    return changed
+
+
+def _change_events(
+    w: Writer, ticket_id: int, changed: dict[str, tuple[Any, Any]], actor: Actor, at: datetime
+) -> None:
+    """One event per changed field, then the summary events."""
     for col, (old, new) in changed.items():
         append(
             w,
@@ -298,7 +311,6 @@ def update(
             after={col: new},
         )
     _summary_events(w, ticket_id, changed, actor, at)
-    return changed
 
 
 def _summary_events(
@@ -698,18 +710,70 @@ def for_customer(cur: Cursor, customer_id: int, limit: int = 50) -> list[dict]:
     return dicts(cur)
 
 
-def set_typing(
-    w: Writer,
-    ticket_id: int,
-    confidence: float,
-    changes: dict[str, Any],
-    actor: Actor,
-    at: datetime,
-) -> None:
-    """Record the classifier's confidence, then apply (and log) what it decided."""
-    w.cur.execute("UPDATE tickets SET problem_confidence = ? WHERE id = ?", [confidence, ticket_id])
-    if changes:
-        update(w, ticket_id, changes, actor, at)
+@dataclass(frozen=True)
+class Typing:
+    """What the auto-typer found for one ticket."""
+
+    ticket_id: int
+    confidence: float
+    problem_type: str | None  # None: below the threshold, left for an agent
+    order_id: int | None  # an order the customer's text named
+
+
+def set_typing_many(
+    w: Writer, found: list[Typing], actor: Actor, at: datetime
+) -> dict[int, dict[str, tuple[Any, Any]]]:
+    """Record each ticket's confidence, and set its problem type and order where it has none (a
+    type or order already there, an agent's or the form's, is kept), with the events
+    :func:`update` would log for them. One SELECT and one UPDATE for the lot, whatever its size;
+    answers what changed per ticket, as (before, after)."""
+    if not found:
+        return {}
+    ids = [f.ticket_id for f in found]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a ticket is typed once per call")
+    current = {
+        row[0]: row[1:]
+        for row in w.cur.execute(
+            "SELECT id, problem_type, order_id FROM tickets WHERE id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+    }
+    if missing := [i for i in ids if i not in current]:
+        raise LookupError(missing[0])
+    changes: dict[int, dict[str, tuple[Any, Any]]] = {}
+    for f in found:
+        problem_type, order_id = current[f.ticket_id]
+        changed = {}
+        if problem_type is None and f.problem_type is not None:
+            changed["problem_type"] = (None, f.problem_type)
+        if order_id is None and f.order_id is not None:
+            changed["order_id"] = (None, f.order_id)
+        if changed:
+            changes[f.ticket_id] = changed
+    w.cur.execute(
+        "UPDATE tickets SET problem_confidence = v.confidence,"
+        " problem_type = CASE WHEN v.set_type THEN v.problem_type ELSE tickets.problem_type END,"
+        " order_id = CASE WHEN v.set_order THEN v.order_id ELSE tickets.order_id END,"
+        " updated_at = CASE WHEN v.set_type OR v.set_order THEN ? ELSE tickets.updated_at END"
+        " FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::DOUBLE[]) AS confidence,"
+        "       unnest(?::VARCHAR[]) AS problem_type, unnest(?::BIGINT[]) AS order_id,"
+        "       unnest(?::BOOLEAN[]) AS set_type, unnest(?::BOOLEAN[]) AS set_order) v"
+        " WHERE tickets.id = v.id",
+        [
+            at,
+            ids,
+            [f.confidence for f in found],
+            [f.problem_type for f in found],
+            [f.order_id for f in found],
+            ["problem_type" in changes.get(i, {}) for i in ids],
+            ["order_id" in changes.get(i, {}) for i in ids],
+        ],
+    )
+    for ticket_id, changed in changes.items():
+        w.touched(ticket_id)
+        _change_events(w, ticket_id, changed, actor, at)
+    return changes
 
 
 def first_texts(cur: Cursor, ticket_ids: list[int]) -> dict[int, tuple[str, str]]:

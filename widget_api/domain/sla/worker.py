@@ -41,11 +41,20 @@ def _now() -> datetime:
 
 class SlaWorker:
     def __init__(
-        self, db: Database, timezone: str, *, interval: float = 1.0, tick_every: float = 20.0
+        self,
+        db: Database,
+        timezone: str,
+        *,
+        interval: float = 1.0,
+        tick_every: float = 20.0,
+        gather_seconds: float = 0.05,
     ):
         self._db = db
         self._timezone = timezone
         self._interval = interval
+        #: Once woken by a change, marks gather this long and are recomputed in one read and
+        #: one write: a burst of intakes costs the writer one SLA write, not one a ticket.
+        self._gather = gather_seconds
         self._tick_every = tick_every
         self._pending: set[int] = set()
         self._record_when_done: str | None = None
@@ -112,8 +121,10 @@ class SlaWorker:
                 log.debug("SLA worker step postponed: %s", exc)
             except Exception:  # the worker must outlive a bad ticket or a busy database
                 log.exception("SLA worker step failed")
-            self._wake.wait(self._interval)
+            woken = self._wake.wait(self._interval)
             self._wake.clear()
+            if woken and self._gather:
+                self._stop.wait(self._gather)
 
     def flush(self) -> int:
         """Recompute the tickets that changed; return how many."""
