@@ -169,6 +169,16 @@ def open_rule(rule_id: int) -> None:
     ss.rules_tab = TAB_LABELS["editor"]
 
 
+def _up_down(key: str, on_click, args: tuple, index: int, count: int) -> None:
+    """The move-up and move-down buttons of item ``index`` of ``count``; ``key`` has a ``{}``
+    for the direction."""
+    for word, icon, step, stuck in (("up", "upward", -1, index == 0),
+                                    ("down", "downward", 1, index == count - 1)):  # fmt: skip
+        st.button(tr(f"dash.rules.{word}", LANG), key=key.format(word),
+                  icon=f":material/arrow_{icon}:", on_click=on_click, args=(*args, step),
+                  disabled=stuck)  # fmt: skip
+
+
 def toggle_active(rule_id: int) -> None:
     wanted = bool(ss.get(f"rules_active_{rule_id}"))
     with api_errors():
@@ -239,22 +249,7 @@ def rule_card(index: int, rule: Rule) -> None:
         state.caption("  \n".join(last_run_lines(rule)))
         with buttons.container(horizontal=True):
             if ADMIN:
-                st.button(
-                    tr("dash.rules.up", LANG),
-                    key=f"rules_up_{rule.id}",
-                    icon=":material/arrow_upward:",
-                    on_click=move_rule,
-                    args=(rule.id, -1),
-                    disabled=index == 0,
-                )
-                st.button(
-                    tr("dash.rules.down", LANG),
-                    key=f"rules_down_{rule.id}",
-                    icon=":material/arrow_downward:",
-                    on_click=move_rule,
-                    args=(rule.id, 1),
-                    disabled=index == len(rules) - 1,
-                )
+                _up_down(f"rules_{{}}_{rule.id}", move_rule, (rule.id,), index, len(rules))
             st.button(
                 tr("dash.rules.edit" if ADMIN else "dash.rules.view", LANG),
                 key=f"rules_edit_{rule.id}",
@@ -436,22 +431,7 @@ def action_row(p: str, uid: int, index: int, count: int) -> tuple[Any, dict[str,
         )
         if ADMIN:
             with buttons.container(horizontal=True):
-                st.button(
-                    tr("dash.rules.up", LANG),
-                    key=f"{p}_a{uid}_up",
-                    icon=":material/arrow_upward:",
-                    on_click=move_row,
-                    args=("actions", uid, -1),
-                    disabled=index == 0,
-                )
-                st.button(
-                    tr("dash.rules.down", LANG),
-                    key=f"{p}_a{uid}_down",
-                    icon=":material/arrow_downward:",
-                    on_click=move_row,
-                    args=("actions", uid, 1),
-                    disabled=index == count - 1,
-                )
+                _up_down(f"{p}_a{uid}_{{}}", move_row, ("actions", uid), index, count)
                 st.button(
                     tr("dash.rules.remove", LANG),
                     key=f"{p}_a{uid}_remove",
