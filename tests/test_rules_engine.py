@@ -127,7 +127,9 @@ def test_a_macro_reply_is_in_the_customers_language_with_placeholders_filled(api
         _done(admin_api, ref, rule["id"])
         replies = [m for m in _ticket(admin_api, ref)["messages"] if m["kind"] == "outbound"]
         assert [m["body_text"] for m in replies] == [text]
-        assert replies[0]["author_type"] == "agent" and replies[0]["author_id"] is None
+        assert replies[0]["author_type"] == "system" and replies[0]["author_id"] is None
+        # An automatic reply is no agent's first reply: the SLA clock still runs.
+        assert _ticket(admin_api, ref)["first_response_at"] is None
     admin_api.post(f"/api/v1/rules/{rule['id']}/disable")
 
 

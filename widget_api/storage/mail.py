@@ -576,7 +576,10 @@ def replies_to_send(
         extra = f" AND ticket_id IN ({', '.join('?' for _ in ticket_ids)})"
         params += ticket_ids
     candidates = cur.execute(
-        "SELECT ticket_id, id FROM messages WHERE kind = 'outbound' AND author_type = 'agent'"
+        "SELECT ticket_id, id FROM messages WHERE kind = 'outbound'"
+        # An agent's reply, or a rule's (an automatic reply: mailed, yet no agent's reply).
+        " AND (author_type = 'agent'"
+        "      OR (author_type = 'system' AND meta ->> 'rule_id' IS NOT NULL))"
         f" AND delivery = 'none' AND id > ?{extra}",
         params,
     ).fetchall()

@@ -157,15 +157,16 @@ def _message(ctx: RunContext, w: Writer, *, kind: str, author_type: str, body: s
 
 @action("reply_macro")
 def reply_macro(ctx: RunContext, w: Writer, params: dict) -> str | None:
-    """A public reply in the customer's language. Written as an agent reply (no author id), so
-    the outbox mails it on mail and marketplace tickets as it does an agent's."""
+    """A public reply in the customer's language, by the system: the outbox mails it on mail and
+    marketplace tickets like an agent's, but it is no agent's reply (SLA first reply, reply
+    counts and response times ignore it, as they do every automatic message)."""
     macro = macros.by_id(w.cur, params.get("macro_id"))
     if macro is None:
         raise ActionFailed("unknown_macro", macro_id=params.get("macro_id"))
     body = macro_domain.reply_for(
         w.cur, macro, ctx.ticket_id, signer=ctx.store_name, store_name=ctx.store_name
     ).body
-    return f"message {_message(ctx, w, kind='outbound', author_type='agent', body=body)}"
+    return f"message {_message(ctx, w, kind='outbound', author_type='system', body=body)}"
 
 
 @action("note")
