@@ -117,10 +117,10 @@ def check_free(path: str | Path) -> None:
 
 
 class ChangeFeed:
-    """Tells async waiters that a ticket changed (a committed write touched it).
-
-    Published from the writer thread after commit; awaited by event-stream handlers on the
-    server's loop. Nothing is stored: a waiter re-reads the database when woken or timed out.
+    """After commit, on the writer thread: wakes the async waiters of a ticket that changed
+    (event-stream handlers re-read the database when woken or timed out), and hands every
+    committed event, in id order, to the one listener of events — the dispatcher
+    (``widget_api/listeners/dispatcher.py``), which runs the side effects on their own threads.
     """
 
     def __init__(self) -> None:
