@@ -23,6 +23,7 @@ from tests.test_dashboard import (
     texts,
     token_for,
 )
+from tests.waiting import wait_until
 from widget_api.contracts.inbox import Event, Viewer
 from widget_api.contracts.tickets import Message, Order, OrderLine
 
@@ -146,6 +147,9 @@ def test_macro_fills_the_reply_which_is_edited_then_sent(server, workspace, admi
 def test_properties_form_changes_the_ticket(server, workspace, admin_api):
     paul = make_agent(server.url, "paul.props@shop.test", "Paul Props")
     ref = new_ticket(server.url)
+    # Automatic typing may set the problem type a moment after intake: let it land first.
+    wait_until(lambda: admin_api.get(f"/api/v1/tickets/{ref}").json()["problem_confidence"]
+               is not None, "the ticket typed")  # fmt: skip
     at = _open(workspace, ref)
     status_key = next(s.key for s in at.selectbox if s.key.startswith("ticket_status_"))
     stamp = status_key.removeprefix("ticket_status_")

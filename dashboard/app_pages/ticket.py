@@ -5,6 +5,7 @@ order panels, and the activity log."""
 from __future__ import annotations
 
 import functools
+import zlib
 from datetime import timedelta
 
 import streamlit as st
@@ -333,7 +334,11 @@ def macro_picker(ref: str) -> None:
 
 
 def properties(ticket: TicketDetail, agents: dict[int, str]) -> None:
-    stamp = int(ticket.updated_at.timestamp() * 1000)
+    # Keyed by the values it shows: a change of them (saved here or elsewhere) draws a fresh
+    # form, while a background update of other fields (SLA state, typing confidence) leaves
+    # what the agent is editing alone.
+    shown = (ticket.status, ticket.priority, ticket.assignee_id, ticket.problem_type, ticket.tags)
+    stamp = zlib.crc32(repr(shown).encode())
     assignees = [None, *agents]
     if ticket.assignee_id and ticket.assignee_id not in agents:
         assignees.append(ticket.assignee_id)
