@@ -1,10 +1,10 @@
 """The webhook sender: posts queued deliveries, marks them delivered only after a 2xx.
 
-Shaped like the mail outbox (``widget_api/mail/outbox.py``): a thread that sends what is due,
-sleeps until the next due time, and is woken after commit when a delivery is queued (the webhooks
-listener wakes it on ``webhook.queued``/``webhook.requeued``). Anything but a 2xx,
-or no answer, is retried with exponential back-off up to ``max_delay``; after ``max_attempts``
-the delivery is failed for good (an administrator may re-queue it). A delivered one is never sent
+A ``DueSender`` (``widget_api/due_sender.py``) like the mail outbox: a thread that sends what is
+due, sleeps until the next due time, and is woken after commit when a delivery is queued (the
+webhooks listener wakes it on ``webhook.queued``/``webhook.requeued``). Anything but a 2xx, or
+no answer, is retried with exponential back-off up to ``max_delay``; after ``max_attempts`` the
+delivery is failed for good (an administrator may re-queue it). A delivered one is never sent
 again, restarts included: its state is in the database before the next round reads it.
 
 A receiver that got a delivery but whose 2xx was lost gets it again: ``X-Comptoir-Delivery``
@@ -14,14 +14,14 @@ stays the same across attempts so it can tell.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
 
 from widget_api.domain import webhooks
 from widget_api.domain.errors import ComptoirError
+from widget_api.due_sender import DueSender
 from widget_api.i18n import t
 from widget_api.settings import WebhookSettings
 from widget_api.storage import Database
@@ -29,33 +29,25 @@ from widget_api.storage import webhooks as store
 from widget_api.storage.rows import utcnow
 
 log = logging.getLogger(__name__)
-_IDLE_SECONDS = 60.0  # longest sleep with nothing due (enqueue wakes it anyway)
 
 
 class _Refused(Exception):
     """Sending cannot work, whatever the retries (a URL that is not http(s), a lost key)."""
 
 
-class WebhookSender:
+class WebhookSender(DueSender):
     """Sends due webhook deliveries on its own thread."""
+
+    thread_name = "comptoir-webhooks"
 
     def __init__(self, db: Database, options: WebhookSettings | None = None):
         options = options or WebhookSettings()
+        super().__init__(base_delay=options.base_delay, max_delay=options.max_delay,
+                         max_attempts=options.max_attempts)  # fmt: skip
         self._db = db
-        self.base_delay = options.base_delay
-        self.max_delay = options.max_delay
-        self.max_attempts = options.max_attempts
         self._client = httpx.Client(timeout=options.timeout, follow_redirects=False)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._rounds = 0
-        self._round_done = threading.Condition()
 
     # -- sending ----------------------------------------------------------------------------
-    def backoff(self, attempts: int) -> timedelta:
-        """The wait after the ``attempts``-th failed attempt (1, 2, ...): doubling, capped."""
-        return timedelta(seconds=min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1)))
 
     def send_due(self, now: datetime | None = None) -> int:
         """Send what is due; return how many were delivered."""
@@ -114,50 +106,10 @@ class WebhookSender:
         }
         return self._client.post(url, content=body, headers=headers).status_code
 
-    # -- thread -----------------------------------------------------------------------------
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="comptoir-webhooks",
-                                             daemon=True)  # fmt: skip
-            self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
+    def round(self) -> datetime | None:
+        self.send_due()
+        return self._db.read(store.next_due_at)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        super().stop()
         self._client.close()
-
-    def wait_rounds(self, count: int = 2, timeout: float = 120.0) -> bool:
-        """For tests: True once the sender finished ``count`` more rounds (with 2, at least one
-        whole round started after this call), so "nothing more was sent" can be checked."""
-        deadline = time.monotonic() + timeout
-        with self._round_done:
-            target = self._rounds + count
-            while self._rounds < target:
-                self._wake.set()  # again before each round: a round clears it when it starts
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._round_done.wait(remaining)
-            return True
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()  # before reading: a delivery queued from here on wakes the wait
-            try:
-                self.send_due()
-                wait = _IDLE_SECONDS
-                nxt = self._db.read(store.next_due_at)
-                if nxt is not None:
-                    wait = max(0.05, min(wait, (nxt - utcnow()).total_seconds()))
-            except Exception:  # a bad row or a busy database must not end the sender
-                log.exception("webhook round failed")
-                wait = self.base_delay
-            with self._round_done:
-                self._rounds += 1
-                self._round_done.notify_all()
-            self._wake.wait(wait)

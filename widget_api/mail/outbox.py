@@ -17,9 +17,10 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from widget_api.domain import secret_box
+from widget_api.due_sender import DueSender
 from widget_api.mail import MAIL_CHANNELS
 from widget_api.mail.compose import Composer
 from widget_api.storage import Database
@@ -98,8 +99,12 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-class Outbox:
+class Outbox(DueSender):
     """Queues agent replies and sends due mail on its own thread."""
+
+    thread_name = "comptoir-outbox"
+    # A burst of replies (one wake-up each) makes one round of reads, not one per reply.
+    gather_seconds = _GATHER_SECONDS
 
     def __init__(
         self,
@@ -113,22 +118,15 @@ class Outbox:
         interval: float = 5.0,
         send: Callable[[dict, str, list[str], bytes, float], None] = deliver,
     ):
+        super().__init__(base_delay=base_delay, max_delay=max_delay, max_attempts=max_attempts)
         self._db = db
         self._composer = composer
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.max_attempts = max_attempts
         self._timeout = timeout
-        self._interval = interval
+        self.idle_seconds = interval
         self._send = send
         self._pending: set[int] = set()
         self._catch_up = True
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._rounds = 0
-        self._round_done = threading.Condition()
 
     # -- queueing ---------------------------------------------------------------------------
     def mark(self, ticket_id: int) -> None:
@@ -183,9 +181,6 @@ class Outbox:
         return queued
 
     # -- sending ----------------------------------------------------------------------------
-    def backoff(self, attempts: int) -> timedelta:
-        return timedelta(seconds=min(self.max_delay, self.base_delay * 2 ** max(0, attempts)))
-
     def send_due(self, now: datetime | None = None) -> int:
         """Send what is due; return how many the relay accepted."""
         sent = 0
@@ -225,53 +220,14 @@ class Outbox:
                 self._db.write(lambda w: store.mark_failed(w, item["id"], error, utcnow()))
                 log.warning("outbox %s failed after %s attempts: %s", item["id"], attempts, error)
             else:
-                next_at = utcnow() + self.backoff(item["attempts"])
+                next_at = utcnow() + self.backoff(attempts)
                 self._db.write(lambda w: store.mark_retry(w, item["id"], error, next_at))
                 log.info("outbox %s will be retried at %s: %s", item["id"], next_at, error)
             return 0
         self._db.write(lambda w: store.mark_sent(w, item["id"], utcnow()))
         return 1
 
-    # -- thread -----------------------------------------------------------------------------
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="comptoir-outbox", daemon=True)
-            self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def wait_rounds(self, count: int = 2, timeout: float = 120.0) -> bool:
-        """For tests: True once the sender has finished ``count`` more rounds (with 2, at least
-        one whole round started after this call), so "nothing more was sent" can be checked."""
-        with self._round_done:
-            target = self._rounds + count
-            self._wake.set()
-            return self._round_done.wait_for(lambda: self._rounds >= target, timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.enqueue_replies()
-                self.send_due()
-                wait = self._interval
-                nxt = self._db.read(store.next_due_at)
-                if nxt is not None:
-                    wait = max(0.05, min(wait, (nxt - utcnow()).total_seconds()))
-            except Exception:  # a bad row or a busy database must not end the sender
-                log.exception("outbox step failed")
-                wait = self._interval
-            with self._round_done:
-                self._rounds += 1
-                self._round_done.notify_all()
-            self._wake.wait(wait)
-            # Every committed change wakes the sender; a short pause gathers a burst of them
-            # (one per intake under load) into one round of reads instead of one per ticket.
-            self._stop.wait(_GATHER_SECONDS)
-            self._wake.clear()
+    def round(self) -> datetime | None:
+        self.enqueue_replies()
+        self.send_due()
+        return self._db.read(store.next_due_at)
