@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from dashboard.i18n import tr
 from dashboard.safe import md
 from dashboard.session import api_url, client, notify, show_notices, sign_out
 from dashboard.theme import CSS
+from widget_api.contracts.auth import Agent
 
 st.set_page_config(page_title="Comptoir", page_icon="💬", layout="wide")
 st.session_state.setdefault("token", None)
@@ -53,34 +55,34 @@ def sign_in_page() -> None:
         st.rerun()
 
 
-def save_language() -> None:
-    """The sidebar switch: the agent's language is saved so the next sign-in uses it."""
-    chosen = st.session_state.sidebar_lang
-    agent = st.session_state.agent
+def _save_me(change: Callable[[], Agent]) -> Agent | None:
+    """Apply a sidebar change to the signed-in agent; the saved agent, or None (said why)."""
     try:
-        saved = client().update_agent(agent["id"], language=chosen)
+        saved = change()
     except SessionExpired:
         sign_out(tr("dash.session_expired", st.session_state.lang))
-        return
+        return None
     except ApiError as exc:
         notify(md(exc.detail), "error")
-        return
+        return None
     st.session_state.agent = saved.model_dump()
-    st.session_state.lang = saved.language
+    return saved
+
+
+def save_language() -> None:
+    """The sidebar switch: the agent's language is saved so the next sign-in uses it."""
+    chosen, agent_id = st.session_state.sidebar_lang, st.session_state.agent["id"]
+    saved = _save_me(lambda: client().update_agent(agent_id, language=chosen))
+    if saved is not None:
+        st.session_state.lang = saved.language
 
 
 def save_availability(key: str) -> None:
     """The sidebar switch: available or away for new tickets, saved at once."""
     wanted = "available" if st.session_state[key] else "away"
-    try:
-        saved = client().set_my_availability(wanted)
-    except SessionExpired:
-        sign_out(tr("dash.session_expired", st.session_state.lang))
+    saved = _save_me(lambda: client().set_my_availability(wanted))
+    if saved is None:
         return
-    except ApiError as exc:
-        notify(md(exc.detail), "error")
-        return
-    st.session_state.agent = saved.model_dump()
     state = tr(f"dash.availability.{saved.availability}", st.session_state.lang)
     notify(tr("dash.availability.saved", st.session_state.lang, state=state))
 

@@ -591,29 +591,23 @@ def editor() -> None:
         dry = st.button(
             tr("dash.rules.dry_run", LANG), key="rules_dry_run", icon=":material/science:"
         )
-    if save:
+    if save or dry:
         with api_errors(inline=True):
             try:
                 rule = draft()
             except rv.FormError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
-                if editing:
-                    fields = rule.model_dump(exclude={"position"})
-                    saved = client().update_rule(editing.id, RuleUpdate(**fields))
-                    notify(tr_md("dash.rules.saved", LANG, name=rv.rule_name(saved, LANG)))
-                else:
-                    saved = client().create_rule(rule)
-                    notify(tr_md("dash.rules.created", LANG, name=rv.rule_name(saved, LANG)))
-                ss.rules_goto = saved.id
-                st.rerun()
-    if dry:
-        with api_errors(inline=True):
-            try:
-                rule = draft()
-            except rv.FormError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
+                if save:
+                    if editing:
+                        fields = rule.model_dump(exclude={"position"})
+                        saved = client().update_rule(editing.id, RuleUpdate(**fields))
+                        notify(tr_md("dash.rules.saved", LANG, name=rv.rule_name(saved, LANG)))
+                    else:
+                        saved = client().create_rule(rule)
+                        notify(tr_md("dash.rules.created", LANG, name=rv.rule_name(saved, LANG)))
+                    ss.rules_goto = saved.id
+                    st.rerun()
                 result = client().dry_run(DryRunRequest(rule=rule, limit=limit))
                 ss.rules_dry = {
                     "gen": ss.rules_gen,
