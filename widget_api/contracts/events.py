@@ -366,6 +366,9 @@ def return_state_event(state: str) -> str:
 
 ORDER_REFUNDED = _event("order.refunded", "An order was refunded (in full or in part).",
                         OrderRefunded, _AGENT_SYSTEM)  # fmt: skip
+ORDER_UPDATED = _event("order.updated",
+                       "An order changed at the commerce platform (sync or webhook).",
+                       OrderUpdated, _SYSTEM)  # fmt: skip
 PRODUCT_STOCK_CHANGED = _event("product.stock_changed", "A product's stock changed (restock).",
                                ProductStockChanged, _AGENT_SYSTEM)  # fmt: skip
 
@@ -442,9 +445,7 @@ RETURN_STATE_CHANGED = _event("return.state_changed",
 #: Summaries repeat the field events beside them: a ticket's history shows the field events only.
 SUMMARY_EVENTS = frozenset({TICKET_UPDATED, TICKET_SOLVED, TICKET_REOPENED, RETURN_STATE_CHANGED})
 
-# -- reserved: defined, not emitted yet -----------------------------------------------------------
-ORDER_UPDATED = _event("order.updated", "Reserved: an order changed in the store.",
-                       OrderUpdated, _SYSTEM, reserved=True)  # fmt: skip
+# -- reserved: defined, not emitted yet (none today) ----------------------------------------------
 
 RESERVED = frozenset(name for name, d in EVENTS.items() if d.reserved)
 NAMES = frozenset(EVENTS)
