@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from litestar.utils.sync import AsyncCallable
 
 from widget_api import __version__, clock
+from widget_api.commerce.hub import CommerceHub
 from widget_api.domain import secret_box, server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.help import HelpCenter
@@ -95,7 +96,9 @@ def create_app(
             app.state.db = Database(path, write_batch=settings.db.write_batch)
             secret_box.attach(app.state.db, box)
         secret = server_secret.ensure(app.state.db, settings)
-        app.state.returns = ReturnsService(app.state.db, settings)
+        app.state.commerce = CommerceHub(app.state.db, settings)
+        app.state.commerce.reload()
+        app.state.returns = ReturnsService(app.state.db, settings, commerce=app.state.commerce)
         typer = AutoTyper(app.state.db)
         typer.warm()
         typing = AutoTyping(app.state.db, typer)
@@ -143,6 +146,7 @@ def create_app(
             app.state.webhooks.stop()
             app.state.mail.stop()
             app.state.sla.stop()
+            app.state.commerce.close()
             if owned:
                 app.state.db.close()
 
