@@ -432,3 +432,36 @@ def test_an_order_without_a_shopify_id_is_refused(fake):
         client.cancel(order_ref(external_id=None), CancelAction(action="cancel"), "key-none-01")
     assert caught.value.key == "commerce.error.shopify.not_synced"
     assert "#1001" in t(caught.value.key, "fr", **caught.value.params)
+
+
+def test_a_nearly_empty_bucket_paces_the_next_call(fake):
+    client, sleeps = connect(fake)
+    fake.bucket_available = 50.0  # of 2000, restoring 100 a second
+    client.test_connection()
+    assert sleeps == []
+    fake.bucket_available = 1990.0
+    client.test_connection()
+    assert sleeps == [1.5]  # until a tenth of the bucket (200) is back
+
+
+def test_a_read_that_times_out_is_sent_again(fake):
+    client, _ = connect(fake, timeout=0.5)
+    fake.hang_roots.add("shop")
+    assert client.test_connection().shop_name == SHOP_NAME
+    assert count(fake, "shop") == 2
+
+
+def test_replacement_of_a_deleted_product_is_a_custom_line_at_its_price(fake):
+    body = rest_order(1011, order_id=1011)
+    body["line_items"] = body["line_items"][:1]
+    del body["line_items"][0]["variant_id"]
+    fake.add_order(body)
+    client, _ = connect(fake)
+    ref = order_ref("#1011", "gid://shopify/Order/1011")
+    outcome = client.create_replacement(ref, ReplacementAction(action="replacement"), "key-rep-3")
+    (draft,) = fake.drafts.values()
+    assert draft["_input"]["lineItems"] == [
+        {"title": "Tuque en laine", "quantity": 2,
+         "originalUnitPriceWithCurrency": {"amount": "25.00", "currencyCode": "CAD"}}
+    ]  # fmt: skip
+    assert outcome.amount_cents == 5000

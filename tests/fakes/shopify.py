@@ -357,6 +357,7 @@ class FakeShopify:
     hang_seconds: float = 3.0
     user_errors: dict[str, list[dict]] = field(default_factory=dict)
     retry_after_times: int = 0
+    bucket_available: float = 1990.0  # throttleStatus.currentlyAvailable in every answer
 
     def __post_init__(self):
         self._lock = threading.RLock()
@@ -516,7 +517,7 @@ class FakeShopify:
                     "actualQueryCost": 10,
                     "throttleStatus": {
                         "maximumAvailable": 2000.0,
-                        "currentlyAvailable": 1990.0,
+                        "currentlyAvailable": self.bucket_available,
                         "restoreRate": 100.0,
                     },
                 }

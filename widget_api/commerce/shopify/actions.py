@@ -450,7 +450,7 @@ def create_replacement(
         item = by_gid.get(line_id)
         if item is None or quantity <= 0:
             continue
-        items.append(_draft_line(item, quantity))
+        items.append(_draft_line(item, quantity, source.get("currencyCode") or order.currency))
     if not items:
         raise PlatformError("commerce.error.shopify.nothing_to_replace", number=order.number)
     return keyed(
@@ -466,7 +466,7 @@ def create_replacement(
     )
 
 
-def _draft_line(item: dict, quantity: int) -> dict:
+def _draft_line(item: dict, quantity: int, currency: str) -> dict:
     """A draft line for an order's line: its variant, or (product deleted) a custom line."""
     price = _money(item.get("originalUnitPriceSet"))
     variant = (item.get("variant") or {}).get("id")
@@ -474,7 +474,7 @@ def _draft_line(item: dict, quantity: int) -> dict:
         return {"variantId": variant, "quantity": quantity, "_value": price * quantity}
     return {
         "title": item.get("title") or item.get("name") or "Item",
-        "originalUnitPrice": dollars(price),
+        "originalUnitPriceWithCurrency": {"amount": dollars(price), "currencyCode": currency},
         "quantity": quantity,
         "_value": price * quantity,
     }

@@ -99,7 +99,7 @@ mutation ComptoirRefundCreate($input: RefundInput!) {{
 
 ORDER_CANCEL = """
 mutation ComptoirOrderCancel($orderId: ID!, $reason: OrderCancelReason!,
-    $refundMethod: OrderCancelRefundMethodInput, $restock: Boolean!, $notifyCustomer: Boolean,
+    $refundMethod: OrderCancelRefundMethodInput!, $restock: Boolean!, $notifyCustomer: Boolean,
     $staffNote: String) {
   orderCancel(orderId: $orderId, reason: $reason, refundMethod: $refundMethod,
       restock: $restock, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
