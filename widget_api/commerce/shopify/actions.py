@@ -195,7 +195,12 @@ def create_refund(
     ``amount_cents`` says otherwise, through the order's own payments."""
     data = client.query(
         queries.SUGGESTED_REFUND,
-        {"id": order_id, "lines": [dict(ln) for ln in lines], "shipping": shipping},
+        # The amount does not depend on restocking, and RETURN would want a location first.
+        {
+            "id": order_id,
+            "lines": [dict(ln, restockType="NO_RESTOCK") for ln in lines],
+            "shipping": shipping,
+        },
     )
     found = data.get("order")
     if not found:
