@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from widget_api.commerce.platform import ActionOutcome, OrderRef, PlatformError, PlatformTimeout
@@ -104,7 +104,8 @@ def _refund_outcome(refund: dict, order_id: str, restock: bool | None = None) ->
 
 
 def _share(total_cents: int, part: int, whole: int) -> int:
-    return int((Decimal(total_cents) * part / whole).to_integral_value()) if whole else 0
+    share = Decimal(total_cents) * part / whole if whole else Decimal(0)
+    return int(share.to_integral_value(rounding=ROUND_HALF_UP))  # as PHP's round()
 
 
 def refund_plan(wc: dict, order: OrderRef, req: RefundAction) -> tuple[int, list[dict]]:

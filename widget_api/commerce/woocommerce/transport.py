@@ -49,8 +49,8 @@ class WooTransport:
     ):
         self.store_url = cfg.store_url
         self.base = f"{cfg.store_url}/wp-json/wc/v3/"
-        self._key = cfg.consumer_key.get_secret_value() if cfg.consumer_key else ""
-        self._secret = cfg.consumer_secret.get_secret_value() if cfg.consumer_secret else ""
+        self._key = _plain(cfg.consumer_key)
+        self._secret = _plain(cfg.consumer_secret)
         self._https = cfg.store_url.startswith("https://")
         self._query_auth = False  # HTTPS, for servers that drop the Authorization header
         self.max_wait = max_wait
@@ -159,6 +159,10 @@ class WooTransport:
                 "commerce.error.unavailable", retryable=True,
                 detail=f"{method} {path}: the store did not answer JSON",
             ) from exc  # fmt: skip
+
+
+def _plain(secret: Any) -> str:
+    return secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret or "")
 
 
 def retry_after(value: str | None, attempt: int) -> float:
