@@ -33,9 +33,15 @@ from widget_api.i18n import t
 from widget_api.storage import Database, commerce_mirror
 
 ADDRESS = ShippingAddress(
-    name="Julie Tremblay", address1="88, avenue du Mont-Royal Est", address2=None,
-    city="Montréal", province_code="qc", zip="h2t 1n6", country_code="CA", phone="514-555-0100",
-)  # fmt: skip
+    name="Julie Tremblay",
+    address1="88, avenue du Mont-Royal Est",
+    address2=None,
+    city="Montréal",
+    province_code="qc",
+    zip="h2t 1n6",
+    country_code="CA",
+    phone="514-555-0100",
+)
 
 
 @pytest.fixture
@@ -51,10 +57,22 @@ def shop(fake):
     """The fake store with two products (one a variation) and a paid order of both."""
     tuque = fake.add_product("TUQ-NOIR", "Tuque en laine", "29.00", stock=5)
     parka = fake.add_product("PARKA", "Parka Nord", "0.00", stock=None)
-    medium = fake.add_product("PARKA-M-ROUGE", "Parka Nord - M, Rouge", "249.00", stock=3,
-                              parent_id=parka["id"], attributes={"Taille": "M", "Couleur": "Rouge"})  # fmt: skip
-    large = fake.add_product("PARKA-L-ROUGE", "Parka Nord - L, Rouge", "249.00", stock=2,
-                             parent_id=parka["id"], attributes={"Taille": "L", "Couleur": "Rouge"})  # fmt: skip
+    medium = fake.add_product(
+        "PARKA-M-ROUGE",
+        "Parka Nord - M, Rouge",
+        "249.00",
+        stock=3,
+        parent_id=parka["id"],
+        attributes={"Taille": "M", "Couleur": "Rouge"},
+    )
+    large = fake.add_product(
+        "PARKA-L-ROUGE",
+        "Parka Nord - L, Rouge",
+        "249.00",
+        stock=2,
+        parent_id=parka["id"],
+        attributes={"Taille": "L", "Couleur": "Rouge"},
+    )
     order = fake.add_order([(tuque, 2), (medium, 1)])
     return {"tuque": tuque, "medium": medium, "large": large, "order": order}
 
@@ -62,9 +80,11 @@ def shop(fake):
 def make_client(store: FakeWooCommerce, *, secret: str | None = None, **kwargs):
     sleeps: list[float] = []
     cfg = WooCommerce(
-        platform="woocommerce", store_url=store.url, consumer_key=store.key,
+        platform="woocommerce",
+        store_url=store.url,
+        consumer_key=store.key,
         consumer_secret=secret or store.secret,
-    )  # fmt: skip
+    )
     verify = ssl.create_default_context(cafile=store.cert_path) if store.cert_path else True
     client = WooClient(cfg, sleep=sleeps.append, verify=verify, **kwargs)
     return client, sleeps
@@ -84,9 +104,16 @@ def ref(order: dict) -> OrderRef:
         {"id": 100 + i, "external_id": str(li["id"]), "sku": li["sku"], "quantity": li["quantity"]}
         for i, li in enumerate(order["line_items"])
     )
-    return OrderRef(id=1, number=order["number"], external_id=str(order["id"]), currency="CAD",
-                    total_cents=0, fulfillment_status="unfulfilled", financial_status="paid",
-                    lines=lines)  # fmt: skip
+    return OrderRef(
+        id=1,
+        number=order["number"],
+        external_id=str(order["id"]),
+        currency="CAD",
+        total_cents=0,
+        fulfillment_status="unfulfilled",
+        financial_status="paid",
+        lines=lines,
+    )
 
 
 # -- authentication -----------------------------------------------------------------------------
@@ -115,8 +142,12 @@ def test_bad_secret_is_refused_with_a_message_in_both_languages(fake):
 
 def test_the_fake_store_rejects_a_tampered_signature_and_a_replayed_nonce(fake):
     """The fake verifies signatures itself (WooCommerce's algorithm, not oauthlib's)."""
-    signer = OAuth1(fake.key, client_secret=fake.secret, signature_method=SIGNATURE_HMAC_SHA256,
-                    signature_type=SIGNATURE_TYPE_QUERY)  # fmt: skip
+    signer = OAuth1(
+        fake.key,
+        client_secret=fake.secret,
+        signature_method=SIGNATURE_HMAC_SHA256,
+        signature_type=SIGNATURE_TYPE_QUERY,
+    )
     url, _, _ = signer.sign(f"{fake.url}/wp-json/wc/v3/orders?per_page=5", "GET")
     assert httpx.get(url).status_code == 200
     assert httpx.get(url).json()["message"] == "Invalid nonce - nonce has already been used."
@@ -188,17 +219,24 @@ def test_one_order_by_id_and_none_for_an_unknown_one(shop, client):
 
 def test_refund_of_lines_and_shipping_with_restock(fake, shop, client):
     order = shop["order"]
-    req = RefundAction(action="refund", lines=[RefundLine(line_id=100, quantity=1)],
-                       shipping=True, restock=True, reason="Tuque trouée")  # fmt: skip
+    req = RefundAction(
+        action="refund",
+        lines=[RefundLine(line_id=100, quantity=1)],
+        shipping=True,
+        restock=True,
+        reason="Tuque trouée",
+    )
     outcome = client.refund(ref(order), req, "key-refund-0001")
     (call,) = fake.calls("POST", rf"orders/{order['id']}/refunds")
     body = call.body
     assert body["api_refund"] is True and body["restock_items"] is True
     tuque_line, shipping_line = body["line_items"]
     assert tuque_line == {
-        "id": order["line_items"][0]["id"], "quantity": 1, "refund_total": "29.00",
+        "id": order["line_items"][0]["id"],
+        "quantity": 1,
+        "refund_total": "29.00",
         "refund_tax": [{"id": 1, "refund_total": "1.45"}, {"id": 2, "refund_total": "2.90"}],
-    }  # fmt: skip
+    }
     assert shipping_line["refund_total"] == "12.00"
     # 29.00 + 1.45 + 2.90 (half of 5.79, rounded up) + shipping 12.00 + 0.60 + 1.20
     assert body["amount"] == "47.15" and outcome.amount_cents == 4715
@@ -289,7 +327,9 @@ def test_discount_code_is_single_use_for_the_customer_once(fake, shop, client, r
     (coupon,) = fake.coupons.values()
     assert coupon["code"] == outcome.code.lower()
     assert coupon["discount_type"] == kind and coupon["amount"] == amount
-    assert coupon["usage_limit"] == 1 and coupon["email_restrictions"] == ["julie.tremblay@example.ca"]
+    assert coupon["usage_limit"] == 1 and coupon["email_restrictions"] == [
+        "julie.tremblay@example.ca"
+    ]
     again = client.create_discount_code(ref(shop["order"]), req, "key-discount-0001")
     assert again.code == outcome.code and len(fake.coupons) == 1
 
@@ -339,8 +379,15 @@ def test_a_store_that_stays_down_is_unavailable(fake, shop, client):
 
 
 def test_an_order_not_from_woocommerce_is_refused(client):
-    local = OrderRef(id=1, number="ND-1001", external_id=None, currency="CAD", total_cents=100,
-                     fulfillment_status="unfulfilled", financial_status="paid")  # fmt: skip
+    local = OrderRef(
+        id=1,
+        number="ND-1001",
+        external_id=None,
+        currency="CAD",
+        total_cents=100,
+        fulfillment_status="unfulfilled",
+        financial_status="paid",
+    )
     with pytest.raises(PlatformError) as err:
         client.refund(local, RefundAction(action="refund"), "key-refund-0005")
     assert err.value.key == "commerce.error.woocommerce.not_synced"
@@ -359,8 +406,11 @@ def mirrored(tmp_path, shop, client):
             customer_id = commerce_mirror.upsert_customer(
                 w, "woocommerce", dataclasses.asdict(synced.customer), synced.placed_at
             )
-            row = {k: v for k, v in dataclasses.asdict(synced).items()
-                   if k not in ("lines", "customer")}  # fmt: skip
+            row = {
+                k: v
+                for k, v in dataclasses.asdict(synced).items()
+                if k not in ("lines", "customer")
+            }
             row["platform_updated_at"] = synced.updated_at
             lines = [dataclasses.asdict(line) for line in synced.lines]
             order_id, _ = commerce_mirror.upsert_order(
@@ -391,8 +441,9 @@ def test_returns_backend_store_credit_exchange_and_restock(fake, shop, client, m
     (coupon,) = fake.coupons.values()
     assert credit.reference.startswith("CREDIT-") and coupon["amount"] == "29.00"
     assert coupon["discount_type"] == "fixed_cart" and coupon["usage_limit"] == 1
-    line = ReturnedLine(sku="PARKA-M-ROUGE", quantity=1, unit_price_cents=24900,
-                        exchange_sku="PARKA-L-ROUGE")  # fmt: skip
+    line = ReturnedLine(
+        sku="PARKA-M-ROUGE", quantity=1, unit_price_cents=24900, exchange_sku="PARKA-L-ROUGE"
+    )
     exchange = backend.create_exchange_order(order, [line], idempotency_key="RMA-100044")
     new = next(o for o in fake.orders.values() if o["number"] == exchange.reference)
     assert new["parent_id"] == shop["order"]["id"] and new["total"] == "0.00"

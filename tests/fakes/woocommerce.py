@@ -151,17 +151,31 @@ class FakeWooCommerce:
         with self._lock:
             return next(self._ids)
 
-    def add_product(self, sku: str, name: str, price: str, *, stock: int | None = 10,
-                    parent_id: int = 0, attributes: dict[str, str] | None = None) -> dict:  # fmt: skip
+    def add_product(
+        self,
+        sku: str,
+        name: str,
+        price: str,
+        *,
+        stock: int | None = 10,
+        parent_id: int = 0,
+        attributes: dict[str, str] | None = None,
+    ) -> dict:
         """A simple product, or a variation of ``parent_id`` (with its ``attributes``)."""
         pid = self.next_id()
         product = {
-            "id": pid, "name": name, "type": "variation" if parent_id else "simple",
-            "parent_id": parent_id, "sku": sku, "price": price, "regular_price": price,
-            "manage_stock": stock is not None, "stock_quantity": stock,
+            "id": pid,
+            "name": name,
+            "type": "variation" if parent_id else "simple",
+            "parent_id": parent_id,
+            "sku": sku,
+            "price": price,
+            "regular_price": price,
+            "manage_stock": stock is not None,
+            "stock_quantity": stock,
             "stock_status": "instock" if (stock or 0) > 0 else "outofstock",
             "attributes": [{"name": k, "option": v} for k, v in (attributes or {}).items()],
-        }  # fmt: skip
+        }
         self.products[pid] = product
         return product
 
@@ -181,42 +195,82 @@ class FakeWooCommerce:
         order_id = self.next_id()
         created = modified or _now()
         order = {
-            "id": order_id, "parent_id": 0, "number": str(order_id),
-            "order_key": f"wc_order_{order_id:x}", "created_via": "checkout", "version": "8.9.1",
-            "status": status, "currency": "CAD",
-            "date_created": created, "date_created_gmt": created,
-            "date_modified": modified or created, "date_modified_gmt": modified or created,
-            "discount_total": "0.00", "discount_tax": "0.00", "prices_include_tax": False,
-            "customer_id": customer_id, "customer_ip_address": "", "customer_user_agent": "",
+            "id": order_id,
+            "parent_id": 0,
+            "number": str(order_id),
+            "order_key": f"wc_order_{order_id:x}",
+            "created_via": "checkout",
+            "version": "8.9.1",
+            "status": status,
+            "currency": "CAD",
+            "date_created": created,
+            "date_created_gmt": created,
+            "date_modified": modified or created,
+            "date_modified_gmt": modified or created,
+            "discount_total": "0.00",
+            "discount_tax": "0.00",
+            "prices_include_tax": False,
+            "customer_id": customer_id,
+            "customer_ip_address": "",
+            "customer_user_agent": "",
             "customer_note": "",
             "billing": {
-                "first_name": "Julie", "last_name": "Tremblay", "company": "",
-                "address_1": "1234, rue Saint-Denis", "address_2": "app. 3", "city": "Montréal",
-                "state": "QC", "postcode": "H2X 3K8", "country": "CA", "email": email,
+                "first_name": "Julie",
+                "last_name": "Tremblay",
+                "company": "",
+                "address_1": "1234, rue Saint-Denis",
+                "address_2": "app. 3",
+                "city": "Montréal",
+                "state": "QC",
+                "postcode": "H2X 3K8",
+                "country": "CA",
+                "email": email,
                 "phone": "514-555-0199",
             },
             "shipping": {
-                "first_name": "Julie", "last_name": "Tremblay", "company": "",
-                "address_1": "1234, rue Saint-Denis", "address_2": "app. 3", "city": "Montréal",
-                "state": "QC", "postcode": "H2X 3K8", "country": "CA", "phone": "",
+                "first_name": "Julie",
+                "last_name": "Tremblay",
+                "company": "",
+                "address_1": "1234, rue Saint-Denis",
+                "address_2": "app. 3",
+                "city": "Montréal",
+                "state": "QC",
+                "postcode": "H2X 3K8",
+                "country": "CA",
+                "phone": "",
             },
-            "payment_method": "stripe", "payment_method_title": "Carte de crédit (Stripe)",
-            "transaction_id": "ch_3P", "date_paid": created if status != "pending" else None,
+            "payment_method": "stripe",
+            "payment_method_title": "Carte de crédit (Stripe)",
+            "transaction_id": "ch_3P",
+            "date_paid": created if status != "pending" else None,
             "date_paid_gmt": created if status != "pending" else None,
-            "date_completed": None, "date_completed_gmt": None, "cart_hash": "",
+            "date_completed": None,
+            "date_completed_gmt": None,
+            "cart_hash": "",
             "meta_data": [dict(m, id=self.next_id()) for m in meta_data or ()],
-            "line_items": [], "tax_lines": [], "shipping_lines": [], "fee_lines": [],
-            "coupon_lines": [], "refunds": [],
-        }  # fmt: skip
+            "line_items": [],
+            "tax_lines": [],
+            "shipping_lines": [],
+            "fee_lines": [],
+            "coupon_lines": [],
+            "refunds": [],
+        }
         order["line_items"] = [self._line(p, q) for p, q in items]
         shipping = Decimal(shipping_total)
-        order["shipping_lines"] = [{
-            "id": self.next_id(), "method_title": "Postes Canada", "method_id": "flat_rate",
-            "total": shipping_total, "total_tax": _money(shipping * (TPS + TVQ)),
-            "taxes": [{"id": 1, "total": _money(shipping * TPS), "subtotal": ""},
-                      {"id": 2, "total": _money(shipping * TVQ), "subtotal": ""}],
-            "meta_data": [],
-        }]  # fmt: skip
+        order["shipping_lines"] = [
+            {
+                "id": self.next_id(),
+                "method_title": "Postes Canada",
+                "method_id": "flat_rate",
+                "total": shipping_total,
+                "total_tax": _money(shipping * (TPS + TVQ)),
+                "taxes": [
+                    {"id": 1, "total": _money(shipping * TPS), "subtotal": ""},
+                    {"id": 2, "total": _money(shipping * TVQ), "subtotal": ""},
+                ],
+                "meta_data": [],
+            }
+        ]
         self._totals(order)
         with self._lock:
             self.orders[order_id] = order
@@ -229,20 +283,34 @@ class FakeWooCommerce:
         parent = self.products.get(product.get("parent_id") or 0)
         name = product["name"]
         meta = [
-            {"id": self.next_id(), "key": f"pa_{a['name'].lower()}", "value": a["option"].lower(),
-             "display_key": a["name"], "display_value": a["option"]}
+            {
+                "id": self.next_id(),
+                "key": f"pa_{a['name'].lower()}",
+                "value": a["option"].lower(),
+                "display_key": a["name"],
+                "display_value": a["option"],
+            }
             for a in product.get("attributes") or ()
-        ]  # fmt: skip
+        ]
         return {
-            "id": self.next_id(), "name": name,
+            "id": self.next_id(),
+            "name": name,
             "product_id": parent["id"] if parent else product["id"],
-            "variation_id": product["id"] if parent else 0, "quantity": quantity,
-            "tax_class": "", "subtotal": _money(amount), "subtotal_tax": _money(amount * (TPS + TVQ)),
-            "total": _money(amount), "total_tax": _money(amount * (TPS + TVQ)),
-            "taxes": [{"id": 1, "total": _money(amount * TPS), "subtotal": _money(amount * TPS)},
-                      {"id": 2, "total": _money(amount * TVQ), "subtotal": _money(amount * TVQ)}],
-            "meta_data": meta, "sku": product.get("sku") or "", "price": float(price),
-        }  # fmt: skip
+            "variation_id": product["id"] if parent else 0,
+            "quantity": quantity,
+            "tax_class": "",
+            "subtotal": _money(amount),
+            "subtotal_tax": _money(amount * (TPS + TVQ)),
+            "total": _money(amount),
+            "total_tax": _money(amount * (TPS + TVQ)),
+            "taxes": [
+                {"id": 1, "total": _money(amount * TPS), "subtotal": _money(amount * TPS)},
+                {"id": 2, "total": _money(amount * TVQ), "subtotal": _money(amount * TVQ)},
+            ],
+            "meta_data": meta,
+            "sku": product.get("sku") or "",
+            "price": float(price),
+        }
 
     def _totals(self, order: dict) -> None:
         tps = tvq = Decimal(0)
@@ -253,19 +321,49 @@ class FakeWooCommerce:
                 else:
                     tvq += Decimal(tax["total"])
         ship = sum((Decimal(s["total"]) for s in order["shipping_lines"]), Decimal(0))
-        ship_tps = sum((Decimal(t["total"]) for s in order["shipping_lines"] for t in s["taxes"]
-                        if t["id"] == 1), Decimal(0))  # fmt: skip
-        ship_tvq = sum((Decimal(t["total"]) for s in order["shipping_lines"] for t in s["taxes"]
-                        if t["id"] == 2), Decimal(0))  # fmt: skip
+        ship_tps = sum(
+            (
+                Decimal(t["total"])
+                for s in order["shipping_lines"]
+                for t in s["taxes"]
+                if t["id"] == 1
+            ),
+            Decimal(0),
+        )
+        ship_tvq = sum(
+            (
+                Decimal(t["total"])
+                for s in order["shipping_lines"]
+                for t in s["taxes"]
+                if t["id"] == 2
+            ),
+            Decimal(0),
+        )
         items = sum((Decimal(li["total"]) for li in order["line_items"]), Decimal(0))
         order["tax_lines"] = [
-            {"id": self.next_id(), "rate_code": "CA-QC-TPS-1", "rate_id": 1, "label": "TPS",
-             "compound": False, "tax_total": _money(tps - ship_tps),
-             "shipping_tax_total": _money(ship_tps), "rate_percent": 5, "meta_data": []},
-            {"id": self.next_id(), "rate_code": "CA-QC-TVQ-2", "rate_id": 2, "label": "TVQ",
-             "compound": False, "tax_total": _money(tvq - ship_tvq),
-             "shipping_tax_total": _money(ship_tvq), "rate_percent": 9.975, "meta_data": []},
-        ]  # fmt: skip
+            {
+                "id": self.next_id(),
+                "rate_code": "CA-QC-TPS-1",
+                "rate_id": 1,
+                "label": "TPS",
+                "compound": False,
+                "tax_total": _money(tps - ship_tps),
+                "shipping_tax_total": _money(ship_tps),
+                "rate_percent": 5,
+                "meta_data": [],
+            },
+            {
+                "id": self.next_id(),
+                "rate_code": "CA-QC-TVQ-2",
+                "rate_id": 2,
+                "label": "TVQ",
+                "compound": False,
+                "tax_total": _money(tvq - ship_tvq),
+                "shipping_tax_total": _money(ship_tvq),
+                "rate_percent": 9.975,
+                "meta_data": [],
+            },
+        ]
         order["shipping_total"] = _money(ship)
         order["shipping_tax"] = _money(ship_tps + ship_tvq)
         order["cart_tax"] = _money(tps + tvq - ship_tps - ship_tvq)
@@ -283,7 +381,7 @@ class FakeWooCommerce:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode(errors="replace")
-        path = parts.path[len(PREFIX):] if parts.path.startswith(PREFIX) else parts.path
+        path = parts.path[len(PREFIX) :] if parts.path.startswith(PREFIX) else parts.path
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
             self.requests.append(Recorded(handler.command, path, query, body, headers))
@@ -291,13 +389,16 @@ class FakeWooCommerce:
             return self._answer(handler, 200, self._index())
         fault = self._take_fault(handler.command, path)
         if fault and fault.kind == "429":
-            return self._answer(handler, 429, "Too Many Requests", {"Retry-After": fault.retry_after})
+            return self._answer(
+                handler, 429, "Too Many Requests", {"Retry-After": fault.retry_after}
+            )
         if fault and fault.kind == "500":
             return self._answer(handler, 500, "<html><body>Internal Server Error</body></html>")
         try:
             if not parts.path.startswith(PREFIX):
-                raise WooError(404, "rest_no_route",
-                               "No route was found matching the URL and request method")  # fmt: skip
+                raise WooError(
+                    404, "rest_no_route", "No route was found matching the URL and request method"
+                )
             self._authenticate(handler.command, parts.path, query, headers)
             with self._lock:
                 status, answer, extra = self._route(handler.command, path, query, body)
@@ -318,8 +419,13 @@ class FakeWooCommerce:
                     return fault
         return None
 
-    def _answer(self, handler: BaseHTTPRequestHandler, status: int, body: Any,
-                headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def _answer(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = (body if isinstance(body, str) else json.dumps(body)).encode()
         try:
             handler.send_response(status)
@@ -334,10 +440,17 @@ class FakeWooCommerce:
             pass  # the client gave up (timeout)
 
     def _index(self) -> dict:
-        return {"name": self.store_name, "description": "Vêtements d’hiver", "url": self.url,
-                "home": self.url, "gmt_offset": "-5", "timezone_string": "America/Toronto",
-                "namespaces": ["oembed/1.0", "wc/v3", "wp/v2"], "authentication": [],
-                "routes": {}}  # fmt: skip
+        return {
+            "name": self.store_name,
+            "description": "Vêtements d’hiver",
+            "url": self.url,
+            "home": self.url,
+            "gmt_offset": "-5",
+            "timezone_string": "America/Toronto",
+            "namespaces": ["oembed/1.0", "wc/v3", "wp/v2"],
+            "authentication": [],
+            "routes": {},
+        }
 
     # -- authentication (WC_REST_Authentication) ----------------------------------------------
 
@@ -351,34 +464,51 @@ class FakeWooCommerce:
             if not key or not secret or key != self.key:
                 raise cannot  # no user found: WooCommerce answers as if unauthenticated
             if not hmac.compare_digest(secret, self.secret):
-                raise WooError(401, "woocommerce_rest_authentication_error",
-                               "Consumer secret is invalid.")  # fmt: skip
+                raise WooError(
+                    401, "woocommerce_rest_authentication_error", "Consumer secret is invalid."
+                )
             return
         # Plain HTTP: Basic auth is never looked at, only OAuth 1.0a.
-        names = ("oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature",
-                 "oauth_signature_method")  # fmt: skip
+        names = (
+            "oauth_consumer_key",
+            "oauth_timestamp",
+            "oauth_nonce",
+            "oauth_signature",
+            "oauth_signature_method",
+        )
         missing = [n for n in names if not query.get(n)]
         if len(missing) == len(names):
             raise cannot
         if missing:
-            raise WooError(401, "woocommerce_rest_authentication_missing_parameter",
-                           f"Missing OAuth parameters {', '.join(missing)}")  # fmt: skip
+            raise WooError(
+                401,
+                "woocommerce_rest_authentication_missing_parameter",
+                f"Missing OAuth parameters {', '.join(missing)}",
+            )
         if query["oauth_consumer_key"] != self.key:
             raise WooError(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
         if query["oauth_signature_method"] not in ("HMAC-SHA1", "HMAC-SHA256"):
-            raise WooError(401, "woocommerce_rest_authentication_error",
-                           "Invalid signature - signature method is invalid.")  # fmt: skip
+            raise WooError(
+                401,
+                "woocommerce_rest_authentication_error",
+                "Invalid signature - signature method is invalid.",
+            )
         expected = wc_signature(method, f"http://127.0.0.1:{self.port}{path}", query, self.secret)
         if not hmac.compare_digest(expected, query["oauth_signature"]):
-            raise WooError(401, "woocommerce_rest_authentication_error",
-                           "Invalid signature - provided signature does not match.")  # fmt: skip
+            raise WooError(
+                401,
+                "woocommerce_rest_authentication_error",
+                "Invalid signature - provided signature does not match.",
+            )
         if abs(time.time() - int(query["oauth_timestamp"])) > 15 * 60:
-            raise WooError(401, "woocommerce_rest_authentication_error",
-                           "Invalid timestamp.")  # fmt: skip
+            raise WooError(401, "woocommerce_rest_authentication_error", "Invalid timestamp.")
         with self._lock:
             if query["oauth_nonce"] in self._nonces:
-                raise WooError(401, "woocommerce_rest_authentication_error",
-                               "Invalid nonce - nonce has already been used.")  # fmt: skip
+                raise WooError(
+                    401,
+                    "woocommerce_rest_authentication_error",
+                    "Invalid nonce - nonce has already been used.",
+                )
             self._nonces.add(query["oauth_nonce"])
 
     # -- the REST routes ----------------------------------------------------------------------
@@ -407,9 +537,14 @@ class FakeWooCommerce:
             if m[2] == "notes" and method == "GET":
                 return 200, list(reversed(self.notes[order["id"]])), {}
             if m[2] == "notes" and method == "POST":
-                note = {"id": self.next_id(), "author": "Comptoir", "date_created": _now(),
-                        "date_created_gmt": _now(), "note": body.get("note", ""),
-                        "customer_note": bool(body.get("customer_note"))}  # fmt: skip
+                note = {
+                    "id": self.next_id(),
+                    "author": "Comptoir",
+                    "date_created": _now(),
+                    "date_created_gmt": _now(),
+                    "note": body.get("note", ""),
+                    "customer_note": bool(body.get("customer_note")),
+                }
                 self.notes[order["id"]].append(note)
                 return 201, note, {}
         if path == "coupons" and method == "GET":
@@ -430,7 +565,9 @@ class FakeWooCommerce:
             if method == "PUT" and "stock_quantity" in body:
                 product["stock_quantity"] = int(body["stock_quantity"])
             return 200, product, {}
-        raise WooError(404, "rest_no_route", "No route was found matching the URL and request method")
+        raise WooError(
+            404, "rest_no_route", "No route was found matching the URL and request method"
+        )
 
     def _list(self, items: list, query: dict) -> tuple[int, list, dict]:
         per_page = int(query.get("per_page") or 10)
@@ -451,21 +588,35 @@ class FakeWooCommerce:
             found = [o for o in found if o["parent_id"] in parents]
         if query.get("status") not in (None, "", "any"):
             found = [o for o in found if o["status"] == query["status"]]
-        sort = {"modified": "date_modified_gmt", "id": "id"}.get(query.get("orderby", ""),
-                                                                 "date_created_gmt")  # fmt: skip
+        sort = {"modified": "date_modified_gmt", "id": "id"}.get(
+            query.get("orderby", ""), "date_created_gmt"
+        )
         found.sort(key=lambda o: (o[sort], o["id"]), reverse=query.get("order", "desc") == "desc")
         return found
 
     def _system_status(self) -> dict:
         return {
-            "environment": {"home_url": self.url, "site_url": self.url, "version": "8.9.1",
-                            "wp_version": "6.5.3", "wp_multisite": False, "language": "fr_CA"},
-            "database": {"wc_database_version": "8.9.1"}, "active_plugins": [], "theme": {},
-            "settings": {"api_enabled": True, "force_ssl": bool(self.tls_dir), "currency": "CAD",
-                         "currency_symbol": "&#36;", "number_of_decimals": 2},
+            "environment": {
+                "home_url": self.url,
+                "site_url": self.url,
+                "version": "8.9.1",
+                "wp_version": "6.5.3",
+                "wp_multisite": False,
+                "language": "fr_CA",
+            },
+            "database": {"wc_database_version": "8.9.1"},
+            "active_plugins": [],
+            "theme": {},
+            "settings": {
+                "api_enabled": True,
+                "force_ssl": bool(self.tls_dir),
+                "currency": "CAD",
+                "currency_symbol": "&#36;",
+                "number_of_decimals": 2,
+            },
             "security": {"secure_connection": bool(self.tls_dir), "hide_errors": True},
             "pages": [],
-        }  # fmt: skip
+        }
 
     def _meta(self, target: dict, entries: list[dict]) -> None:
         """WooCommerce's ``meta_data`` update: an entry with a known key replaces its value."""
@@ -494,19 +645,30 @@ class FakeWooCommerce:
     def _create_order(self, body: dict) -> dict:
         items = []
         for item in body.get("line_items") or ():
-            product = self.products.get(int(item.get("variation_id") or item.get("product_id") or 0))
+            product = self.products.get(
+                int(item.get("variation_id") or item.get("product_id") or 0)
+            )
             product = product or {"id": 0, "name": item.get("name", ""), "price": "0"}
             items.append((product, int(item.get("quantity") or 1), item.get("total")))
-        order = self.add_order([], status=body.get("status") or "pending",
-                               customer_id=int(body.get("customer_id") or 0),
-                               shipping_total="0.00")  # fmt: skip
+        order = self.add_order(
+            [],
+            status=body.get("status") or "pending",
+            customer_id=int(body.get("customer_id") or 0),
+            shipping_total="0.00",
+        )
         order["line_items"] = [self._line(p, q, total) for p, q, total in items]
         order["shipping_lines"] = [
-            {"id": self.next_id(), "method_title": s.get("method_title", ""),
-             "method_id": s.get("method_id", ""), "total": s.get("total") or "0.00",
-             "total_tax": "0.00", "taxes": [], "meta_data": []}
+            {
+                "id": self.next_id(),
+                "method_title": s.get("method_title", ""),
+                "method_id": s.get("method_id", ""),
+                "total": s.get("total") or "0.00",
+                "total_tax": "0.00",
+                "taxes": [],
+                "meta_data": [],
+            }
             for s in body.get("shipping_lines") or ()
-        ]  # fmt: skip
+        ]
         order["parent_id"] = int(body.get("parent_id") or 0)
         order["billing"].update(body.get("billing") or {})
         order["shipping"].update(body.get("shipping") or {})
@@ -520,41 +682,57 @@ class FakeWooCommerce:
     def _refund(self, order: dict, body: dict) -> dict:
         amount = Decimal(str(body.get("amount") or "0"))
         if amount <= 0:
-            raise WooError(400, "woocommerce_rest_invalid_order_refund",
-                           "Refund amount must be greater than zero.")  # fmt: skip
+            raise WooError(
+                400,
+                "woocommerce_rest_invalid_order_refund",
+                "Refund amount must be greater than zero.",
+            )
         refunded = sum((Decimal(r["amount"]) for r in self.refunds[order["id"]]), Decimal(0))
         if amount > Decimal(order["total"]) - refunded:
             # WooCommerce sends wc_create_refund's refusal with status 500.
-            raise WooError(500, "woocommerce_rest_cannot_create_order_refund",
-                           "Invalid refund amount.")  # fmt: skip
+            raise WooError(
+                500, "woocommerce_rest_cannot_create_order_refund", "Invalid refund amount."
+            )
         lines = {li["id"]: li for li in [*order["line_items"], *order["shipping_lines"]]}
         refund_lines = []
         for item in body.get("line_items") or ():
             line = lines.get(int(item["id"]))
             if line is None:
                 continue
-            refund_lines.append({
-                "id": self.next_id(), "name": line.get("name") or line.get("method_title"),
-                "product_id": line.get("product_id", 0), "quantity": -int(item.get("quantity") or 0),
-                "total": f"-{Decimal(str(item.get('refund_total') or '0')):.2f}",
-                "taxes": [{"id": t["id"], "total": f"-{Decimal(str(t['refund_total'])):.2f}"}
-                          for t in item.get("refund_tax") or ()],
-                "sku": line.get("sku", ""),
-            })  # fmt: skip
+            refund_lines.append(
+                {
+                    "id": self.next_id(),
+                    "name": line.get("name") or line.get("method_title"),
+                    "product_id": line.get("product_id", 0),
+                    "quantity": -int(item.get("quantity") or 0),
+                    "total": f"-{Decimal(str(item.get('refund_total') or '0')):.2f}",
+                    "taxes": [
+                        {"id": t["id"], "total": f"-{Decimal(str(t['refund_total'])):.2f}"}
+                        for t in item.get("refund_tax") or ()
+                    ],
+                    "sku": line.get("sku", ""),
+                }
+            )
             if body.get("restock_items") and line.get("product_id"):
                 product = self.products.get(line.get("variation_id") or line["product_id"])
                 if product and product["manage_stock"]:
                     product["stock_quantity"] += int(item.get("quantity") or 0)
         refund = {
-            "id": self.next_id(), "date_created": _now(), "date_created_gmt": _now(),
-            "amount": _money(amount), "reason": body.get("reason", ""), "refunded_by": 1,
-            "refunded_payment": bool(body.get("api_refund", True)), "meta_data": [],
+            "id": self.next_id(),
+            "date_created": _now(),
+            "date_created_gmt": _now(),
+            "amount": _money(amount),
+            "reason": body.get("reason", ""),
+            "refunded_by": 1,
+            "refunded_payment": bool(body.get("api_refund", True)),
+            "meta_data": [],
             "line_items": refund_lines,
-        }  # fmt: skip
+        }
         self._meta(refund, body.get("meta_data"))
         self.refunds[order["id"]].append(refund)
-        order["refunds"].append({"id": refund["id"], "reason": refund["reason"],
-                                 "total": f"-{refund['amount']}"})  # fmt: skip
+        order["refunds"].append(
+            {"id": refund["id"], "reason": refund["reason"], "total": f"-{refund['amount']}"}
+        )
         if refunded + amount >= Decimal(order["total"]):
             order["status"] = "refunded"
         self._touch(order)
@@ -563,23 +741,35 @@ class FakeWooCommerce:
     def _coupon(self, body: dict) -> dict:
         code = str(body.get("code") or "").strip().lower()  # WooCommerce lower-cases codes
         if not code:
-            raise WooError(400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.")
+            raise WooError(
+                400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty."
+            )
         if any(c["code"] == code for c in self.coupons.values()):
-            raise WooError(400, "woocommerce_rest_coupon_code_already_exists",
-                           "The coupon code already exists")  # fmt: skip
-        if body.get("discount_type", "fixed_cart") not in ("percent", "fixed_cart", "fixed_product"):
+            raise WooError(
+                400, "woocommerce_rest_coupon_code_already_exists", "The coupon code already exists"
+            )
+        if body.get("discount_type", "fixed_cart") not in (
+            "percent",
+            "fixed_cart",
+            "fixed_product",
+        ):
             raise WooError(400, "rest_invalid_param", "Invalid parameter(s): discount_type")
         coupon = {
-            "id": self.next_id(), "code": code, "amount": body.get("amount", "0"),
-            "date_created": _now(), "date_created_gmt": _now(),
+            "id": self.next_id(),
+            "code": code,
+            "amount": body.get("amount", "0"),
+            "date_created": _now(),
+            "date_created_gmt": _now(),
             "discount_type": body.get("discount_type", "fixed_cart"),
-            "description": body.get("description", ""), "usage_count": 0,
+            "description": body.get("description", ""),
+            "usage_count": 0,
             "individual_use": bool(body.get("individual_use")),
             "usage_limit": body.get("usage_limit"),
             "usage_limit_per_user": body.get("usage_limit_per_user"),
-            "email_restrictions": body.get("email_restrictions") or [], "used_by": [],
+            "email_restrictions": body.get("email_restrictions") or [],
+            "used_by": [],
             "meta_data": [],
-        }  # fmt: skip
+        }
         self._meta(coupon, body.get("meta_data"))
         self.coupons[coupon["id"]] = coupon
         return coupon
@@ -587,11 +777,12 @@ class FakeWooCommerce:
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 the test client trusts (``verify=fake.cert_path``)."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -616,8 +807,9 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
         key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )  # fmt: skip
+        )
     )
     return cert_path, key_path

@@ -96,11 +96,15 @@ def find_refund(api: WooTransport, order_id: str, key: str) -> dict | None:
 
 
 def _refund_outcome(refund: dict, order_id: str, restock: bool | None = None) -> ActionOutcome:
-    details: dict[str, Any] = {"order_id": order_id, "refunded_payment": refund.get("refunded_payment")}
+    details: dict[str, Any] = {
+        "order_id": order_id,
+        "refunded_payment": refund.get("refunded_payment"),
+    }
     if restock is not None:
         details["restock"] = restock
-    return ActionOutcome(reference=str(refund["id"]), amount_cents=cents(refund.get("amount")),
-                         details=details)  # fmt: skip
+    return ActionOutcome(
+        reference=str(refund["id"]), amount_cents=cents(refund.get("amount")), details=details
+    )
 
 
 def _share(total_cents: int, part: int, whole: int) -> int:
@@ -123,17 +127,27 @@ def refund_plan(wc: dict, order: OrderRef, req: RefundAction) -> tuple[int, list
         bought = int(li.get("quantity") or 0)
         if wanted.quantity > bought:
             raise PlatformError(
-                "commerce.error.woocommerce.too_many", line=li.get("name") or li["id"],
+                "commerce.error.woocommerce.too_many",
+                line=li.get("name") or li["id"],
                 bought=bought,
-            )  # fmt: skip
+            )
         total = _share(cents(li.get("total")), wanted.quantity, bought)
         taxes = [
-            {"id": tax["id"], "refund_total": money(_share(cents(tax.get("total")), wanted.quantity, bought))}
+            {
+                "id": tax["id"],
+                "refund_total": money(_share(cents(tax.get("total")), wanted.quantity, bought)),
+            }
             for tax in li.get("taxes") or ()
             if cents(tax.get("total"))
-        ]  # fmt: skip
-        items.append({"id": li["id"], "quantity": wanted.quantity, "refund_total": money(total),
-                      "refund_tax": taxes})  # fmt: skip
+        ]
+        items.append(
+            {
+                "id": li["id"],
+                "quantity": wanted.quantity,
+                "refund_total": money(total),
+                "refund_tax": taxes,
+            }
+        )
         computed += total + sum(cents(tax["refund_total"]) for tax in taxes)
     if req.shipping:
         for sl in wc.get("shipping_lines") or ():
@@ -142,15 +156,15 @@ def refund_plan(wc: dict, order: OrderRef, req: RefundAction) -> tuple[int, list
                 for tax in sl.get("taxes") or ()
                 if cents(tax.get("total"))
             ]
-            items.append({"id": sl["id"], "refund_total": sl.get("total") or "0.00",
-                          "refund_tax": taxes})  # fmt: skip
+            items.append(
+                {"id": sl["id"], "refund_total": sl.get("total") or "0.00", "refund_tax": taxes}
+            )
             computed += cents(sl.get("total")) + sum(cents(tax["refund_total"]) for tax in taxes)
     refunded = sum(cents(str(r.get("total") or "0").lstrip("-")) for r in wc.get("refunds") or ())
     left = cents(wc.get("total")) - refunded
+    amount = computed if items else left
     if req.amount is not None:
         amount = cents(req.amount)
-    else:
-        amount = computed if items else left
     if amount <= 0:
         raise PlatformError("commerce.error.woocommerce.nothing_to_refund", number=order.number)
     return amount, items
@@ -170,8 +184,9 @@ def refund(api: WooTransport, order: OrderRef, req: RefundAction, key: str) -> A
         "line_items": items,
         "meta_data": [{"key": KEY_META, "value": key}],
     }
-    created = keyed_post(api, f"orders/{order_id}/refunds", body,
-                         lambda: find_refund(api, order_id, key))  # fmt: skip
+    created = keyed_post(
+        api, f"orders/{order_id}/refunds", body, lambda: find_refund(api, order_id, key)
+    )
     return _refund_outcome(created, order_id, req.restock)
 
 
@@ -183,9 +198,12 @@ def _cancel_outcome(api: WooTransport, wc: dict, key: str) -> ActionOutcome:
     return ActionOutcome(
         reference=str(wc["id"]),
         amount_cents=cents(paid.get("amount")) if paid else 0,
-        details={"status": wc.get("status"), "refund": str(paid["id"]) if paid else None,
-                 "restocked_by_store": True},
-    )  # fmt: skip
+        details={
+            "status": wc.get("status"),
+            "refund": str(paid["id"]) if paid else None,
+            "restocked_by_store": True,
+        },
+    )
 
 
 def cancel(
@@ -202,11 +220,17 @@ def cancel(
         )
     paid = bool(wc.get("date_paid_gmt") or wc.get("date_paid"))
     if req.refund and paid:
-        refunded = sum(cents(str(r.get("total") or "0").lstrip("-")) for r in wc.get("refunds") or ())
+        refunded = sum(
+            cents(str(r.get("total") or "0").lstrip("-")) for r in wc.get("refunds") or ()
+        )
         if cents(wc.get("total")) > refunded:
             reason = t("commerce.woocommerce.note.cancel_refund", lang, reason=req.reason)
-            refund(api, order, RefundAction(action="refund", reason=reason, restock=False),
-                   f"{key}/refund")  # fmt: skip
+            refund(
+                api,
+                order,
+                RefundAction(action="refund", reason=reason, restock=False),
+                f"{key}/refund",
+            )
     body = {"status": "cancelled", "meta_data": [{"key": CANCEL_META, "value": key}]}
     updated = api.json("PUT", f"orders/{wc['id']}", body=body)
     note = t("commerce.woocommerce.note.cancelled", lang, reason=req.reason)
@@ -241,12 +265,17 @@ def update_shipping_address(
 def _shipping(address: ShippingAddress) -> dict[str, str]:
     first, _, last = address.name.strip().partition(" ")
     return {
-        "first_name": first, "last_name": last.strip(), "company": "",
-        "address_1": address.address1.strip(), "address_2": (address.address2 or "").strip(),
-        "city": address.city.strip(), "state": address.province_code.strip().upper(),
-        "postcode": address.zip.strip().upper(), "country": address.country_code.upper(),
+        "first_name": first,
+        "last_name": last.strip(),
+        "company": "",
+        "address_1": address.address1.strip(),
+        "address_2": (address.address2 or "").strip(),
+        "city": address.city.strip(),
+        "state": address.province_code.strip().upper(),
+        "postcode": address.zip.strip().upper(),
+        "country": address.country_code.upper(),
         "phone": (address.phone or "").strip(),
-    }  # fmt: skip
+    }
 
 
 # -- replacement / exchange orders ----------------------------------------------------------
@@ -264,8 +293,10 @@ def find_child_order(api: WooTransport, parent_id: str, key: str) -> dict | None
 
 
 def _child_outcome(child: dict, original: str) -> ActionOutcome:
-    return ActionOutcome(reference=str(child.get("number") or child["id"]),
-                         details={"order_id": str(child["id"]), "original": original})  # fmt: skip
+    return ActionOutcome(
+        reference=str(child.get("number") or child["id"]),
+        details={"order_id": str(child["id"]), "original": original},
+    )
 
 
 def free_order(
@@ -286,13 +317,18 @@ def free_order(
         "shipping": wc.get("shipping") or {},
         "line_items": [item | {"subtotal": "0.00", "total": "0.00"} for item in items],
         "shipping_lines": [
-            {"method_id": sl.get("method_id") or "free_shipping",
-             "method_title": sl.get("method_title") or "", "total": "0.00"}
+            {
+                "method_id": sl.get("method_id") or "free_shipping",
+                "method_title": sl.get("method_title") or "",
+                "total": "0.00",
+            }
             for sl in (wc.get("shipping_lines") or ())[:1]
-        ],  # fmt: skip
-        "meta_data": [{"key": KEY_META, "value": key},
-                      {"key": "_comptoir_original_order", "value": str(wc.get("number") or parent)}],
-    }  # fmt: skip
+        ],
+        "meta_data": [
+            {"key": KEY_META, "value": key},
+            {"key": "_comptoir_original_order", "value": str(wc.get("number") or parent)},
+        ],
+    }
     created = keyed_post(api, "orders", body, lambda: find_child_order(api, parent, key))
     add_note(api, parent, f"{note} #{created.get('number') or created['id']} {marker(key)}")
     add_note(api, str(created["id"]), f"{note} #{wc.get('number') or parent}")
@@ -340,17 +376,27 @@ def find_coupon(api: WooTransport, code: str, key: str) -> dict | None:
 def _coupon_outcome(coupon: dict, code: str) -> ActionOutcome:
     fixed = coupon.get("discount_type") != "percent"
     return ActionOutcome(
-        reference=str(coupon["id"]), code=code,
+        reference=str(coupon["id"]),
+        code=code,
         amount_cents=cents(coupon.get("amount")) if fixed else 0,
-        details={"discount_type": coupon.get("discount_type"), "amount": coupon.get("amount"),
-                 "email_restrictions": coupon.get("email_restrictions") or []},
-    )  # fmt: skip
+        details={
+            "discount_type": coupon.get("discount_type"),
+            "amount": coupon.get("amount"),
+            "email_restrictions": coupon.get("email_restrictions") or [],
+        },
+    )
 
 
 def create_coupon(
-    api: WooTransport, *, key: str, prefix: str, email: str | None,
-    percent: Decimal | None, amount_cents: int | None, description: str,
-) -> ActionOutcome:  # fmt: skip
+    api: WooTransport,
+    *,
+    key: str,
+    prefix: str,
+    email: str | None,
+    percent: Decimal | None,
+    amount_cents: int | None,
+    description: str,
+) -> ActionOutcome:
     """A single-use coupon for one customer: ``percent`` off, or a fixed amount off the cart."""
     code = coupon_code(prefix, key)
     found = find_coupon(api, code, key)
@@ -363,11 +409,16 @@ def create_coupon(
     else:
         raise PlatformError("commerce.error.woocommerce.no_discount")
     body = {
-        "code": code, "discount_type": kind, "amount": value, "individual_use": True,
-        "usage_limit": 1, "usage_limit_per_user": 1,
-        "email_restrictions": [email] if email else [], "description": description,
+        "code": code,
+        "discount_type": kind,
+        "amount": value,
+        "individual_use": True,
+        "usage_limit": 1,
+        "usage_limit_per_user": 1,
+        "email_restrictions": [email] if email else [],
+        "description": description,
         "meta_data": [{"key": KEY_META, "value": key}],
-    }  # fmt: skip
+    }
     created = keyed_post(api, "coupons", body, lambda: find_coupon(api, code, key))
     return _coupon_outcome(created, code)
 
@@ -378,10 +429,14 @@ def create_discount_code(
     wc = order_json(api, order)
     email = ((wc.get("billing") or {}).get("email") or "").strip().lower() or None
     return create_coupon(
-        api, key=key, prefix="MERCI", email=email, percent=req.percent,
+        api,
+        key=key,
+        prefix="MERCI",
+        email=email,
+        percent=req.percent,
         amount_cents=cents(req.amount) if req.amount is not None else None,
         description=t("commerce.woocommerce.note.goodwill", lang, number=order.number),
-    )  # fmt: skip
+    )
 
 
 # -- after a timeout ------------------------------------------------------------------------

@@ -30,11 +30,15 @@ class WooBackend:
         if row is None or not row["external_id"]:
             raise PlatformError("commerce.error.woocommerce.not_synced", number=order.number)
         ref = OrderRef(
-            id=row["id"], number=row["number"], external_id=row["external_id"],
-            currency=row["currency"], total_cents=row["total_cents"],
+            id=row["id"],
+            number=row["number"],
+            external_id=row["external_id"],
+            currency=row["currency"],
+            total_cents=row["total_cents"],
             fulfillment_status=row["fulfillment_status"],
-            financial_status=row["financial_status"], lines=tuple(row["lines"]),
-        )  # fmt: skip
+            financial_status=row["financial_status"],
+            lines=tuple(row["lines"]),
+        )
         return ref, row["email"]
 
     def refund(
@@ -53,11 +57,14 @@ class WooBackend:
             return self.issue_store_credit(order, amount_cents, idempotency_key=idempotency_key)
         ref, _ = self._ref(order)
         req = RefundAction(
-            action="refund", amount=Decimal(amount_cents) / 100, lines=_lines_by_sku(ref, lines),
+            action="refund",
+            amount=Decimal(amount_cents) / 100,
+            lines=_lines_by_sku(ref, lines),
             restock=False,
-            reason=t("commerce.woocommerce.note.return_refund", self.client.lang,
-                     key=idempotency_key),
-        )  # fmt: skip
+            reason=t(
+                "commerce.woocommerce.note.return_refund", self.client.lang, key=idempotency_key
+            ),
+        )
         outcome = self.client.refund(ref, req, idempotency_key)
         return CommerceResult(f"refund-{outcome.reference}", outcome.amount_cents)
 
@@ -85,11 +92,16 @@ class WooBackend:
         cards of its own); its code is the reference."""
         _, email = self._ref(order)
         outcome = actions.create_coupon(
-            self.client.api, key=idempotency_key, prefix="CREDIT", email=email, percent=None,
+            self.client.api,
+            key=idempotency_key,
+            prefix="CREDIT",
+            email=email,
+            percent=None,
             amount_cents=amount_cents,
-            description=t("commerce.woocommerce.note.store_credit", self.client.lang,
-                          number=order.number),
-        )  # fmt: skip
+            description=t(
+                "commerce.woocommerce.note.store_credit", self.client.lang, number=order.number
+            ),
+        )
         return CommerceResult(outcome.code or outcome.reference, outcome.amount_cents)
 
     def restock(self, sku: str, qty: int) -> None:

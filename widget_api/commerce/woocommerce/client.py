@@ -36,8 +36,10 @@ from widget_api.contracts.commerce import (
 from widget_api.i18n import t
 
 PAGE_SIZE = 100  # WooCommerce's largest per_page
-_ORDER_UPSERT = ("order.created", "order.updated", "order.restored")
-_CUSTOMER_UPSERT = ("customer.created", "customer.updated")
+# WooCommerce topics are "<resource>.<event>" (X-WC-Webhook-Resource / -Event). Built from
+# their parts: "order.updated" is also the name of one of our own events.
+_ORDER_UPSERT = {f"order.{event}" for event in ("created", "updated", "restored")}
+_CUSTOMER_UPSERT = {f"customer.{event}" for event in ("created", "updated")}
 
 
 class WooClient:

@@ -29,15 +29,21 @@ _SIZE_KEYS = {"size", "taille", "pa_size", "pa_taille", "pointure", "pa_pointure
 _COLOR_KEYS = {"color", "colour", "couleur", "pa_color", "pa_colour", "pa_couleur"}
 # "Advanced Shipment Tracking" provider slugs → (name, tracking page with {n}).
 _CARRIERS = {
-    "canada-post": ("Postes Canada", "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor={n}"),
-    "postes-canada": ("Postes Canada", "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor={n}"),
+    "canada-post": (
+        "Postes Canada",
+        "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor={n}",
+    ),
+    "postes-canada": (
+        "Postes Canada",
+        "https://www.canadapost-postescanada.ca/track-reperage/fr#/search?searchFor={n}",
+    ),
     "purolator": ("Purolator", "https://www.purolator.com/fr/expedition/suivi?pins={n}"),
     "ups": ("UPS", "https://www.ups.com/track?tracknum={n}"),
     "fedex": ("FedEx", "https://www.fedex.com/fedextrack/?trknbr={n}"),
     "usps": ("USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}"),
     "dhl": ("DHL", "https://www.dhl.com/ca-fr/home/tracking.html?tracking-id={n}"),
     "intelcom": ("Intelcom", "https://intelcom.ca/fr/suivi-de-colis/?tracking-id={n}"),
-}  # fmt: skip
+}
 TRACKING_META = "_wc_shipment_tracking_items"
 
 
@@ -138,7 +144,9 @@ def _statuses(order: dict, shipped: bool) -> tuple[FinancialStatus, FulfillmentS
     """WooCommerce has one status word; ours are two. ``shipped``: tracking is known."""
     status = str(order.get("status") or "pending")
     paid = bool(order.get("date_paid_gmt") or order.get("date_paid"))
-    refunded = sum(cents(str(r.get("total") or "0").lstrip("-")) for r in order.get("refunds") or ())
+    refunded = sum(
+        cents(str(r.get("total") or "0").lstrip("-")) for r in order.get("refunds") or ()
+    )
     financial: FinancialStatus
     if status == "refunded" or (refunded and refunded >= cents(order.get("total"))):
         financial = "refunded"
@@ -153,9 +161,12 @@ def _statuses(order: dict, shipped: bool) -> tuple[FinancialStatus, FulfillmentS
     fulfillment: FulfillmentStatus
     if "deliver" in status:  # "delivered" from shipment-tracking plugins
         fulfillment = "delivered"
-    elif status == "completed" or "ship" in status or shipped:
-        fulfillment = "shipped"
-    elif status == "refunded" and order.get("date_completed_gmt"):
+    elif (
+        status == "completed"
+        or "ship" in status
+        or shipped
+        or (status == "refunded" and order.get("date_completed_gmt"))
+    ):
         fulfillment = "shipped"
     elif status in ("cancelled", "trash", "refunded"):
         fulfillment = "cancelled"  # nothing will ship
@@ -179,8 +190,12 @@ def _tracking(order: dict) -> dict[str, Any]:
     shipped_at = None
     if str(item.get("date_shipped") or "").isdigit():
         shipped_at = datetime.fromtimestamp(int(item["date_shipped"]), UTC).replace(tzinfo=None)
-    return {"carrier": carrier, "tracking_number": number, "tracking_url": url,
-            "shipped_at": shipped_at}  # fmt: skip
+    return {
+        "carrier": carrier,
+        "tracking_number": number,
+        "tracking_url": url,
+        "shipped_at": shipped_at,
+    }
 
 
 def _language(obj: dict) -> str | None:

@@ -81,9 +81,11 @@ class WooTransport:
             auth = httpx.BasicAuth(self._key, self._secret)
         elif signed and not self._https:
             oauth = OAuth1(
-                self._key, client_secret=self._secret, signature_method=SIGNATURE_HMAC_SHA256,
+                self._key,
+                client_secret=self._secret,
+                signature_method=SIGNATURE_HMAC_SHA256,
                 signature_type=SIGNATURE_TYPE_QUERY,
-            )  # fmt: skip
+            )
             url, _, _ = oauth.sign(url, method)  # a fresh nonce and timestamp each attempt
         return self._http.request(method, url, json=body, auth=auth)
 
@@ -126,10 +128,10 @@ class WooTransport:
             if status < 400:
                 return response
             error = error_body(response)
-            if status == 401 and self._https and not self._query_auth and not switched:
-                if (error or {}).get("code") != _KEYS_READ:
-                    self._query_auth, switched = True, True
-                    continue
+            header_lost = self._https and not self._query_auth and not switched
+            if status == 401 and header_lost and (error or {}).get("code") != _KEYS_READ:
+                self._query_auth, switched = True, True
+                continue
             if status == 401 and switched:
                 self._query_auth = False  # query parameters did not help either
             if status in (429, 503) and (status == 429 or "retry-after" in response.headers):
@@ -139,9 +141,11 @@ class WooTransport:
                     waited += delay
                     continue
                 raise PlatformError(
-                    "commerce.error.throttled", retryable=True, seconds=int(delay + 0.999),
+                    "commerce.error.throttled",
+                    retryable=True,
+                    seconds=int(delay + 0.999),
                     detail=_message(error, response),
-                )  # fmt: skip
+                )
             if status >= 500 and error is None and retry_5xx and attempt <= self.retries:
                 delay = min(2.0 ** (attempt - 1), self.max_wait - waited)
                 if delay > 0:
@@ -156,9 +160,10 @@ class WooTransport:
             return response.json()
         except ValueError as exc:
             raise PlatformError(
-                "commerce.error.unavailable", retryable=True,
+                "commerce.error.unavailable",
+                retryable=True,
                 detail=f"{method} {path}: the store did not answer JSON",
-            ) from exc  # fmt: skip
+            ) from exc
 
 
 def _plain(secret: Any) -> str:
