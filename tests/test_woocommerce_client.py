@@ -282,6 +282,19 @@ def test_cancel_refunds_what_is_left_then_cancels(fake, shop, client):
     assert client.find_action(ref(order), "cancel", "key-cancel-0001") is not None
 
 
+def test_an_outage_mid_cancel_then_a_retry_finishes_without_a_second_refund(fake, shop):
+    woo, _ = make_client(fake, timeout=0.5)
+    order = shop["order"]
+    fake.fail_next("PUT", rf"orders/{order['id']}", "hang")
+    with pytest.raises(PlatformTimeout):
+        woo.cancel(ref(order), CancelAction(action="cancel"), "key-cancel-0002")
+    fake.orders[order["id"]]["status"] = "refunded"  # the store had not got the PUT
+    fake.orders[order["id"]]["meta_data"].clear()
+    outcome = woo.cancel(ref(order), CancelAction(action="cancel"), "key-cancel-0002")
+    assert fake.orders[order["id"]]["status"] == "cancelled"
+    assert len(fake.refunds[order["id"]]) == 1 and outcome.amount_cents > 0
+
+
 def test_shipping_address_is_changed_until_the_order_is_completed(fake, shop, client):
     order = shop["order"]
     client.update_shipping_address(ref(order), ADDRESS, "key-address-0001")

@@ -214,23 +214,18 @@ def cancel(
     wc = order_json(api, order)
     if meta(wc, CANCEL_META) == key:
         return _cancel_outcome(api, wc, key)
-    if wc.get("status") in _CLOSED:
+    # A retry after a timeout may find our own refund done (the order now "refunded"): go on.
+    ours = find_refund(api, str(wc["id"]), f"{key}/refund")
+    if wc.get("status") in _CLOSED and ours is None:
         raise PlatformError(
             "commerce.error.woocommerce.order_closed", number=order.number, status=wc.get("status")
         )
     paid = bool(wc.get("date_paid_gmt") or wc.get("date_paid"))
-    if req.refund and paid:
-        refunded = sum(
-            cents(str(r.get("total") or "0").lstrip("-")) for r in wc.get("refunds") or ()
-        )
-        if cents(wc.get("total")) > refunded:
-            reason = t("commerce.woocommerce.note.cancel_refund", lang, reason=req.reason)
-            refund(
-                api,
-                order,
-                RefundAction(action="refund", reason=reason, restock=False),
-                f"{key}/refund",
-            )
+    refunded = sum(cents(str(r.get("total") or "0").lstrip("-")) for r in wc.get("refunds") or ())
+    if req.refund and paid and ours is None and cents(wc.get("total")) > refunded:
+        reason = t("commerce.woocommerce.note.cancel_refund", lang, reason=req.reason)
+        refund_req = RefundAction(action="refund", reason=reason, restock=False)
+        refund(api, order, refund_req, f"{key}/refund")
     body = {"status": "cancelled", "meta_data": [{"key": CANCEL_META, "value": key}]}
     updated = api.json("PUT", f"orders/{wc['id']}", body=body)
     note = t("commerce.woocommerce.note.cancelled", lang, reason=req.reason)

@@ -97,19 +97,25 @@ class WooClient:
             "page": page,
         }
         response = self.api.request("GET", "orders", params=params)
-        orders = [map_order(o) for o in response.json() or ()]
+        try:
+            found = response.json()
+        except ValueError as exc:
+            raise PlatformError(
+                "commerce.error.unavailable", retryable=True, detail="orders: not JSON"
+            ) from exc
+        orders = [map_order(o) for o in found or ()]
         total_pages = int(response.headers.get("x-wp-totalpages") or page)
         return OrdersPage(orders, str(page + 1) if page < total_pages else None)
 
     def order(self, external_id: str) -> SyncedOrder | None:
+        if not str(external_id).isdigit():  # not a WooCommerce order id
+            return None
         try:
-            return map_order(self.api.json("GET", f"orders/{int(external_id)}"))
+            return map_order(self.api.json("GET", f"orders/{external_id}"))
         except PlatformError as err:
             if err.key == "commerce.error.woocommerce.not_found":
                 return None
             raise
-        except ValueError:  # not a WooCommerce order id
-            return None
 
     def parse_webhook(self, topic: str, payload: dict) -> Sequence[WebhookEffect]:
         """A webhook body is the resource's REST representation (``order.deleted`` and
