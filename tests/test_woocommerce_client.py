@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import logging
 import ssl
 from datetime import datetime
 from decimal import Decimal
@@ -170,7 +171,8 @@ def test_https_uses_basic_auth(tmp_path):
         store.stop()
 
 
-def test_https_falls_back_to_query_keys_when_the_server_drops_the_header(tmp_path):
+def test_https_falls_back_to_query_keys_when_the_server_drops_the_header(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="httpx")
     store = FakeWooCommerce(tls_dir=tmp_path, drop_authorization=True).start()
     try:
         woo, _ = make_client(store)
@@ -179,6 +181,7 @@ def test_https_falls_back_to_query_keys_when_the_server_drops_the_header(tmp_pat
         first, second, third = store.calls("GET", "system_status|orders")
         assert "consumer_key" not in first.query
         assert second.query["consumer_key"] == store.key and third.query["consumer_key"]
+        assert "consumer_secret=…" in caplog.text and store.secret not in caplog.text
     finally:
         store.stop()
 

@@ -11,6 +11,8 @@ key being ``consumer_secret&``): signed with ``oauthlib``, made for exactly this
 from __future__ import annotations
 
 import html
+import logging
+import re
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -32,6 +34,25 @@ _STATUS_KEYS = {
     403: "commerce.error.woocommerce.forbidden",
     404: "commerce.error.woocommerce.not_found",
 }
+
+
+_SECRET_IN_URL = re.compile(r"(consumer_secret=)[^&\s\"']+")
+
+
+class _RedactQuerySecret(logging.Filter):
+    """httpx logs each request's URL at INFO: never with the secret of the query-string
+    fallback in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and "consumer_secret=" in str(record.args):
+            record.args = tuple(
+                _SECRET_IN_URL.sub(r"\1…", str(a)) if "consumer_secret=" in str(a) else a
+                for a in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactQuerySecret())
 
 
 class WooTransport:
