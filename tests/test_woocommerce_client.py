@@ -371,6 +371,22 @@ def test_too_many_requests_waits_retry_after_through_sleep_then_succeeds(fake, s
     assert len(fake.calls("GET", r"orders/\d+")) == 2
 
 
+@pytest.mark.parametrize(
+    ("kind", "posts", "sleeps"), [("429", 2, [2.0]), ("500", 2, [1.0]), ("500_after", 1, [])]
+)
+def test_a_refund_refused_or_failed_on_the_way_refunds_exactly_once(
+    fake, shop, client, kind, posts, sleeps
+):
+    """429 and a 500 before acting: sent again; a 500 after acting: found, not sent again."""
+    fake.fail_next("POST", r"orders/\d+/refunds", kind)
+    outcome = client.refund(
+        ref(shop["order"]), RefundAction(action="refund", amount=Decimal("5")), "key-refund-0006"
+    )
+    assert outcome.amount_cents == 500 and len(fake.refunds[shop["order"]["id"]]) == 1
+    assert len(fake.calls("POST", r"orders/\d+/refunds")) == posts
+    assert client.sleeps == sleeps
+
+
 def test_a_wait_longer_than_max_wait_is_reported_as_throttled(fake, shop, client):
     fake.fail_next("GET", r"orders/\d+", "429", retry_after="120")
     with pytest.raises(PlatformError) as err:

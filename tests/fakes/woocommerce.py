@@ -5,8 +5,9 @@ query string (HMAC-SHA1/256 with key ``consumer_secret&``, a fresh nonce, a rece
 over HTTPS ``consumer_key``/``consumer_secret`` query parameters first, then HTTP Basic.
 
 It can misbehave once on request: a 429 with ``Retry-After``, a bare 500 (a PHP failure, not
-WooCommerce's error JSON), or a hang — the write IS done at the store but the answer only
-comes after the client gave up (the outage mid-refund). Every request is recorded.
+WooCommerce's error JSON) before or after acting, or a hang: the write IS done at the store but
+the answer only comes after the client gave up (the outage mid-refund). Every request is
+recorded.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class Recorded:
 class Fault:
     method: str
     path: str  # a regex matched against the recorded path
-    kind: str  # "429" | "500" | "hang"
+    kind: str  # "429" | "500" (before acting) | "500_after" (after acting) | "hang"
     retry_after: str = "2"
     times: int = 1
 
@@ -405,6 +406,8 @@ class FakeWooCommerce:
         except WooError as err:
             status, extra = err.status, {}
             answer = {"code": err.code, "message": err.message, "data": {"status": err.status}}
+        if fault and fault.kind == "500_after":  # done at the store, then PHP fails
+            return self._answer(handler, 500, "<html><body>Internal Server Error</body></html>")
         if fault and fault.kind == "hang":  # done at the store; the answer comes too late
             self._release.wait(timeout=60)
         self._answer(handler, status, answer, extra)
