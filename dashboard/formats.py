@@ -6,6 +6,8 @@ chart axes. Charts get Vega's format and time locales built from Babel's data, s
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import date, datetime
 from functools import cache
 
@@ -111,3 +113,9 @@ def chart_labels(lang: str, keys: tuple[str, ...], prefix: str = "an.") -> dict[
         "day_format": "%e %b" if lang == "fr" else "%b %e",
         "date_format": "%e %B %Y" if lang == "fr" else "%B %e, %Y",
     }
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A tag-safe form of a name: "LogiPro 3PL (Laval)" → "logipro-3pl-laval"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:limit]

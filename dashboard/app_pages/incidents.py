@@ -3,8 +3,6 @@ behind them and a one-click bulk tag, problem types by week, and incident rates.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import timedelta
 
 import streamlit as st
@@ -20,12 +18,6 @@ lang = st.session_state.lang
 L = formats.chart_labels(lang, ("week", "tickets", "problem_type"))
 RATES = [Col("dimension", "code", "inc.dim"), Col("key"), Col("problem_type", "code", "ptype"),
          Col("tickets", "int"), Col("units", "int"), Col("per_1000", "num1")]  # fmt: skip
-
-
-def tag_for(key: str) -> str:
-    """The incident's tag: "incident-logipro-3pl-laval" (accents and signs folded)."""
-    folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
-    return ("incident-" + re.sub(r"[^a-z0-9]+", "-", folded).strip("-"))[:60]
 
 
 st.title(tr("inc.title", lang))
@@ -61,7 +53,8 @@ for i, alert in enumerate(alerts):
         tickets = reports.drill(api, start, end, [], alert["drill"])
         if show.toggle(tr("inc.show", lang), key=f"incidents_show_{i}"):
             st.dataframe(present(tickets, TICKET_ROWS, lang), hide_index=True, width="stretch")
-        tag_name = tag_for(alert["key"])  # a tag, not Markdown (tr_md shows it)
+        # a tag, not Markdown (tr_md shows it)
+        tag_name = f"incident-{formats.slug(alert['key'], 51)}"
         if tag.button(tr_md("inc.tag", lang, tag=tag_name), key=f"incidents_tag_{i}"):
             try:
                 result = api.bulk_update(list(tickets["ref"]), add_tags=[tag_name])
