@@ -37,7 +37,7 @@ if not alerts:
 for i, alert in enumerate(alerts):
     week = formats.day(alert["week"][:10], lang)
     problem = label("ptype", alert["problem_type"], lang)
-    label = tr_md(
+    text = tr_md(
         "inc.alert",
         lang,
         subject=alert["key"],
@@ -48,7 +48,7 @@ for i, alert in enumerate(alerts):
         ratio=formats.number(alert["ratio"], lang, 1),
     )
     with st.container(border=True):
-        st.warning(f"**{tr('inc.dim.' + alert['dimension'], lang)}** · {label}")
+        st.warning(f"**{tr('inc.dim.' + alert['dimension'], lang)}** · {text}")
         show, tag = st.columns(2)
         tickets = reports.drill(api, start, end, [], alert["drill"])
         if show.toggle(tr("inc.show", lang), key=f"incidents_show_{i}"):
