@@ -5,23 +5,40 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.formats import vega_locale
+
 CHART_HEIGHT = 280
 DAYS_FR = ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"]
 DAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+def in_language(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """The chart with Vega's number and date locales of ``lang`` (axis months and days, decimal
+    commas) in its ``config.locale`` (Streamlit drops vega-embed's locale options)."""
+    locale = vega_locale(lang)
+    return chart.configure(locale={"number": locale["formatLocale"],
+                                   "time": locale["timeFormatLocale"]})  # fmt: skip
+
+
+def _day_axis(labels: dict[str, str]) -> alt.Axis:
+    return alt.Axis(format=labels.get("day_format", "%e %b"), labelAngle=0)
+
+
 def volume_by_day(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """``channel`` holds the channels' names (the page maps the codes)."""
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("day:T", title=labels["day"]),
-            y=alt.Y("sum(tickets):Q", title=labels["tickets"]),
+            x=alt.X("day:T", title=labels["day"], axis=_day_axis(labels)),
+            y=alt.Y("sum(tickets):Q", title=labels["tickets"], axis=_numbers(labels, ",d")),
             color=alt.Color("channel:N", title=labels["channel"]),
-            tooltip=["day:T", "channel:N", "tickets:Q"],
+            tooltip=[alt.Tooltip("day:T", title=labels["day"], format=labels.get("date_format")),
+                     alt.Tooltip("channel:N", title=labels["channel"]),
+                     alt.Tooltip("tickets:Q", title=labels["tickets"])],
         )
         .properties(height=CHART_HEIGHT)
-    )
+    )  # fmt: skip
 
 
 def hour_of_week(df: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.Chart:
@@ -31,46 +48,58 @@ def hour_of_week(df: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.Cha
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("hour:O", title=labels["hour"]),
+            x=alt.X("hour:O", title=labels["hour"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("weekday:N", sort=names, title=labels["weekday"]),
             color=alt.Color("tickets:Q", title=labels["tickets"], scale=alt.Scale(scheme="blues")),
-            tooltip=["weekday:N", "hour:O", "tickets:Q"],
+            tooltip=[alt.Tooltip("weekday:N", title=labels["weekday"]),
+                     alt.Tooltip("hour:O", title=labels["hour"]),
+                     alt.Tooltip("tickets:Q", title=labels["tickets"])],
         )
         .properties(height=CHART_HEIGHT)
-    )
+    )  # fmt: skip
+
+
+RESPONSE_MEASURES = ("calendar_median_h", "calendar_p90_h", "business_median_h", "business_p90_h")
 
 
 def response_times(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
-    long = df.melt(id_vars=["metric"], value_vars=["calendar_median_h", "calendar_p90_h",
-                                                   "business_median_h", "business_p90_h"],
-                   var_name="measure", value_name="hours")  # fmt: skip
+    """``metric`` holds the metrics' names; ``labels`` names each measure column."""
+    long = df.melt(id_vars=["metric"], value_vars=list(RESPONSE_MEASURES), var_name="measure",
+                   value_name="hours")  # fmt: skip
+    long["measure"] = long["measure"].map(lambda m: labels.get(m, m))
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("hours:Q", title=labels["hours"]),
-            y=alt.Y("measure:N", title=None),
+            x=alt.X("hours:Q", title=labels["hours"], axis=_numbers(labels, "~r")),
+            y=alt.Y("measure:N", title=None, axis=alt.Axis(labelLimit=260)),
             row=alt.Row("metric:N", title=None),
             color=alt.Color("measure:N", legend=None),
-            tooltip=["metric:N", "measure:N", alt.Tooltip("hours:Q", format=".1f")],
+            tooltip=[alt.Tooltip("metric:N", title=labels["metric"]),
+                     alt.Tooltip("measure:N", title=labels["measure"]),
+                     alt.Tooltip("hours:Q", title=labels["hours"], format=".1f")],
         )
         .properties(height=110)
-    )
+    )  # fmt: skip
 
 
 def sla_compliance(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """``metric`` holds the metrics' names; ``policy`` the merchant's policy names."""
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "compliance_pct:Q", title=labels["compliance"], scale=alt.Scale(domain=[0, 100])
-            ),
-            y=alt.Y("policy:N", title=None),
+            x=alt.X("compliance_pct:Q", title=labels["compliance"],
+                    scale=alt.Scale(domain=[0, 100]), axis=_numbers(labels, "~r")),
+            y=alt.Y("policy:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color("metric:N", title=labels["metric"]),
             yOffset="metric:N",
-            tooltip=["policy:N", "metric:N", "tickets:Q", "met:Q", "breached:Q",
-                     "compliance_pct:Q"],
+            tooltip=[alt.Tooltip("policy:N", title=labels["policy"]),
+                     alt.Tooltip("metric:N", title=labels["metric"]),
+                     alt.Tooltip("tickets:Q", title=labels["tickets"]),
+                     alt.Tooltip("met:Q", title=labels["met"]),
+                     alt.Tooltip("breached:Q", title=labels["breached"]),
+                     alt.Tooltip("compliance_pct:Q", title=labels["compliance"], format=".1f")],
         )
         .properties(height=CHART_HEIGHT)
     )  # fmt: skip
@@ -81,12 +110,13 @@ def backlog(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
         alt.Chart(df)
         .mark_area(line=True, opacity=0.3)
         .encode(
-            x=alt.X("day:T", title=labels["day"]),
-            y=alt.Y("open_tickets:Q", title=labels["open"]),
-            tooltip=["day:T", "open_tickets:Q"],
+            x=alt.X("day:T", title=labels["day"], axis=_day_axis(labels)),
+            y=alt.Y("open_tickets:Q", title=labels["open"], axis=_numbers(labels, ",d")),
+            tooltip=[alt.Tooltip("day:T", title=labels["day"], format=labels.get("date_format")),
+                     alt.Tooltip("open_tickets:Q", title=labels["open"])],
         )
         .properties(height=CHART_HEIGHT)
-    )
+    )  # fmt: skip
 
 
 def csat_trend(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
@@ -94,26 +124,34 @@ def csat_trend(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=alt.X("week:T", title=labels["week"]),
-            y=alt.Y("average:Q", title=labels["csat"], scale=alt.Scale(domain=[1, 5])),
-            tooltip=["week:T", "average:Q", "responses:Q", "satisfied_pct:Q"],
+            x=alt.X("week:T", title=labels["week"], axis=_day_axis(labels)),
+            y=alt.Y("average:Q", title=labels["csat"], scale=alt.Scale(domain=[1, 5]),
+                    axis=_numbers(labels, "~r")),
+            tooltip=[alt.Tooltip("week:T", title=labels["week"], format=labels.get("date_format")),
+                     alt.Tooltip("average:Q", title=labels["csat"], format=".2f"),
+                     alt.Tooltip("responses:Q", title=labels["responses"]),
+                     alt.Tooltip("satisfied_pct:Q", title=labels["satisfied"], format=".1f")],
         )
         .properties(height=CHART_HEIGHT)
-    )
+    )  # fmt: skip
 
 
 def problem_types_by_week(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """``problem_type`` holds the problem types' names (the page maps the codes)."""
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title=labels["week"]),
-            y=alt.Y("tickets:Q", title=labels["tickets"]),
-            color=alt.Color("problem_type:N", title=labels["problem_type"]),
-            tooltip=["week:T", "problem_type:N", "tickets:Q"],
+            x=alt.X("week:T", title=labels["week"], axis=_day_axis(labels)),
+            y=alt.Y("tickets:Q", title=labels["tickets"], axis=_numbers(labels, ",d")),
+            color=alt.Color("problem_type:N", title=labels["problem_type"],
+                            legend=alt.Legend(labelLimit=260)),
+            tooltip=[alt.Tooltip("week:T", title=labels["week"], format=labels.get("date_format")),
+                     alt.Tooltip("problem_type:N", title=labels["problem_type"]),
+                     alt.Tooltip("tickets:Q", title=labels["tickets"])],
         )
         .properties(height=CHART_HEIGHT)
-    )
+    )  # fmt: skip
 
 
 # -- returns (RMA) -------------------------------------------------------------------------------
@@ -129,12 +167,8 @@ def _palette(df: pd.DataFrame, field: str, colors: dict[str, str]) -> alt.Scale:
 
 
 def _numbers(labels: dict[str, str], fmt: str, **axis) -> alt.Axis:
-    """A quantitative axis written the language's way ("10 000", "0,5" in French)."""
-    decimal, group = labels.get("decimal", "."), labels.get("group", ",")
-    text = f"format(datum.value, '{fmt}')"
-    if (decimal, group) != (".", ","):
-        text = f"replace(replace(replace({text}, /,/g, '_'), /[.]/g, '{decimal}'), /_/g, '{group}')"
-    return alt.Axis(labelExpr=text, **axis)
+    """A quantitative axis; ``in_language`` gives it the language's signs ("10 000", "0,5")."""
+    return alt.Axis(format=fmt, **axis)
 
 
 def return_rate_by_sku(df: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:

@@ -10,6 +10,15 @@ from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
 from dashboard.safe import md
 from dashboard.session import client, sign_out
+from dashboard.tables import Col, present
+
+ARTICLES = [Col("lang", "code", "lang"), Col("title"), Col("category"),
+            Col("status", "code", "hc.status"), Col("views", "int"), Col("helpful", "int"),
+            Col("not_helpful", "int"), Col("helpful_pct", "pct"),
+            Col("updated_at", "moment")]  # fmt: skip
+GAPS = [Col("lang", "code", "lang"), Col("query"), Col("searches", "int"),
+        Col("no_result", "int"), Col("no_click", "int"), Col("opened_chat", "int"),
+        Col("last_seen", "moment")]  # fmt: skip
 
 lang = st.session_state.lang
 is_admin = (st.session_state.agent or {}).get("role") == "admin"
@@ -30,23 +39,20 @@ tab_list, tab_gaps, tab_edit, tab_files = st.tabs(
 with tab_list:
     table = pd.DataFrame(articles)
     if len(table):
-        table["helpful_pct"] = (100 * table["helpful"] / (table["helpful"] + table["not_helpful"])
-                                .where(lambda d: d > 0)).round(0)  # fmt: skip
-        st.dataframe(
-            table[["lang", "title", "category", "status", "views", "helpful", "not_helpful",
-                   "helpful_pct", "updated_at"]].sort_values("views", ascending=False),
-            hide_index=True, width="stretch",
-        )  # fmt: skip
+        votes = (table["helpful"] + table["not_helpful"]).where(lambda d: d > 0)
+        table["helpful_pct"] = 100 * table["helpful"] / votes
+        ranked = table.sort_values("views", ascending=False)
+        st.dataframe(present(ranked, ARTICLES, lang), hide_index=True, width="stretch")
 with tab_gaps:
     st.caption(tr("hc.gaps_help", lang))
     gap_table = pd.DataFrame(gaps)
     if len(gap_table):
-        st.dataframe(gap_table, hide_index=True, width="stretch")
+        st.dataframe(present(gap_table, GAPS, lang), hide_index=True, width="stretch")
     else:
         st.info(tr("hc.no_gaps", lang))
 with tab_edit:
     choices = {0: tr("hc.new", lang)} | {
-        a["id"]: f"[{a['lang']}] {a['title']}"  # select box options: plain text, not Markdown
+        a["id"]: f"{a['title']} ({tr('lang.' + a['lang'], lang)})"  # plain text, not Markdown
         for a in articles
     }
     chosen = st.selectbox(tr("hc.pick", lang), list(choices), format_func=choices.get,
@@ -57,8 +63,12 @@ with tab_edit:
         slug = st.text_input(tr("hc.f.slug", lang), current.get("slug", ""))
         col1, col2 = st.columns(2)
         languages = ["fr", "en"]
-        article_lang = col1.selectbox(tr("hc.f.lang", lang), languages,
-                                      index=languages.index(current.get("lang", lang)))  # fmt: skip
+        article_lang = col1.selectbox(
+            tr("hc.f.lang", lang),
+            languages,
+            index=languages.index(current.get("lang", lang)),
+            format_func=lambda code: tr(f"lang.{code}", lang),
+        )
         category = col2.text_input(tr("hc.f.category", lang), current.get("category", ""))
         tags = st.text_input(tr("hc.f.tags", lang), ", ".join(current.get("tags", [])))
         translation = st.text_input(tr("hc.f.translation", lang), current.get("translation") or "")

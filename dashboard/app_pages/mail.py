@@ -3,13 +3,23 @@ that needs attention (quarantine, outbox failures). Passwords are write-only."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import formats
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import tr
 from dashboard.safe import md
 from dashboard.session import client, sign_out
+from dashboard.tables import Col, present
+
+QUARANTINE = [Col("received_at", "moment"), Col("source", "code", "mail.source"),
+              Col("from_address"), Col("subject"), Col("reason"), Col("size", "int"),
+              Col("processed_at", "moment")]  # fmt: skip
+OUTBOX = [Col("created_at", "moment", header="col.queued_at"), Col("ticket_ref"),
+          Col("kind", "code", "outbox.kind"), Col("rcpt_to"),
+          Col("status", "code", "outbox.status"),
+          Col("attempts", "int"), Col("next_attempt_at", "moment"), Col("last_error"),
+          Col("sent_at", "moment")]  # fmt: skip
 
 lang = st.session_state.lang
 api = client()
@@ -26,30 +36,35 @@ except SessionExpired:
 SECURITY = ["ssl", "starttls", "none"]
 for box in boxes:
     with st.expander(f"{md(box['name'])} — {md(box['address'])}", expanded=False):
-        st.caption(tr("mail.status", lang, polled=box["last_polled_at"] or "—",
-                      error=md(box["last_error"] or "—")))  # fmt: skip
+        polled = formats.moment(box["last_polled_at"], lang) if box["last_polled_at"] else None
+        st.caption(tr("mail.status", lang, polled=polled or tr("mail.never", lang),
+                      error=md(box["last_error"] or tr("mail.none", lang))))  # fmt: skip
         if st.button(tr("mail.test", lang), key=f"mail_test_{box['id']}"):
             result = api.request("POST", f"/api/v1/mail/mailboxes/{box['id']}/test")
             for part in ("imap", "smtp"):
                 (st.success if result[part]["ok"] else st.error)(
-                    f"{part.upper()} : {md(result[part]['detail'])}")  # fmt: skip
+                    tr("mail.test_part", lang, part=part.upper(),
+                       detail=md(result[part]["detail"])))  # fmt: skip
 
 with st.form("mail_new_box"):
     st.subheader(tr("mail.new", lang))
     c1, c2 = st.columns(2)
-    name = c1.text_input(tr("mail.f.name", lang), "Support")
-    address = c2.text_input(tr("mail.f.address", lang), "support@nordet.example")
+    name = c1.text_input(tr("mail.f.name", lang), tr("mail.default_name", lang))
+    address = c2.text_input(tr("mail.f.address", lang), placeholder="service@boutique.example")
+    security_name = {code: tr(f"mail.security.{code}", lang) for code in SECURITY}.get
     c1, c2, c3 = st.columns(3)
-    imap_host = c1.text_input("IMAP host")
-    imap_port = c2.number_input("IMAP port", 1, 65535, 993)
-    imap_security = c3.selectbox("IMAP security", SECURITY)
+    imap_host = c1.text_input(tr("mail.f.imap_host", lang))
+    imap_port = c2.number_input(tr("mail.f.imap_port", lang), 1, 65535, 993)
+    imap_security = c3.selectbox(tr("mail.f.imap_security", lang), SECURITY,
+                                 format_func=security_name)  # fmt: skip
     c1, c2 = st.columns(2)
     imap_user = c1.text_input(tr("mail.f.user", lang))
     imap_password = c2.text_input(tr("mail.f.password", lang), type="password")
     c1, c2, c3 = st.columns(3)
-    smtp_host = c1.text_input("SMTP host")
-    smtp_port = c2.number_input("SMTP port", 1, 65535, 587)
-    smtp_security = c3.selectbox("SMTP security", SECURITY, index=1)
+    smtp_host = c1.text_input(tr("mail.f.smtp_host", lang))
+    smtp_port = c2.number_input(tr("mail.f.smtp_port", lang), 1, 65535, 587)
+    smtp_security = c3.selectbox(tr("mail.f.smtp_security", lang), SECURITY, index=1,
+                                 format_func=security_name)  # fmt: skip
     auto_ack = st.checkbox(tr("mail.f.auto_ack", lang), value=True)
     if st.form_submit_button(tr("mail.create", lang), type="primary"):
         fields = {
@@ -80,6 +95,6 @@ with st.form("mail_settings"):
             st.error(md(exc.detail))
 
 st.subheader(tr("mail.quarantine", lang))
-st.dataframe(pd.DataFrame(quarantine), hide_index=True, width="stretch")
+st.dataframe(present(quarantine, QUARANTINE, lang), hide_index=True, width="stretch")
 st.subheader(tr("mail.outbox", lang))
-st.dataframe(pd.DataFrame(outbox), hide_index=True, width="stretch")
+st.dataframe(present(outbox, OUTBOX, lang), hide_index=True, width="stretch")

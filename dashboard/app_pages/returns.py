@@ -97,6 +97,10 @@ def fetch(params: dict) -> tuple[list[ReturnSummary], int]:
         offset = int(page.next_cursor)
 
 
+def show(chart) -> None:
+    st.altair_chart(charts.in_language(chart, LANG), width="stretch")
+
+
 def download(df: pd.DataFrame, name: str) -> None:
     st.download_button(
         tr("rd.csv", LANG), df.to_csv(index=False).encode(), f"{name}.csv", "text/csv",
@@ -257,14 +261,18 @@ def draw_kpis(kpis: ReturnKpis) -> None:
         skus = rv.sku_rates(kpis)
         top = rv.top_skus(skus)
         if len(top):
-            st.altair_chart(charts.return_rate_by_sku(top, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.return_rate_by_sku(top, L), LANG), width="stretch"
+            )
         download(skus, "return-rate-by-sku")
     with right:
         st.markdown(f"#### {tr('rd.kpi.by_reason', LANG)}")
         st.caption(tr("rd.kpi.by_reason_help", LANG))
         reasons = rv.reason_rates(kpis, LANG)
         if len(reasons):
-            st.altair_chart(charts.return_rate_by_reason(reasons, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.return_rate_by_reason(reasons, L), LANG), width="stretch"
+            )
         download(reasons, "return-rate-by-reason")
     left, right = st.columns(2, gap="large")
     with left:
@@ -272,7 +280,9 @@ def draw_kpis(kpis: ReturnKpis) -> None:
         st.caption(tr("rd.kpi.times_help", LANG))
         times = rv.refund_times(kpis, LANG)
         if times["days"].notna().any():
-            st.altair_chart(charts.refund_times(times, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.refund_times(times, L), LANG), width="stretch"
+            )
         download(times, "time-to-refund")
     with right:
         st.markdown(f"#### {tr('rd.kpi.restock', LANG)}")
@@ -280,20 +290,26 @@ def draw_kpis(kpis: ReturnKpis) -> None:
                       rate=rv.pct_text(kpis.summary.restock_rate, LANG)))  # fmt: skip
         outcomes = rv.inspection_outcomes(kpis, LANG)
         if len(outcomes):
-            st.altair_chart(charts.inspection_outcomes(outcomes, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.inspection_outcomes(outcomes, L), LANG), width="stretch"
+            )
         download(outcomes, "inspection-outcomes")
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(f"#### {tr('rd.kpi.by_week', LANG)}")
         weekly = rv.weekly_value(kpis, LANG)
         if len(weekly):
-            st.altair_chart(charts.refund_value_by_week(weekly, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.refund_value_by_week(weekly, L), LANG), width="stretch"
+            )
         download(weekly, "refund-value-by-week")
     with right:
         st.markdown(f"#### {tr('rd.kpi.resolutions', LANG)}")
         done = rv.resolutions(kpis, LANG)
         if len(done):
-            st.altair_chart(charts.exchanges_vs_refunds(done, L), width="stretch")
+            st.altair_chart(
+                charts.in_language(charts.exchanges_vs_refunds(done, L), LANG), width="stretch"
+            )
         download(done, "exchanges-vs-refunds")
 
 
