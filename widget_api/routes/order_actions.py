@@ -1,0 +1,71 @@
+"""Order actions from a ticket: take one (refund, cancel, address change, replacement, discount
+code), preview it, list what was taken."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from widget_api.contracts.commerce import OrderActionResult
+from widget_api.contracts.order_actions import (
+    OrderActionBody,
+    OrderActionPreview,
+    OrderActionRecord,
+)
+from widget_api.domain import order_actions, store
+from widget_api.routes.guards import agent_required, json_body
+
+_RESULTS = {
+    200: ResponseSpec(OrderActionResult, description="Done, or the stored outcome of a retry."),
+    202: ResponseSpec(
+        OrderActionResult,
+        description="The platform did not answer: it may have happened. Retry with the same"
+        " idempotency_key: the platform is asked first, the action is never taken twice.",
+    ),
+    409: ResponseSpec(
+        OrderActionResult,
+        description="Refused by the order's state (already shipped, nothing left to refund);"
+        " also the ticket has no order, or the key belongs to another action ({status_code,"
+        " detail}).",
+    ),
+    502: ResponseSpec(OrderActionResult, description="The platform refused or failed."),
+}
+
+
+@post("/api/v1/tickets/{ref:str}/order-actions", operation_id="TakeOrderAction",
+      tags=["orders"], guards=[agent_required, json_body], responses=_RESULTS,
+      sync_to_thread=True)  # fmt: skip
+def take_order_action(
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[OrderActionBody]
+) -> Response[OrderActionResult]:
+    """Take one action on the ticket's order at the store's platform, recorded in the event log
+    and as an internal note; ``notify_customer`` also tells the customer in their language."""
+    store_name = store.get(state.db, state.settings).name
+    answer = order_actions.take(state.db, state.commerce.client, ref, request.state.agent, data.root,
+                                store_name)  # fmt: skip
+    return Response(answer.result, status_code=answer.status)
+
+
+@post("/api/v1/tickets/{ref:str}/order-actions/preview", operation_id="PreviewOrderAction",
+      tags=["orders"], guards=[agent_required, json_body], status_code=200,
+      sync_to_thread=True)  # fmt: skip
+def preview_order_action(
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[OrderActionBody]
+) -> OrderActionPreview:
+    """Exactly what the action would do (amount, lines, stock), refused as taking it would be;
+    nothing is sent or written."""
+    return order_actions.preview(state.db, ref, data.root, request.state.agent.language)
+
+
+@get("/api/v1/tickets/{ref:str}/order-actions", operation_id="ListOrderActions",
+     tags=["orders"], guards=[agent_required], sync_to_thread=True)  # fmt: skip
+def list_order_actions(
+    state: State, request: Request, ref: FromPath[str]
+) -> list[OrderActionRecord]:
+    """The order actions taken from the ticket, newest first."""
+    return order_actions.history(state.db, ref, request.state.agent.language)
+
+
+HANDLERS = [take_order_action, preview_order_action, list_order_actions]
