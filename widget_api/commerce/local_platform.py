@@ -182,8 +182,8 @@ class LocalPlatform:
         # The built-in store has no checkout: the code is recorded for the agent to honour.
         code = "MERCI-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
         amount = cents(req.amount) if req.amount is not None else 0
-        outcome = ActionOutcome(code, amount, code=code,
-                                details={"percent": str(req.percent) if req.percent else None})  # fmt: skip
+        percent = str(req.percent) if req.percent else None
+        outcome = ActionOutcome(code, amount, code=code, details={"percent": percent})
         self.db.write(lambda w: _keep(w, key, outcome))
         return outcome
 
@@ -238,6 +238,6 @@ def _restock(w: Writer, lines: list[ReturnedLine], at: datetime) -> list[dict]:
 
 
 def _keep(w: Writer, key: str, outcome: ActionOutcome) -> None:
-    order_actions.set_outcome(w, key, {"reference": outcome.reference,
-                                       "amount_cents": outcome.amount_cents,
-                                       "code": outcome.code, "details": outcome.details})  # fmt: skip
+    kept = {"reference": outcome.reference, "amount_cents": outcome.amount_cents,
+            "code": outcome.code, "details": outcome.details}  # fmt: skip
+    order_actions.set_outcome(w, key, kept)

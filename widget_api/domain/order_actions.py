@@ -172,9 +172,10 @@ def take(
             author_name=agent.name, channel=channel, body_text=body, body_html=None, meta=meta,
             at=at), actor)  # fmt: skip
         if state == "done" and req.notify_customer:
-            text = texts.customer_message(planned, ctx.order, ctx.language,
-                                          name=ctx.customer_name, store=store_name,
-                                          reference=outcome.reference, code=outcome.code)  # fmt: skip
+            text = texts.customer_message(
+                planned, ctx.order, ctx.language, name=ctx.customer_name, store=store_name,
+                reference=outcome.reference, code=outcome.code,
+            )  # fmt: skip
             # A system reply, as a rule's macro reply: the outbox mails it on mail tickets.
             tickets.add_message(w, tickets.NewMessage(
                 ticket_id=ctx.ticket_id, kind="outbound", author_type="system", author_id=None,
@@ -276,8 +277,9 @@ def history(db: Database, ref: str, lang: str) -> list[OrderActionRecord]:
     rows, found = db.read(read)
     records = []
     for row in rows:
-        order = found.get(row["order_id"]) or {"number": row["order_number"] or "?",
-                                               "currency": row["currency"] or "CAD", "lines": []}  # fmt: skip
+        gone = {"number": row["order_number"] or "?", "currency": row["currency"] or "CAD",
+                "lines": []}  # fmt: skip
+        order = found.get(row["order_id"]) or gone
         try:
             planned = plan(order, _ACTION.validate_python(row["request"]), check=False, lang=lang)
         except (ValidationError, ComptoirError, KeyError):

@@ -43,8 +43,8 @@ def take_order_action(
     """Take one action on the ticket's order at the store's platform, recorded in the event log
     and as an internal note; ``notify_customer`` also tells the customer in their language."""
     store_name = store.get(state.db, state.settings).name
-    answer = order_actions.take(state.db, state.commerce.client, ref, request.state.agent, data.root,
-                                store_name)  # fmt: skip
+    agent = request.state.agent
+    answer = order_actions.take(state.db, state.commerce.client, ref, agent, data.root, store_name)
     return Response(answer.result, status_code=answer.status)
 
 

@@ -60,7 +60,7 @@ def finish(
     w: Writer, action: dict, *, state: str, outcome: dict | None, error_code: str | None,
     error_params: dict | None, actor: Actor, at: datetime,
 ) -> None:  # fmt: skip
-    """Record the action's outcome and log it (``order.action_taken`` or ``order.action_failed``)."""
+    """Record the action's outcome and log it (``order.action_taken``/``order.action_failed``)."""
     w.cur.execute(
         "UPDATE order_actions SET state = ?, outcome = coalesce(?, outcome), error_code = ?,"
         " error_params = ?, finished_at = ? WHERE id = ?",
@@ -70,8 +70,8 @@ def finish(
             at if state in ("done", "failed") else None, action["id"],
         ],
     )  # fmt: skip
-    common = {"action_id": action["id"], "action": action["action"],
-              "platform": action["platform"], "idempotency_key": action["idempotency_key"]}  # fmt: skip
+    common = {k: action[k] for k in ("action", "platform", "idempotency_key")}
+    common["action_id"] = action["id"]
     if state == "done":
         name = ev.ORDER_ACTION_TAKEN
         after = {**common, "reference": (outcome or {}).get("reference"),
