@@ -31,7 +31,8 @@ def _order(db: Database, number: str, email: str, *, days: int = 0, guest: str |
         return orders.insert(w, {
             "number": number, "customer_id": customer_id, "placed_at": AT.replace(day=1 + days),
             "subtotal_cents": 1000, "total_cents": 1150, "email": guest or email,
-        }, [{"sku": "TQ-1", "title": "Tuque", "quantity": 1, "unit_price_cents": 1000}])  # fmt: skip
+        }, [{"sku": "TQ-1", "title": "Tuque", "quantity": 1,
+             "unit_price_cents": 1000}])  # fmt: skip
 
     return db.write(write)
 
@@ -92,8 +93,12 @@ def test_a_given_number_is_used_and_an_unknown_one_is_not_replaced_by_a_guess(db
 
 def test_a_mail_without_a_number_is_linked_by_its_sender(db):
     order_id = _order(db, "ND-4001", "luc@example.ca")
-    inbound = ticket_creation.NewInbound(channel="email", body_text="Bonjour, un souci.",
-                                         sender_email="luc@example.ca", subject="Souci")  # fmt: skip
+    inbound = ticket_creation.NewInbound(
+        channel="email",
+        body_text="Bonjour, un souci.",
+        sender_email="luc@example.ca",
+        subject="Souci",
+    )
     opened = db.write(lambda w: ticket_creation.create_ticket(w, inbound, default_language="fr"))
     assert get_ticket(db, opened.ref).order.id == order_id
 
