@@ -12,6 +12,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import inbox_rows as ir
+from dashboard import order_actions_view as oa
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
@@ -529,6 +530,9 @@ def order_panel(ticket: TicketDetail) -> None:
                 st.caption(tr_md("dash.order.tracking", LANG, number=order.tracking_number))
         st.caption(tr("dash.order.ship_to", LANG))
         st.markdown("  \n".join(tv.plain(line) for line in tv.address_lines(order)))
+        st.divider()
+        oa.panel(ticket, LANG)
+        oa.history(ticket.ref, LANG)
 
 
 def activity(ref: str, agents: dict[int, str]) -> None:

@@ -104,13 +104,15 @@ def preview(db: Database, ref: str, req, lang: str) -> OrderActionPreview:
 
 
 def take(
-    db: Database, client: PlatformClient | None, ref: str, agent: Agent, req, store_name: str
-) -> Answer:
-    """Take ``req`` on the ticket's order through ``client`` (None: the built-in store)."""
+    db: Database, client: PlatformClient | None, ref: str, agent: Agent, req, store_name: str,
+    reader_lang: str | None = None,
+) -> Answer:  # fmt: skip
+    """Take ``req`` on the ticket's order through ``client`` (None: the built-in store). The
+    note is in the agent's language, the answer in ``reader_lang`` (default: the agent's)."""
     client = client or LocalPlatform(db)
     ctx = _context(db, ref)
     key = req.idempotency_key or secrets.token_urlsafe(18)
-    lang = agent.language
+    lang = reader_lang or agent.language
     stored = db.read(lambda cur: order_actions.by_key(cur, key))
     if stored is not None:
         _same_action(stored, ctx, req)
@@ -156,14 +158,16 @@ def take(
          "code": outcome.code, "details": outcome.details}
         if outcome else None
     )  # fmt: skip
-    reason = texts.reason_text(error_code, error_params, lang) if state == "failed" else None
+    reason = (
+        texts.reason_text(error_code, error_params, agent.language) if state == "failed" else None
+    )
     actor = Actor("agent", agent.id)
 
     def record(w) -> None:
         order_actions.finish(w, row, state=state, outcome=outcome_dict, error_code=error_code,
                              error_params=error_params, actor=actor, at=at)  # fmt: skip
         (channel,) = tickets.fields(w.cur, ctx.ticket_id, "channel")
-        body = texts.note(planned, ctx.order, lang, agent=agent.name, state=state,
+        body = texts.note(planned, ctx.order, agent.language, agent=agent.name, state=state,
                           notify=req.notify_customer, reference=outcome and outcome.reference,
                           code=outcome and outcome.code, reason=reason)  # fmt: skip
         meta = {"order_action_id": row["id"]}

@@ -15,7 +15,15 @@ from widget_api.contracts.order_actions import (
     OrderActionRecord,
 )
 from widget_api.domain import order_actions, store
+from widget_api.i18n import negotiate
 from widget_api.routes.guards import agent_required, json_body
+
+
+def _lang(request: Request) -> str:
+    """The reader's language: Accept-Language when it names fr or en, else the agent's."""
+    agent_lang = request.state.agent.language
+    return negotiate(request.headers.get("accept-language"), default=agent_lang)
+
 
 _RESULTS = {
     200: ResponseSpec(OrderActionResult, description="Done, or the stored outcome of a retry."),
@@ -44,7 +52,8 @@ def take_order_action(
     and as an internal note; ``notify_customer`` also tells the customer in their language."""
     store_name = store.get(state.db, state.settings).name
     agent = request.state.agent
-    answer = order_actions.take(state.db, state.commerce.client, ref, agent, data.root, store_name)
+    answer = order_actions.take(state.db, state.commerce.client, ref, agent, data.root,
+                                store_name, _lang(request))  # fmt: skip
     return Response(answer.result, status_code=answer.status)
 
 
@@ -56,7 +65,7 @@ def preview_order_action(
 ) -> OrderActionPreview:
     """Exactly what the action would do (amount, lines, stock), refused as taking it would be;
     nothing is sent or written."""
-    return order_actions.preview(state.db, ref, data.root, request.state.agent.language)
+    return order_actions.preview(state.db, ref, data.root, _lang(request))
 
 
 @get("/api/v1/tickets/{ref:str}/order-actions", operation_id="ListOrderActions",
@@ -65,7 +74,7 @@ def list_order_actions(
     state: State, request: Request, ref: FromPath[str]
 ) -> list[OrderActionRecord]:
     """The order actions taken from the ticket, newest first."""
-    return order_actions.history(state.db, ref, request.state.agent.language)
+    return order_actions.history(state.db, ref, _lang(request))
 
 
 HANDLERS = [take_order_action, preview_order_action, list_order_actions]
