@@ -4,15 +4,26 @@ refusals by the order's state (409) and by the request (400)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import httpx
 import pytest
 
 from tests.conftest import RunningServer, login, make_database, start_server
+from widget_api.commerce.local_platform import LocalPlatform
+from widget_api.commerce.platform import PlatformError, PlatformTimeout
+from widget_api.contracts.auth import Agent
+from widget_api.contracts.commerce import RefundAction
+from widget_api.contracts.tickets import TicketCreate
+from widget_api.domain import order_actions as service
+from widget_api.domain.intake import open_ticket
+from widget_api.domain.tickets import events as ticket_events
+from widget_api.domain.tickets import get_ticket
 from widget_api.storage import Database, customers, orders
 from widget_api.storage import returns as store
 
@@ -308,3 +319,80 @@ def test_a_ticket_without_an_order_gets_a_409_that_says_so(shop, agent_api):
     assert "aucune commande" in refused.json()["detail"]
     missing = _act(agent_api, "T-NOPE", {"action": "refund", "amount": "1.00"})
     assert missing.status_code == 404
+
+
+# -- the service with a platform whose answer gets lost ----------------------------------------
+class _LostAnswer(LocalPlatform):
+    """The built-in store, whose first refund happens but whose answer never arrives (as a
+    platform timing out after acting)."""
+
+    def __init__(self, db):
+        super().__init__(db)
+        self.calls = 0
+
+    def refund(self, order, req, key):
+        self.calls += 1
+        super().refund(order, req, key)
+        raise PlatformTimeout("read timed out")
+
+
+class _Refusing(LocalPlatform):
+    platform = "shopify"
+
+    def refund(self, order, req, key):
+        raise PlatformError("commerce.error.user_errors", detail="Refund amount is too high")
+
+
+@pytest.fixture
+def service_db(tmp_path):
+    with Database(tmp_path / "service.duckdb") as db:
+        db.write(lambda w: store.bulk_insert(
+            w, "products", [{"id": w.next_id("products"), **p} for p in PRODUCTS]))  # fmt: skip
+        yield db
+
+
+AGENT = Agent(id=1, email="a@shop.test", name="Alice Admin", role="admin", language="fr",
+              active=True)  # fmt: skip
+
+
+def _service_ticket(db) -> str:
+    number = db.write(lambda w: _order(w, "zoe@example.ca", "Zoé Roy", "fr", "delivered"))
+    data = TicketCreate(email="zoe@example.ca", body="Remboursement?", order_number=number)
+    return asyncio.run(open_ticket(db, data, channel="web", default_language="fr")).ticket_ref
+
+
+def _refund(amount: str, key: str) -> RefundAction:
+    return RefundAction(action="refund", amount=Decimal(amount), idempotency_key=key)
+
+
+def test_after_a_timeout_the_retry_asks_first_and_never_refunds_twice(service_db):
+    db = service_db
+    ref = _service_ticket(db)
+    lost = _LostAnswer(db)
+    first = service.take(db, lost, ref, AGENT, _refund("30.00", "lost-answer-1"), "Nordet")
+    assert (first.status, first.result.state) == (202, "unknown")
+    assert "n'a pas répondu" in first.result.message
+    retry = service.take(db, lost, ref, AGENT, _refund("30.00", "lost-answer-1"), "Nordet")
+    assert (retry.status, retry.result.state, retry.result.amount) == (200, "done", "30.00")
+    assert lost.calls == 1  # found at the platform: not refunded again
+    order_id = db.read(lambda cur: orders.find_by_number(cur, _order_number(db, ref)))["id"]
+    assert db.read(lambda cur: store.refunded_total(cur, order_id)) == 3000
+    again = service.take(db, lost, ref, AGENT, _refund("30.00", "lost-answer-1"), "Nordet")
+    assert again.result.replayed and lost.calls == 1
+
+
+def test_a_platform_refusal_is_a_502_with_its_words_and_a_note_saying_not_done(service_db):
+    db = service_db
+    ref = _service_ticket(db)
+    failed = service.take(db, _Refusing(db), ref, AGENT, _refund("5.00", "refused-key-1"), "N")
+    assert (failed.status, failed.result.state) == (502, "failed")
+    assert "Refund amount is too high" in failed.result.message
+    detail = get_ticket(db, ref)
+    (note,) = [m.body_text for m in detail.messages if m.kind == "note"]
+    assert "NON faite" in note and "Refund amount is too high" in note
+    names = [e.name for e in ticket_events(db, ref, "fr")]
+    assert "order.action_failed" in names and "order.action_taken" not in names
+
+
+def _order_number(db, ref: str) -> str:
+    return get_ticket(db, ref).order.number
