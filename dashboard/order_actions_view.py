@@ -1,13 +1,12 @@
 """The order panel's actions: refund, cancel, address change, replacement, goodwill code. Each
 form is checked by the server's preview, whose confirmation shows exactly what will happen
 (amount, lines, stock, whether the customer is told); confirming sends it with an idempotency key
-made when the confirmation opened (kept in the session, so a retry after an error or a timeout
-reuses it and the server never acts twice); then the result: done, refused with the reason, or
-the platform's error."""
+made when the confirmation opened (kept in the session, so a retry after a timeout reuses it and
+the server never acts twice); then the result: done, refused with the reason, or the platform's
+error."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,7 +31,7 @@ ICONS = {
 }
 CANCEL_REASONS = ("customer", "inventory", "fraud", "declined", "other")
 CONFIRM = "ticket_oa_confirm"  # {ref, body, preview, key}
-RESULT = "ticket_oa_result"  # {ref, result}
+RESULT = "ticket_oa_result"  # {ref, state, message}
 
 
 def _path(ref: str, tail: str = "") -> str:
@@ -65,15 +64,6 @@ def refund_body(quantities: dict[int, int], amount: str | None, *, shipping: boo
     }  # fmt: skip
 
 
-def result_of(exc: ApiError) -> OrderActionResult | None:
-    """A refusal (409) or platform failure (502) answers an ``OrderActionResult``, not the usual
-    ``{detail}``: read it back from the error."""
-    try:
-        return OrderActionResult.model_validate(json.loads(exc.detail))
-    except ValueError:
-        return None
-
-
 # -- what the buttons do ---------------------------------------------------------------------
 def check(ref: str, body: dict) -> None:
     """Ask the server what ``body`` would do; its answer opens the confirmation with a new key."""
@@ -98,18 +88,18 @@ def confirm(ref: str) -> None:
         return
     body = {**pending["body"], "idempotency_key": pending["key"]}
     try:
-        answer = client().request("POST", _path(ref), json=body)
-        result = OrderActionResult.model_validate(answer)
+        result = OrderActionResult.model_validate(client().request("POST", _path(ref), json=body))
+        shown = {"state": result.state, "message": result.message}
     except SessionExpired:
         sign_out(tr("dash.session_expired", st.session_state.get("lang", "fr")))
         return
     except ApiError as exc:
-        result = result_of(exc)
-        if result is None:  # a 400 or an unreachable server: the confirmation stays to retry
+        if exc.status_code not in (409, 502):  # a 400 or no server: the confirmation stays
             notify(refusal_text(exc), "error")
             return
-    st.session_state[RESULT] = {"ref": ref, "result": result}
-    if result.state != "unknown":  # no answer: the same key is kept for the retry
+        shown = {"state": "failed", "message": exc.detail}  # refused, recorded: not retried
+    st.session_state[RESULT] = {"ref": ref, **shown}
+    if shown["state"] != "unknown":  # no answer: the same key is kept for the retry
         st.session_state.pop(CONFIRM, None)
 
 
@@ -127,7 +117,7 @@ def panel(ticket: TicketDetail, lang: str) -> None:
     ref = ticket.ref
     shown = st.session_state.get(RESULT)
     if shown and shown["ref"] == ref:
-        _result(shown["result"], lang)
+        _result(shown["state"], shown["message"], lang)
     pending = st.session_state.get(CONFIRM)
     if pending and pending["ref"] == ref:
         _confirmation(ref, pending, lang)
@@ -275,12 +265,12 @@ def _confirmation(ref: str, pending: dict, lang: str) -> None:
             st.button(tr("dash.oa.back", lang), key="ticket_oa_back", on_click=dismiss)
 
 
-def _result(result: OrderActionResult, lang: str) -> None:
+def _result(state: str, message: str, lang: str) -> None:
     with st.container(key="ticket_oa_result"):
-        text = md(result.message)
-        if result.state == "done":
+        text = md(message)
+        if state == "done":
             st.success(text, icon=":material/check_circle:")
-        elif result.state == "unknown":
+        elif state == "unknown":
             st.warning(text, icon=":material/hourglass_top:")
             st.caption(tr("dash.oa.retry_hint", lang))
         else:

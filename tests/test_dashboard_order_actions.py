@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from dashboard import order_actions_view as oa
-from dashboard.api_client import ApiError
 from dashboard.safe import WORD_JOINER
 from tests.conftest import RunningServer, login, make_database, start_server
 from tests.test_dashboard import open_page, signed_in, submit, texts, token_for
@@ -133,11 +132,3 @@ def test_the_refund_body_keeps_chosen_lines_and_reads_amounts_as_typed():
     for bad in ("douze", "-3", "0"):
         with pytest.raises(ValueError):
             oa.dollars(bad)
-
-
-def test_a_platform_failure_is_read_back_as_a_result():
-    body = ('{"id": 3, "action": "refund", "state": "failed", "idempotency_key": "k-12345678",'
-            ' "message": "Remboursement : non fait.", "replayed": false}')  # fmt: skip
-    result = oa.result_of(ApiError(502, body))
-    assert result is not None and result.state == "failed"
-    assert oa.result_of(ApiError(400, "Montant invalide")) is None

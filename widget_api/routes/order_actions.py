@@ -9,6 +9,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from widget_api.contracts.commerce import OrderActionResult
+from widget_api.contracts.common import ErrorBody
 from widget_api.contracts.order_actions import (
     OrderActionBody,
     OrderActionPreview,
@@ -32,13 +33,12 @@ _RESULTS = {
         description="The platform did not answer: it may have happened. Retry with the same"
         " idempotency_key: the platform is asked first, the action is never taken twice.",
     ),
-    409: ResponseSpec(
-        OrderActionResult,
-        description="Refused by the order's state (already shipped, nothing left to refund);"
-        " also the ticket has no order, or the key belongs to another action ({status_code,"
-        " detail}).",
+    502: ResponseSpec(
+        ErrorBody,
+        description="The platform refused or failed; the body also holds the OrderActionResult"
+        " fields (the action is recorded as failed).",
+        generate_examples=False,
     ),
-    502: ResponseSpec(OrderActionResult, description="The platform refused or failed."),
 }
 
 
@@ -54,7 +54,13 @@ def take_order_action(
     agent = request.state.agent
     answer = order_actions.take(state.db, state.commerce.client, ref, agent, data.root,
                                 store_name, _lang(request))  # fmt: skip
-    return Response(answer.result, status_code=answer.status)
+    if answer.status in (200, 202):
+        return Response(answer.result, status_code=answer.status)
+    # Refusals (409) and platform failures (502) read as every error does ({status_code,
+    # detail}) and carry the recorded result beside.
+    body = {**answer.result.model_dump(mode="json"), "status_code": answer.status,
+            "detail": answer.result.message}  # fmt: skip
+    return Response(body, status_code=answer.status)
 
 
 @post("/api/v1/tickets/{ref:str}/order-actions/preview", operation_id="PreviewOrderAction",
