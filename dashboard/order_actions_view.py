@@ -14,10 +14,11 @@ from typing import Any
 import streamlit as st
 
 from dashboard.api_client import ApiError, SessionExpired
-from dashboard.i18n import label, money, tr
+from dashboard.i18n import label, money, short_when, tr
 from dashboard.safe import md, tr_md
 from dashboard.session import client, notify, refusal_text, sign_out
 from widget_api.contracts.commerce import OrderActionResult
+from widget_api.contracts.inbox import CustomerProfile
 from widget_api.contracts.order_actions import OrderActionPreview, OrderActionRecord
 from widget_api.contracts.tickets import TicketDetail
 
@@ -287,3 +288,18 @@ def history(ref: str, lang: str) -> None:
             name = tr(f"dash.oa.action.{row.action}", lang)
             state = label("dash.oa.state", row.state, lang)
             st.markdown(f"**{name}** · {state} · {md(row.message)}")
+
+
+def customer_orders(profile: CustomerProfile, lang: str, tz: str) -> None:
+    """The customer's orders in their history, newest first (the profile answers 50 at most)."""
+    if not profile.orders:
+        return
+    st.caption(tr("dash.oa.customer_orders", lang, n=len(profile.orders)))
+    rows = [
+        md(" · ".join((o.number, short_when(o.placed_at, lang, tz),
+                       money(o.total_cents, lang, o.currency),
+                       label("fulfillment", o.fulfillment_status, lang))))
+        for o in profile.orders[:8]
+    ]  # fmt: skip
+    with st.container(key="ticket_customer_orders"):
+        st.markdown("  \n".join(rows))

@@ -81,6 +81,9 @@ def test_a_refund_is_confirmed_with_its_exact_amount_then_done_once(server, admi
              ["order"]["lines"]}  # fmt: skip
     at = _open(server, ref)
     assert not at.exception
+    # The customer's history lists the order beside the panel's actions.
+    history = _plain("\n".join(m.value for m in at.markdown if "ND-410001 · " in m.value))
+    assert "ND-410001 · " in history and "143,72\u00a0$ · En transit" in history
     at.button_group(key="ticket_oa_pick").set_value("refund").run()
     at.number_input(key=f"ticket_oa_qty_{lines['TQ-BORA-M-GRIS']}").set_value(1)
     at.checkbox(key="ticket_oa_restock").check()

@@ -460,6 +460,7 @@ def customer_panel(ticket: TicketDetail) -> None:
         one, two = st.columns(2)
         one.metric(tr("dash.customer.orders", LANG), profile.order_count)
         two.metric(tr("dash.customer.value", LANG), money(profile.lifetime_value_cents, LANG))
+        oa.customer_orders(profile, LANG, TZ)
         others = [t for t in profile.tickets if t.ref != ticket.ref]
         st.caption(tr("dash.customer.past", LANG, n=len(others)))
         for past in others[:8]:
