@@ -404,6 +404,7 @@ def _register_commands() -> None:
     from help_center.cli import help_center_group
     from widget_api.bench import bench_command
     from widget_api.mail.cli import mail_group
+    from widget_api.orders_cli import orders_group
     from widget_api.problem_typing.cli import classify_command
     from widget_api.rules_bench import rules_bench_command
     from widget_api.secrets_cli import secrets_group
@@ -414,6 +415,7 @@ def _register_commands() -> None:
     cli.add_command(help_center_group)
     cli.add_command(mail_group)
     cli.add_command(secrets_group)
+    cli.add_command(orders_group)
 
 
 _register_commands()

@@ -12,6 +12,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from dashboard import inbox_rows as ir
+from dashboard import order_actions_view as oa
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
@@ -459,6 +460,7 @@ def customer_panel(ticket: TicketDetail) -> None:
         one, two = st.columns(2)
         one.metric(tr("dash.customer.orders", LANG), profile.order_count)
         two.metric(tr("dash.customer.value", LANG), money(profile.lifetime_value_cents, LANG))
+        oa.customer_orders(profile, LANG, TZ)
         others = [t for t in profile.tickets if t.ref != ticket.ref]
         st.caption(tr("dash.customer.past", LANG, n=len(others)))
         for past in others[:8]:
@@ -529,6 +531,9 @@ def order_panel(ticket: TicketDetail) -> None:
                 st.caption(tr_md("dash.order.tracking", LANG, number=order.tracking_number))
         st.caption(tr("dash.order.ship_to", LANG))
         st.markdown("  \n".join(tv.plain(line) for line in tv.address_lines(order)))
+        st.divider()
+        oa.panel(ticket, LANG)
+        oa.history(ticket.ref, LANG)
 
 
 def activity(ref: str, agents: dict[int, str]) -> None:

@@ -140,6 +140,31 @@ class OrderUpdated:
 
 
 @dataclass(frozen=True)
+class OrderActionTaken:
+    """An agent's order action (refund, cancel, address, replacement, discount code) done."""
+
+    action_id: int
+    action: str
+    platform: str
+    idempotency_key: str
+    reference: str | None
+    amount_cents: int
+    code: str | None
+
+
+@dataclass(frozen=True)
+class OrderActionFailed:
+    """``state``: failed (the platform refused) or unknown (no answer: may have happened)."""
+
+    action_id: int
+    action: str
+    platform: str
+    idempotency_key: str
+    state: str
+    error_code: str | None
+
+
+@dataclass(frozen=True)
 class ProductStockChanged:
     stock: int
     sku: str
@@ -369,6 +394,12 @@ ORDER_REFUNDED = _event("order.refunded", "An order was refunded (in full or in 
 ORDER_UPDATED = _event("order.updated",
                        "An order changed at the commerce platform (sync or webhook).",
                        OrderUpdated, _SYSTEM)  # fmt: skip
+ORDER_ACTION_TAKEN = _event("order.action_taken",
+                            "An agent's order action from a ticket was done at the platform.",
+                            OrderActionTaken, _AGENT)  # fmt: skip
+ORDER_ACTION_FAILED = _event("order.action_failed",
+                             "An agent's order action failed or got no answer from the platform.",
+                             OrderActionFailed, _AGENT)  # fmt: skip
 PRODUCT_STOCK_CHANGED = _event("product.stock_changed", "A product's stock changed (restock).",
                                ProductStockChanged, _AGENT_SYSTEM)  # fmt: skip
 

@@ -115,6 +115,20 @@ class RenderedMacro(BaseModel):
     actions: dict | None
 
 
+class CustomerOrder(BaseModel):
+    """One of the customer's orders, as their history lists it."""
+
+    id: int
+    number: str
+    placed_at: UtcDateTime
+    currency: str
+    total_cents: int
+    financial_status: str
+    fulfillment_status: str
+    source: str | None = None  # local | shopify | woocommerce
+    line_count: int = 0
+
+
 class CustomerProfile(BaseModel):
     id: int
     email: str | None
@@ -125,6 +139,7 @@ class CustomerProfile(BaseModel):
     order_count: int
     lifetime_value_cents: int
     tickets: list[TicketSummary]
+    orders: list[CustomerOrder] = Field(default_factory=list, description="Newest first.")
 
 
 class AgentUpdate(BaseModel):

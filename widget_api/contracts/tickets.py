@@ -121,6 +121,7 @@ class Customer(BaseModel):
 
 
 class OrderLine(BaseModel):
+    id: int | None = Field(None, description="The line's id (order actions name lines by it).")
     sku: str
     title: str
     size: str | None

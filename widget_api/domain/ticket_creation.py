@@ -137,6 +137,7 @@ def create_tickets(
     customer_ids = [inbound.customer_id for inbound, _ in inbounds]
     for i, (customer_id, _) in zip(unknown, found, strict=True):
         customer_ids[i] = customer_id
+    inbounds = _with_orders_by_email(w, inbounds, people, customer_ids)
     news, tokens = [], []
     for (inbound, order), lang, (email, name, _), customer_id in zip(
         inbounds, langs, people, customer_ids, strict=True
@@ -177,13 +178,41 @@ def create_tickets(
     return opened
 
 
+def _with_orders_by_email(
+    w: Writer,
+    inbounds: list[tuple[NewInbound, dict | None]],
+    people: list[tuple[str | None, str | None, str]],
+    customer_ids: list[int | None],
+) -> list[tuple[NewInbound, dict | None]]:
+    """A message that names no order is about the customer's most recent one (theirs, or one
+    placed with their e-mail as a guest): linked so the agent sees it at once. A number that
+    matched nothing is not replaced by a guess."""
+    wanted = [
+        i for i, (inbound, order) in enumerate(inbounds)
+        if order is None and not (inbound.order_number or "").strip()
+    ]  # fmt: skip
+    if not wanted:
+        return inbounds
+    contacts = [(customer_ids[i], people[i][0]) for i in wanted]
+    latest = orders.latest_for_contacts(w.cur, contacts)
+    linked = list(inbounds)
+    for i, contact in zip(wanted, contacts, strict=True):
+        if contact in latest:
+            linked[i] = (inbounds[i][0], {**latest[contact], "by_email": True})
+    return linked
+
+
 def _tags(inbound: NewInbound, order: dict | None, customer_id: int) -> tuple[str, ...]:
     tags = inbound.tags
     if inbound.marketplace and inbound.marketplace not in tags:
         tags = (*tags, inbound.marketplace)
     # A number typed in a form's own field is a claim on that order; one found in a mail's text
     # is not (and a relay's address is never the buyer's).
-    if order and order["customer_id"] != customer_id and not inbound.by_mail:
+    if (
+        order
+        and order["customer_id"] != customer_id
+        and not (inbound.by_mail or order.get("by_email"))
+    ):
         tags = (*tags, ORDER_MISMATCH_TAG)
     return tags
 

@@ -334,17 +334,19 @@ def customer_profile(db: Database, customer_id: int) -> CustomerProfile:
             customer,
             customers.order_stats(cur, customer_id),
             tickets.for_customer(cur, customer_id),
+            orders.for_customer(cur, customer_id, customer["email"]),
         )
 
     found = db.read(read)
     if found is None:
         raise NotFound("error.not_found")
-    customer, (order_count, value), rows = found
+    customer, (order_count, value), rows, order_rows = found
     return CustomerProfile(
         **customer,
         order_count=order_count,
         lifetime_value_cents=value,
         tickets=[_summary(r) for r in rows],
+        orders=order_rows,
     )
 
 
