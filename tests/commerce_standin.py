@@ -55,7 +55,7 @@ from widget_api.storage.events import SYSTEM
 SHOP = "boutique-nordique.myshopify.com"
 
 
-# -- the stand-in platform --------------------------------------------------------------------------
+# -- the stand-in platform ------------------------------------------------------------------------
 @dataclass
 class StandInShop:
     """The platform's data and the test's knobs, shared by every client built for it."""
@@ -116,8 +116,8 @@ class StandInClient:
             return [UpsertCustomer(map_customer(payload))]
         if topic == "customers/redact":
             customer = payload.get("customer") or {}
-            return [RedactCustomer(customer.get("email"), str(customer.get("id")),
-                                   [str(i) for i in payload.get("orders_to_redact", [])])]  # fmt: skip
+            orders = [str(i) for i in payload.get("orders_to_redact", [])]
+            return [RedactCustomer(customer.get("email"), str(customer.get("id")), orders)]
         if topic == "shop/redact":
             return [RedactShop()]
         if topic == "customers/data_request":
@@ -189,17 +189,20 @@ def shopify_order(
     }  # fmt: skip
 
 
-@pytest.fixture
-def stand_in(monkeypatch: pytest.MonkeyPatch) -> StandInShop:
-    """The stand-in shop, with the registry building its clients (and the built-in returns
-    backend) for the ``shopify`` platform."""
-    shop = StandInShop()
+def use_stand_in(monkeypatch: pytest.MonkeyPatch, shop: StandInShop) -> StandInShop:
+    """Make the registry build stand-in clients of ``shop`` (and the built-in returns backend)."""
     monkeypatch.setattr(registry, "client_for", lambda cfg: StandInClient(cfg, shop))
     monkeypatch.setattr(registry, "backend_for", lambda client, db: LocalStore(db))
     return shop
 
 
-# -- the app ----------------------------------------------------------------------------------------
+@pytest.fixture
+def stand_in(monkeypatch: pytest.MonkeyPatch) -> StandInShop:
+    """A stand-in shop for one test (its apps may be restarted on the same shop)."""
+    return use_stand_in(monkeypatch, StandInShop())
+
+
+# -- the app --------------------------------------------------------------------------------------
 @dataclass
 class App:
     url: str

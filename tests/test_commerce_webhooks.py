@@ -21,8 +21,9 @@ from tests.commerce_standin import (
     connect_woocommerce,
     shopify_order,
     sign,
+    stand_in,  # noqa: F401 (a fixture)
     start_app,
-    stand_in,  # noqa: F401 (fixture)
+    use_stand_in,
 )
 from tests.conftest import make_database
 from tests.waiting import wait_until
@@ -41,14 +42,30 @@ WOO_HMAC = "ET4GsOKPrE1aZgb/7Yns8WbCsRb3YV0OKYjj/3/d+A8="
 AT = datetime(2026, 11, 20, 15, 0)
 
 
-@pytest.fixture
-def app(tmp_path: Path, stand_in: StandInShop) -> Iterator[App]:  # noqa: F811
-    db_path = tmp_path / "comptoir.duckdb"
+@pytest.fixture(scope="module")
+def hooked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, StandInShop]]:
+    """One app connected to the stand-in Shopify for the module (starting one takes seconds);
+    each test uses its own delivery ids."""
+    db_path = tmp_path_factory.mktemp("hooks") / "comptoir.duckdb"
     make_database(db_path)
-    running = start_app(db_path, now=AT, webhook_attempts=3)
-    connect_shopify(running, VECTOR_SECRET)
-    yield running
-    running.stop()
+    with pytest.MonkeyPatch.context() as patch:
+        shop = use_stand_in(patch, StandInShop())
+        running = start_app(db_path, now=AT, webhook_attempts=3)
+        connect_shopify(running, VECTOR_SECRET)
+        yield running, shop
+        running.stop()
+
+
+@pytest.fixture
+def app(hooked: tuple[App, StandInShop]) -> App:
+    return hooked[0]
+
+
+@pytest.fixture
+def shop(hooked: tuple[App, StandInShop]) -> Iterator[StandInShop]:
+    yield hooked[1]
+    hooked[1].hold_topics.clear()
+    hooked[1].fail_topics.clear()
 
 
 def _post(app: App, body: bytes, headers: dict[str, str], path: str = "/webhooks/shopify"):
@@ -64,11 +81,12 @@ def _shopify_headers(topic: str, webhook_id: str, hmac_b64: str | None) -> dict[
     return headers
 
 
-def _rows(app: App, platform: str = "shopify") -> list[tuple]:
+def _rows(app: App, prefix: str, platform: str = "shopify") -> list[tuple]:
+    """The stored deliveries whose id starts with ``prefix`` (each test has its own)."""
     return app.read(
         "SELECT delivery_id, topic, status, attempts, error FROM commerce_webhooks"
-        " WHERE platform = ? ORDER BY id",
-        [platform],
+        " WHERE platform = ? AND starts_with(delivery_id, ?) ORDER BY id",
+        [platform, prefix],
     )
 
 
@@ -78,20 +96,18 @@ def _status(app: App, delivery_id: str) -> str | None:
 
 
 # -- signatures --------------------------------------------------------------------------------
-def test_the_known_vector_is_stored_before_the_200_and_processed_after(
-    app: App, stand_in: StandInShop  # noqa: F811
-):
-    stand_in.hold_topics["app/uninstalled"] = gate = threading.Event()
+def test_the_known_vector_is_stored_before_the_200_and_processed_after(app: App, shop: StandInShop):
+    shop.hold_topics["app/uninstalled"] = gate = threading.Event()
     answer = _post(app, VECTOR_BODY, _shopify_headers("app/uninstalled", "wh-1", VECTOR_HMAC))
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"received": True, "duplicate": False}
     # The processor is held inside parse_webhook: the row was there before the answer.
-    assert _rows(app) == [("wh-1", "app/uninstalled", "received", 0, None)]
+    assert _rows(app, "wh-1") == [("wh-1", "app/uninstalled", "received", 0, None)]
     [body] = app.read("SELECT body FROM commerce_webhooks WHERE delivery_id = 'wh-1'")
     assert body[0].encode() == VECTOR_BODY  # the raw body, byte for byte
     gate.set()
     wait_until(lambda: _status(app, "wh-1") == "ignored", "the delivery to be processed")
-    assert _rows(app)[0][4] == "topic app/uninstalled is not used"
+    assert _rows(app, "wh-1")[0][4] == "topic app/uninstalled is not used"
 
 
 @pytest.mark.parametrize(
@@ -114,13 +130,13 @@ def test_a_missing_or_wrong_signature_is_refused_and_nothing_is_stored(
     )  # fmt: skip
     assert answer.status_code == 401
     assert message in answer.json()["detail"]
-    assert _rows(app) == []
+    assert _rows(app, "wh-bad") == []
 
 
 def test_a_signature_over_another_body_is_refused(app: App):
     tampered = VECTOR_BODY.replace(b"123.45", b"0.01")
     answer = _post(app, tampered, _shopify_headers("orders/create", "wh-2", VECTOR_HMAC))
-    assert answer.status_code == 401 and _rows(app) == []
+    assert answer.status_code == 401 and _rows(app, "wh-2") == []
 
 
 def test_the_refusal_is_in_french_by_default(app: App):
@@ -137,27 +153,38 @@ def test_a_platform_that_is_not_connected_gets_401(app: App):
     )  # fmt: skip
     assert answer.status_code == 401
     assert "not connected to WooCommerce" in answer.json()["detail"]
-    assert _rows(app, "woocommerce") == []
+    assert _rows(app, "9", "woocommerce") == []
 
 
 def test_a_body_over_the_limit_is_refused_with_413(app: App):
     big = b'{"pad":"' + b"x" * 2_000_001 + b'"}'
     answer = _post(app, big, _shopify_headers("orders/create", "wh-big", sign(VECTOR_SECRET, big)))
-    assert answer.status_code == 413 and _rows(app) == []
+    assert answer.status_code == 413 and _rows(app, "wh-big") == []
 
 
 def test_a_topic_is_required(app: App):
     headers = _shopify_headers("orders/create", "wh-4", VECTOR_HMAC)
     del headers["X-Shopify-Topic"]
     answer = _post(app, VECTOR_BODY, headers)
-    assert answer.status_code == 400 and _rows(app) == []
+    assert answer.status_code == 400 and _rows(app, "wh-4") == []
 
 
 # -- WooCommerce ---------------------------------------------------------------------------------
-def test_woocommerce_ping_signature_and_duplicates(app: App, stand_in: StandInShop):  # noqa: F811
+@pytest.fixture
+def woo_app(tmp_path: Path, stand_in: StandInShop) -> Iterator[App]:  # noqa: F811
+    """An app of its own: the test switches the platform."""
+    db_path = tmp_path / "comptoir.duckdb"
+    make_database(db_path)
+    running = start_app(db_path, now=AT)
+    yield running
+    running.stop()
+
+
+def test_woocommerce_ping_signature_and_duplicates(woo_app: App):
+    app = woo_app
     ping = httpx.post(app.url + "/webhooks/woocommerce", content=b"webhook_id=15", timeout=20,
                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-    assert ping.status_code == 200 and _rows(app, "woocommerce") == []
+    assert ping.status_code == 200 and _rows(app, "", "woocommerce") == []
     connect_woocommerce(app, WOO_SECRET)
     headers = {"X-WC-Webhook-Signature": WOO_HMAC, "X-WC-Webhook-Topic": "order.updated",
                "X-WC-Webhook-Delivery-ID": "5125", "X-WC-Webhook-Resource": "order"}  # fmt: skip
@@ -171,8 +198,8 @@ def test_woocommerce_ping_signature_and_duplicates(app: App, stand_in: StandInSh
     assert again.status_code == 200 and again.json()["duplicate"] is True
     assert wrong.status_code == 401 and unsigned.status_code == 401
     wait_until(lambda: _status(app, "5125") == "ignored", "the delivery to be processed")
-    assert [r[:2] for r in _rows(app, "woocommerce")] == [("5125", "order.updated")]
-    # Shopify is no longer the platform: its deliveries are refused.
+    assert [r[:2] for r in _rows(app, "", "woocommerce")] == [("5125", "order.updated")]
+    # Shopify is not the platform: its deliveries are refused.
     shopify = _post(app, VECTOR_BODY, _shopify_headers("orders/create", "wh-5", VECTOR_HMAC))
     assert shopify.status_code == 401
 
@@ -183,16 +210,14 @@ def _order_webhook(app: App, topic: str, webhook_id: str, order: dict) -> httpx.
     return _post(app, body, _shopify_headers(topic, webhook_id, sign(VECTOR_SECRET, body)))
 
 
-def test_an_order_webhook_delivered_twice_is_stored_and_processed_once(
-    app: App, stand_in: StandInShop  # noqa: F811
-):
+def test_an_order_webhook_delivered_twice_is_stored_and_processed_once(app: App, shop: StandInShop):
     order = shopify_order(450789469, 1001, AT)
     first = _order_webhook(app, "orders/create", "b54557e4-1", order)
     again = _order_webhook(app, "orders/create", "b54557e4-1", order)
     assert first.json()["duplicate"] is False and again.json()["duplicate"] is True
     wait_until(lambda: _status(app, "b54557e4-1") == "processed", "the order webhook")
     assert app.state.commerce_webhooks.wait_rounds(2)
-    assert stand_in.parsed.count("orders/create") == 1
+    assert shop.parsed.count("orders/create") == 1
     [row] = app.read(
         "SELECT o.number, o.source, o.external_id, o.total_cents, c.email, c.name,"
         " json_extract_string(c.external_ids, '$.shopify') FROM orders o"
@@ -225,8 +250,8 @@ def test_updates_and_deletions_reach_the_order(app: App):
     assert app.read(query) == [("cancelled", True)]
 
 
-def test_a_failing_delivery_is_retried_then_processed(app: App, stand_in: StandInShop):  # noqa: F811
-    stand_in.fail_topics["orders/updated"] = 2
+def test_a_failing_delivery_is_retried_then_processed(app: App, shop: StandInShop):
+    shop.fail_topics["orders/updated"] = 2
     _order_webhook(app, "orders/updated", "r-1", shopify_order(450789471, 1003, AT))
     wait_until(lambda: _status(app, "r-1") == "processed", "the retried delivery")
     [(attempts, error)] = app.read(
@@ -236,10 +261,8 @@ def test_a_failing_delivery_is_retried_then_processed(app: App, stand_in: StandI
     assert app.read("SELECT count(*) FROM orders WHERE number = '#1003'") == [(1,)]
 
 
-def test_a_delivery_failing_every_attempt_is_failed_with_its_error(
-    app: App, stand_in: StandInShop  # noqa: F811
-):
-    stand_in.fail_topics["orders/updated"] = 99
+def test_a_delivery_failing_every_attempt_is_failed_with_its_error(app: App, shop: StandInShop):
+    shop.fail_topics["orders/updated"] = 99
     _order_webhook(app, "orders/updated", "f-1", shopify_order(450789472, 1004, AT))
     wait_until(lambda: _status(app, "f-1") == "failed", "the delivery to fail")
     [(attempts, error)] = app.read(
@@ -258,9 +281,7 @@ def test_a_data_request_is_logged_and_notifies_the_administrators(app: App):
                "data_request": {"id": 9999}}  # fmt: skip
     _order_webhook(app, "customers/data_request", "d-2", request)
     wait_until(lambda: _status(app, "d-2") == "processed", "the data request")
-    [(name, after)] = app.read(
-        "SELECT name, after FROM events WHERE name = 'customer.data_requested'"
-    )
+    [(after,)] = app.read("SELECT after FROM events WHERE name = 'customer.data_requested'")
     logged = json.loads(after)
     assert logged["platform"] == "shopify" and logged["email"] == "marie.tremblay@exemple.ca"
     assert logged["customer_id"] is not None
