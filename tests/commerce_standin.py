@@ -171,6 +171,7 @@ def shopify_order(
     order_id: int, number: int, updated_at: datetime, *, email: str = "marie.tremblay@exemple.ca",
     customer_id: int = 207119551, first: str = "Marie", last: str = "Tremblay",
     street: str = "4520 rue Saint-Denis", fulfillment: str | None = None,
+    phone: str = "+15145550123", postal: str = "H2J 2L3",
 ) -> dict:  # fmt: skip
     """An order as Shopify's REST Admin API and order webhooks shape it (the fields used)."""
     stamp = updated_at.isoformat() + "Z"
@@ -180,12 +181,12 @@ def shopify_order(
         "total_discounts": "0.00", "total_price": "228.80", "financial_status": "paid",
         "fulfillment_status": fulfillment,
         "customer": {"id": customer_id, "email": email, "first_name": first, "last_name": last,
-                     "phone": "+15145550123"},
+                     "phone": phone},
         "line_items": [{"id": order_id * 10 + 1, "sku": "PK-ALIZE-M-NOIR", "title": "Parka Alizé",
                         "variant_title": "M / Noir", "quantity": 1, "price": "199.00"}],
         "shipping_address": {"name": f"{first} {last}", "address1": street, "city": "Montréal",
-                             "province_code": "QC", "zip": "H2J 2L3", "country_code": "CA",
-                             "phone": "+15145550123"},
+                             "province_code": "QC", "zip": postal, "country_code": "CA",
+                             "phone": phone},
     }  # fmt: skip
 
 

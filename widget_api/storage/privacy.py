@@ -299,7 +299,7 @@ def _erase_mail(w: Writer, ticket_ids: list[int], email: str | None) -> None:
         " recipients = [], subject = ?, envelope = NULL"
         " WHERE list_contains(?::BIGINT[], ticket_id) OR (? IS NOT NULL AND"
         " (lower(from_address) = ? OR lower(reply_address) = ?"
-        "  OR list_contains(list_transform(recipients, r -> lower(r)), ?)))",
+        "  OR list_contains(list_transform(recipients, lambda r: lower(r)), ?)))",
         [REDACTED, ticket_ids, email, email, email, email],
     )
     cur.execute(
@@ -307,7 +307,7 @@ def _erase_mail(w: Writer, ticket_ids: list[int], email: str | None) -> None:
         " status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END,"
         " last_error = CASE WHEN status = 'queued' THEN 'erased' ELSE last_error END"
         " WHERE list_contains(?::BIGINT[], ticket_id) OR (? IS NOT NULL AND"
-        " list_contains(list_transform(rcpt_to, r -> lower(r)), ?))",
+        " list_contains(list_transform(rcpt_to, lambda r: lower(r)), ?))",
         [ticket_ids, email, email],
     )
 
