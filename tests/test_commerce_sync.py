@@ -22,6 +22,7 @@ from widget_api import clock
 from widget_api.commerce.platform import PlatformError
 from widget_api.commerce.sync import read_status
 from widget_api.storage import settings_store
+from widget_api.storage.events import SYSTEM
 
 AT = datetime(2026, 11, 20, 15, 0)
 
@@ -62,6 +63,12 @@ def test_the_initial_import_goes_page_by_page_and_reports_its_progress(
         wait_until(lambda: read_status(app.db, "en").state == "done", "the initial import")
         status = read_status(app.db, "en")
         synced = _synced(app)
+        # Back to the built-in store: the runner stops and the client is closed.
+        app.db.write(lambda w: settings_store.put(w, "commerce", {"platform": "local"}, SYSTEM,
+                                                  clock.utcnow()))  # fmt: skip
+        wait_until(lambda: app.state.commerce.platform == "local", "the hub to reload")
+        assert app.state.commerce.client is None and app.state.commerce.sync is None
+        wait_until(stand_in.clients[0].closed.is_set, "the old client to be closed")
     finally:
         app.stop()
     assert [cursor for _, cursor in stand_in.calls] == [None, "2", "4"]

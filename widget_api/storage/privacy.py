@@ -57,6 +57,10 @@ _ORDER_PERSONAL = (
     "email", "ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postal_code",
     "ship_phone", "tracking_number", "tracking_url",
 )  # fmt: skip
+# The order fields searched for in other text (the city alone names nobody).
+_ORDER_NEEDLES = ("email", "ship_name", "ship_address1", "ship_address2", "ship_postal_code",
+                  "ship_phone", "tracking_number")  # fmt: skip
+_ORDER_STRONG = ("email", "ship_address1", "ship_phone", "tracking_number")
 _EMPTY_SHA = hashlib.sha256(b"").hexdigest()
 
 
@@ -121,6 +125,7 @@ def erase_customer(
         [customer_id, order_ids],
     )  # fmt: skip
     needles = _needles(cur, [email, name, phone], order_ids, external_ids)
+    strong = _needles(cur, [email, phone], order_ids, external_ids, strong=True)
 
     cur.execute(
         "UPDATE customers SET email = NULL, phone = NULL, external_ids = NULL, name = ?"
@@ -145,7 +150,7 @@ def erase_customer(
             [ticket_ids],
         )
     _erase_events(w, customer_id, ticket_ids, order_ids, return_ids, email, needles)
-    _erase_texts(w, needles)
+    _erase_texts(w, strong)
     rebuild_search(w, ticket_ids + _ids(
         cur, "SELECT DISTINCT ticket_id FROM messages WHERE author_type = 'customer'"
         " AND author_id = ?", [customer_id],
@@ -160,9 +165,10 @@ def erase_orders(w: Writer, order_ids: list[int]) -> None:
     """Erase the personal fields of orders whose customer is not known here (a platform's
     redact request naming orders only)."""
     needles = _needles(w.cur, [], order_ids, None)
+    strong = _needles(w.cur, [], order_ids, None, strong=True)
     _erase_orders(w, order_ids, needles)
     _erase_events(w, None, [], order_ids, [], None, needles)
-    _erase_texts(w, needles)
+    _erase_texts(w, strong)
 
 
 def rebuild_search(w: Writer, ticket_ids: list[int]) -> None:
@@ -205,14 +211,18 @@ def _ids(cur: Cursor, sql: str, params: list) -> list[int]:
 
 
 def _needles(
-    cur: Cursor, values: list[str | None], order_ids: list[int], external_ids: str | None
-) -> list[str]:
-    """The strings that identify the customer, lower-case, longest first: contact details,
-    shipping details of their orders, their platform ids."""
+    cur: Cursor, values: list[str | None], order_ids: list[int], external_ids: str | None,
+    *, strong: bool = False,
+) -> list[str]:  # fmt: skip
+    """The strings that name the customer, lower-case, longest first: contact details, shipping
+    details of their orders, their platform ids. ``strong``: only those that name nobody else
+    (e-mail, phone, street, platform ids), for text outside the customer's own records, where
+    a first name or a city would erase other people's data."""
     found = [v for v in values if v]
     if order_ids:
+        columns = _ORDER_STRONG if strong else _ORDER_NEEDLES
         cur.execute(
-            f"SELECT {', '.join(_ORDER_PERSONAL)} FROM orders WHERE list_contains(?::BIGINT[], id)",
+            f"SELECT {', '.join(columns)} FROM orders WHERE list_contains(?::BIGINT[], id)",
             [order_ids],
         )
         found += [v for r in cur.fetchall() for v in r if isinstance(v, str)]
