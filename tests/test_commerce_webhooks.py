@@ -28,8 +28,8 @@ from tests.commerce_standin import (
 from tests.conftest import make_database
 from tests.waiting import wait_until
 
-# A published Shopify-style vector, checked with
-# `printf '%s' BODY | openssl dgst -sha256 -hmac test-webhook-secret -binary | base64`.
+# A published Shopify webhook vector (SQLPage's tests of sqlpage.hmac 'sha256-base64'), checked
+# here with `printf '%s' BODY | openssl dgst -sha256 -hmac test-webhook-secret -binary | base64`.
 VECTOR_SECRET = "test-webhook-secret"
 VECTOR_BODY = b'{"id":1234567890,"email":"customer@example.com","total_price":"123.45"}'
 VECTOR_HMAC = "QNyObTlKbMx2qDlPF/ZOZcBqg5OgPg+2oky3zldc0Gw="
