@@ -18,6 +18,7 @@ from litestar.utils.sync import AsyncCallable
 
 from widget_api import __version__, clock
 from widget_api.commerce.hub import CommerceHub
+from widget_api.commerce.webhook_processor import WebhookProcessor
 from widget_api.domain import secret_box, server_secret, store
 from widget_api.domain.auto_typing import AutoTyper
 from widget_api.domain.help import HelpCenter
@@ -49,6 +50,7 @@ from widget_api.routes import (
     agent_tickets,
     agents,
     analytics,
+    commerce_webhooks,
     conversations,
     csat,
     health,
@@ -121,6 +123,10 @@ def create_app(
         )  # fmt: skip
         app.state.webhooks = WebhookSender(app.state.db, settings.webhooks)
         app.state.webhooks.start()
+        app.state.commerce_webhooks = WebhookProcessor(
+            app.state.db, app.state.commerce, settings.commerce
+        )
+        app.state.commerce_webhooks.start()
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -145,6 +151,7 @@ def create_app(
             app.state.rule_scheduler.stop()
             app.state.dispatcher.stop()
             app.state.webhooks.stop()
+            app.state.commerce_webhooks.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.commerce.close()
@@ -175,6 +182,7 @@ def create_app(
             *teams.HANDLERS,
             *webhook_deliveries.HANDLERS,
             *order_actions.HANDLERS,
+            *commerce_webhooks.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),
@@ -212,6 +220,7 @@ def _reloaders(app: Litestar, settings: Settings) -> dict[str, Callable[[], None
         "sla": state.sla.reload,
         "store": lambda: state.sla.set_timezone(store.get(state.db, settings).timezone),
         "mail": lambda: state.mail.reload(),
+        "commerce": lambda: state.commerce.reload(),
     }
 
 

@@ -111,6 +111,24 @@ class WebhookSettings(BaseModel):
     timeout: float = Field(10.0, gt=0, description="Seconds a receiver has to answer a webhook.")
 
 
+class CommerceRuntime(BaseModel):
+    reconcile_minutes: float = Field(
+        30.0,
+        gt=0,
+        description="Minutes between two reconciliations with the commerce platform (orders "
+        "changed since the last one are fetched again, in case a webhook was missed).",
+    )
+    retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Wait before retrying a commerce webhook or sync page that failed "
+        "(seconds); it doubles with each attempt.",
+    )
+    webhook_attempts: int = Field(
+        8, ge=1, description="Attempts at processing a commerce webhook before it is failed."
+    )
+
+
 class DashboardSettings(BaseModel):
     host: str | None = Field(
         None, description="Address the dashboard listens on; unset: the server's (api.host)."
@@ -150,6 +168,7 @@ class Settings(BaseSettings):
     sla: SlaRuntime = Field(default_factory=SlaRuntime)
     rules: RulesRuntime = Field(default_factory=RulesRuntime)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    commerce: CommerceRuntime = Field(default_factory=CommerceRuntime)
     clock: ClockSettings = Field(default_factory=ClockSettings)
 
     def redacted(self) -> dict:

@@ -7,13 +7,28 @@ webhooks) and the returns desk's backend, rebuilt when the ``commerce`` settings
 
 from __future__ import annotations
 
+import logging
 import threading
 
+from pydantic import ValidationError
+
+from widget_api.commerce import registry
 from widget_api.commerce.base import CommerceBackend
 from widget_api.commerce.local import LocalStore
 from widget_api.commerce.platform import PlatformClient
+from widget_api.commerce.sync import SyncRunner
+from widget_api.contracts.commerce import (
+    SECRET_FIELDS,
+    LocalCommerce,
+    ShopifyCommerce,
+    WooCommerce,
+)
+from widget_api.domain import secret_box
 from widget_api.settings import Settings
-from widget_api.storage import Database
+from widget_api.storage import Database, settings_store
+
+log = logging.getLogger(__name__)
+_MODELS = {"local": LocalCommerce, "shopify": ShopifyCommerce, "woocommerce": WooCommerce}
 
 
 class CommerceHub:
@@ -21,9 +36,12 @@ class CommerceHub:
         self.db = db
         self.settings = settings
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()  # one reload at a time (start-up, settings listener)
         self.platform = "local"
+        self._config: LocalCommerce | ShopifyCommerce | WooCommerce = LocalCommerce()
         self._client: PlatformClient | None = None
         self._backend: CommerceBackend = LocalStore(db)
+        self._sync: SyncRunner | None = None
 
     @property
     def client(self) -> PlatformClient | None:
@@ -52,11 +70,83 @@ class CommerceHub:
     def restock(self, sku: str, qty: int) -> None:
         self._backend.restock(sku, qty)
 
+    def webhook_secret(self, platform: str) -> bytes | None:
+        """The saved webhook secret of ``platform`` when it is the configured one, else None
+        (its webhooks are then refused)."""
+        cfg = self._config
+        if cfg.platform != platform or cfg.platform == "local" or cfg.webhook_secret is None:
+            return None
+        return cfg.webhook_secret.get_secret_value().encode() or None
+
+    @property
+    def sync(self) -> SyncRunner | None:
+        return self._sync
+
     def reload(self) -> None:
-        """Re-read the ``commerce`` settings and rebuild the client (filled in with the
-        connectors)."""
+        """Re-read the ``commerce`` settings: build the platform's client and the returns
+        desk's backend, swap them in, close the old client and (re)start the sync runner. A
+        connector that cannot be built leaves the built-in store in place (logged)."""
+        with self._reloading:
+            cfg = self._read_config()
+            client: PlatformClient | None = None
+            backend: CommerceBackend = LocalStore(self.db)
+            if not isinstance(cfg, LocalCommerce):
+                try:
+                    client = registry.client_for(cfg)
+                    backend = registry.backend_for(client, self.db)
+                except Exception:
+                    log.exception("the %s connector could not be set up", cfg.platform)
+                    if client is not None:
+                        client.close()
+                    cfg, client, backend = LocalCommerce(), None, LocalStore(self.db)
+            runner = None
+            if client is not None:
+                runner = SyncRunner(self.db, client, cfg, self.settings.commerce)
+            with self._lock:
+                old_client, old_sync = self._client, self._sync
+                self._config, self.platform = cfg, cfg.platform
+                self._client, self._backend, self._sync = client, backend, runner
+            _retire(old_client, old_sync)
+            if runner is not None:
+                runner.start()
+
+    def _read_config(self) -> LocalCommerce | ShopifyCommerce | WooCommerce:
+        """The saved settings with their secrets opened (the built-in store when none, or when
+        they cannot be read: logged)."""
+        stored = self.db.read(lambda cur: settings_store.get(cur, "commerce")) or {}
+        model = _MODELS.get(stored.get("platform", "local"))
+        if model is None:
+            log.warning("unknown commerce platform %r: the built-in store", stored["platform"])
+            return LocalCommerce()
+        values = {k: v for k, v in stored.items() if k in model.model_fields}
+        for name in SECRET_FIELDS.get(values.get("platform", "local"), ()):
+            if values.get(name):
+                try:
+                    values[name] = secret_box.open_secret(self.db, values[name], "commerce")
+                except secret_box.SecretUnreadable as exc:
+                    log.warning("%s (%s)", exc, name)
+                    values[name] = None
+        try:
+            return model.model_validate(values)
+        except ValidationError as exc:
+            log.warning("the saved commerce settings are not valid (%s): built-in store", exc)
+            return LocalCommerce()
 
     def close(self) -> None:
-        with self._lock:
-            if self._client is not None:
-                self._client.close()
+        with self._reloading, self._lock:
+            client, runner = self._client, self._sync
+            self._client, self._sync = None, None
+        _retire(client, runner)
+
+
+def _retire(client: PlatformClient | None, runner: SyncRunner | None) -> None:
+    """Stop a runner and close its client: closing ends a call in flight, then it is joined."""
+    if runner is not None:
+        runner.signal_stop()
+    if client is not None:
+        try:
+            client.close()
+        except Exception:
+            log.exception("closing the commerce client failed")
+    if runner is not None:
+        runner.join()

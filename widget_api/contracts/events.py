@@ -165,6 +165,26 @@ class OrderActionFailed:
 
 
 @dataclass(frozen=True)
+class CustomerRedacted:
+    """What an erasure touched (counts only: the log keeps no personal data of it)."""
+
+    reason: str  # customers/redact | shop/redact | an agent's request
+    tickets: int
+    messages: int
+    orders: int
+
+
+@dataclass(frozen=True)
+class CustomerDataRequested:
+    """A customer asked the merchant, through the platform, for the data kept on them."""
+
+    platform: str
+    email: str | None
+    external_id: str | None
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ProductStockChanged:
     stock: int
     sku: str
@@ -400,6 +420,12 @@ ORDER_ACTION_TAKEN = _event("order.action_taken",
 ORDER_ACTION_FAILED = _event("order.action_failed",
                              "An agent's order action failed or got no answer from the platform.",
                              OrderActionFailed, _AGENT)  # fmt: skip
+CUSTOMER_REDACTED = _event("customer.redacted",
+                           "A customer's personal data was erased everywhere (rows and counts"
+                           " stay).", CustomerRedacted, _AGENT_SYSTEM)  # fmt: skip
+CUSTOMER_DATA_REQUESTED = _event("customer.data_requested",
+                                 "A customer asked for their data (platform privacy request).",
+                                 CustomerDataRequested, _SYSTEM)  # fmt: skip
 PRODUCT_STOCK_CHANGED = _event("product.stock_changed", "A product's stock changed (restock).",
                                ProductStockChanged, _AGENT_SYSTEM)  # fmt: skip
 
@@ -439,8 +465,9 @@ RULE_UPDATED = _event("rule.updated", "An automation rule changed (fields, posit
 RULE_DELETED = _event("rule.deleted", "An automation rule was deleted.", RuleDeleted,
                       _AGENT_SYSTEM)  # fmt: skip
 NOTIFICATION_CREATED = _event("notification.created",
-                              "An agent was notified in the app (a rule's notify action).",
-                              NotificationCreated, _AGENT_RULE)  # fmt: skip
+                              "An agent was notified in the app (a rule's notify action, or"
+                              " a privacy request).", NotificationCreated,
+                              frozenset({"agent", "rule", "system"}))  # fmt: skip
 CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empty, _SYSTEM)
 CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
                     frozenset({"customer"}))  # fmt: skip

@@ -69,3 +69,11 @@ def recent(cur: Cursor, platform: str, limit: int = 20) -> list[dict]:
         [platform, limit],
     )
     return dicts(cur)
+
+
+def last_received_at(cur: Cursor, platform: str) -> datetime | None:
+    """When the platform's last webhook arrived (the settings page's "last webhook")."""
+    row = cur.execute(
+        "SELECT max(received_at) FROM commerce_webhooks WHERE platform = ?", [platform]
+    ).fetchone()
+    return row[0] if row else None

@@ -173,3 +173,11 @@ def _replace_lines(w: Writer, order_id: int, lines: list[dict[str, Any]]) -> Non
             f" VALUES ({', '.join('?' for _ in values)})",
             list(values.values()),
         )
+
+
+def synced_customers(cur: Cursor, source: str) -> int:
+    """How many customers came from ``source`` (their platform id is known)."""
+    return cur.execute(
+        "SELECT count(*) FROM customers WHERE json_extract_string(external_ids, ?) IS NOT NULL",
+        [f"$.{source}"],
+    ).fetchone()[0]
