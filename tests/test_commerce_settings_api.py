@@ -25,7 +25,7 @@ HOOK_SECRET = "whsec_5c9a0b7e1d2f3a4b5c6d7e8f9a0b1c2d"
 SHOPIFY = {
     "platform": "shopify", "shop_domain": "boutique-nordique.myshopify.com",
     "access_token": TOKEN, "webhook_secret": HOOK_SECRET, "api_version": "2025-10",
-    "api_base_url": None,
+    "api_base_url": "http://127.0.0.1:9",  # nothing leaves the machine: a closed port
 }  # fmt: skip
 WOO = {
     "platform": "woocommerce", "store_url": "https://boutique.example",

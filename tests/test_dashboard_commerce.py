@@ -369,3 +369,12 @@ def test_sync_rows_and_deliveries_in_words():
         "Topic": "orders/updated", "Received": "Nov 2, 9:00 a.m.", "Status": "Failed",
         "Attempts": 3, "Error": "unknown order",
     }]  # fmt: skip
+
+
+def test_webhook_topics_to_subscribe_to():
+    assert cv.TOPICS["woocommerce"] == (
+        "order.created", "order.updated", "order.deleted", "customer.updated",
+    )  # fmt: skip
+    assert "refunds/create" in cv.TOPICS["shopify"]
+    assert cv.PRIVACY_TOPICS["shopify"] == ("customers/data_request", "customers/redact",
+                                            "shop/redact")  # fmt: skip
