@@ -28,9 +28,10 @@ class Field:
     def label_key(self) -> str:
         return f"dash.commerce.f.{self.name}"
 
-    def widget_key(self, version: int) -> str:
-        """Versioned: a save starts fresh widgets, so typed secrets do not linger."""
-        return f"commerce_{self.name}_{version}"
+    def widget_key(self, platform: str, version: int) -> str:
+        """Per platform (a secret typed for one is not sent to another) and versioned (a save
+        starts fresh widgets, so typed secrets do not linger)."""
+        return f"commerce_{platform}_{self.name}_{version}"
 
 
 FIELDS: dict[str, tuple[Field, ...]] = {

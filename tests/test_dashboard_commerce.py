@@ -81,7 +81,8 @@ def _page(server, token, lang):
 
 def _input(at, name: str):
     """The form's text input for ``name`` (its key carries the form's version)."""
-    (found,) = [w for w in at.text_input if str(w.key).startswith(f"commerce_{name}_")]
+    platform = at.segmented_control(key="commerce_platform").value
+    (found,) = [w for w in at.text_input if str(w.key).startswith(f"commerce_{platform}_{name}_")]
     return found
 
 

@@ -45,7 +45,7 @@ def connection_form(view: CommerceSettingsView) -> None:
         if platform == "local":
             st.markdown(tr("dash.commerce.local_help", LANG))
         for field in cv.FIELDS[platform]:
-            key = field.widget_key(version)
+            key = field.widget_key(platform, version)
             title = tr(field.label_key, LANG)
             if field.secret:
                 helps = f"dash.commerce.f.webhook_secret_help.{platform}"
