@@ -33,7 +33,7 @@ def render(ticket: TicketDetail, lang: str, tz: str) -> None:
             icon=":material/payments:",
             color="red" if order.cancelled_at else "green",
         )
-    facts = ov.facts(order, lang, tz)
+    facts = ov.facts(order, lang, tz, ticket.customer_detail.email)
     if facts:
         st.markdown("  \n".join(tr("dash.order.fact", lang, name=n, value=md(v)) for n, v in facts))
     for warning in ticket.address_warnings:

@@ -98,16 +98,19 @@ def lines(order: Order, lang: str) -> list[LineView]:
     return views
 
 
-def facts(order: Order, lang: str, tz: str) -> list[tuple[str, str]]:
+def facts(
+    order: Order, lang: str, tz: str, customer_email: str | None = None
+) -> list[tuple[str, str]]:
     """What the panel states under the badges, as (label, value) pairs: the payment method,
-    the platform, the order's e-mail and the cancellation. Values are data (escape them)."""
+    the platform, the order's e-mail (when not the customer's own) and the cancellation.
+    Values are data (escape them)."""
     rows = []
     method = payment_method(order.payment_method, lang)
     if method:
         rows.append((tr("dash.order.payment_method", lang), method))
     if order.source != "local":
         rows.append((tr("dash.order.platform", lang), source_name(order.source, lang)))
-    if order.email:
+    if order.email and order.email.lower() != (customer_email or "").lower():
         rows.append((tr("dash.order.email", lang), order.email))
     if order.cancelled_at:
         rows.append((tr("dash.order.cancelled_at", lang), short_when(order.cancelled_at, lang, tz)))

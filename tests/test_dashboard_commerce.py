@@ -325,6 +325,8 @@ def test_facts_name_the_platform_email_and_cancellation():
         ("Courriel de la commande", "a@b.ca"), ("Annulée le", "3 nov., 10:30"),
     ]  # fmt: skip
     assert ov.facts(_order(), "fr", "America/Toronto") == []  # a local order says nothing more
+    # The customer's own address is already in the customer panel.
+    assert ("Order e-mail", "a@b.ca") not in ov.facts(order, "en", "America/Toronto", "A@b.ca")
 
 
 def test_the_address_names_the_country():
