@@ -260,6 +260,7 @@ def test_language_switch_is_saved_for_the_next_sign_in(server):
         ("mail", "mail.title"),
         ("returns", "rd.title"),
         ("receiving", "rd.receiving.title"),
+        ("commerce", "dash.commerce.title"),
     ],
 )
 def test_every_page_renders_for_the_admin(admin_app, page, title_key):
@@ -277,6 +278,7 @@ def test_every_page_renders_for_the_admin(admin_app, page, title_key):
         ("agents", "Agents"),
         ("store", "Store settings"),
         ("macros", "Macros"),
+        ("commerce", "Online store"),
     ],
 )
 def test_every_page_renders_in_english(server, admin_token, page, expected):
