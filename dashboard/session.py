@@ -23,7 +23,7 @@ _AGENT_KEYS = ("agent", "api_client", "store_tz", "sidebar_lang", "notices")
 # Page state (drafts, selections, open ticket) is the agent's too: the next one starts clean.
 _PAGE_PREFIXES = (
     "inbox_", "ticket_", "agents_", "store_", "macros_", "returns_", "receiving_", "analytics_",
-    "incidents_", "help_center_", "mail_", "rules_",
+    "incidents_", "help_center_", "mail_", "rules_", "commerce_",
 )  # fmt: skip
 
 

@@ -143,7 +143,8 @@ pages = {
     ]
     for section, shown in navigation.visible(me.role).items()
 }
-page = st.navigation(pages)
+# Every page listed: past twelve Streamlit hides the last ones behind "View more".
+page = st.navigation(pages, expanded=True)
 show_notices()
 if page.url_path != "ticket" and st.session_state.get("ticket_present"):
     with contextlib.suppress(ApiError):  # presence also expires by itself

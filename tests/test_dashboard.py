@@ -47,6 +47,7 @@ PAGES = {
     "mail": "app_pages/mail.py",
     "returns": "app_pages/returns.py",
     "receiving": "app_pages/receiving.py",
+    "commerce": "app_pages/commerce.py",
 }
 WINTER_ORDER = "ND-200003"
 _emails = itertools.count()
@@ -259,6 +260,7 @@ def test_language_switch_is_saved_for_the_next_sign_in(server):
         ("mail", "mail.title"),
         ("returns", "rd.title"),
         ("receiving", "rd.receiving.title"),
+        ("commerce", "dash.commerce.title"),
     ],
 )
 def test_every_page_renders_for_the_admin(admin_app, page, title_key):
@@ -276,6 +278,7 @@ def test_every_page_renders_for_the_admin(admin_app, page, title_key):
         ("agents", "Agents"),
         ("store", "Store settings"),
         ("macros", "Macros"),
+        ("commerce", "Online store"),
     ],
 )
 def test_every_page_renders_in_english(server, admin_token, page, expected):
@@ -433,7 +436,9 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     admin = navigation.visible("admin", everything)
     agent = navigation.visible("agent", everything)
     assert list(admin) == ["support", "reports", "admin"]
-    assert [p.name for p in admin["admin"]] == ["agents", "store", "macros", "rules", "mail"]
+    assert [p.name for p in admin["admin"]] == [
+        "agents", "store", "macros", "rules", "mail", "commerce",
+    ]  # fmt: skip
     assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
     assert [p.name for p in agent["support"]] == [
         "inbox", "ticket", "help_center", "returns", "receiving",

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from dashboard import inbox_rows as ir
 from dashboard import order_actions_view as oa
+from dashboard import order_panel as order_view_panel
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
@@ -474,66 +475,12 @@ def customer_panel(ticket: TicketDetail) -> None:
 
 
 def order_panel(ticket: TicketDetail) -> None:
-    order = ticket.order
     with st.container(border=True):
-        if order is None:
-            st.markdown(f"**:material/package_2: {tr('dash.order.title_none', LANG)}**")
-            st.caption(
-                tr_md("dash.order.none", LANG, number=ticket.order_number)
-                if ticket.order_number
-                else tr("dash.order.no_number", LANG)
-            )
-            return
-        title = tr_md("dash.order.title", LANG, number=order.number)
-        st.markdown(f"**:material/package_2: {title}**")
-        st.caption(tr("dash.order.placed", LANG, at=short_when(order.placed_at, LANG, TZ)))
-        with st.container(horizontal=True, gap="small"):
-            st.badge(
-                badge(label("fulfillment", order.fulfillment_status, LANG)),
-                icon=":material/local_shipping:",
-            )
-            st.badge(
-                badge(label("financial", order.financial_status, LANG)),
-                icon=":material/payments:",
-                color="green",
-            )
-        for warning in ticket.address_warnings:
-            st.warning(md(warning), icon=":material/wrong_location:")
-        for i, line in enumerate(tv.order_lines(order, LANG)):
-            with st.container(
-                key=f"ticket_line_{i}", horizontal=True, horizontal_alignment="distribute"
-            ):
-                st.markdown(f"**{tv.plain(line.title)}**  \n:small[{tv.plain(line.detail)}]")
-                st.markdown(line.price, width="content", text_alignment="right")
-        st.divider()
-        totals = tv.order_totals(order, LANG)
-        for i, (name, amount) in enumerate(totals):
-            strong = "**" if i == len(totals) - 1 else ""
-            with st.container(
-                key=f"ticket_total_{i}", horizontal=True, horizontal_alignment="distribute"
-            ):
-                st.markdown(f"{strong}{name}{strong}", width="content")
-                st.markdown(f"{strong}{amount}{strong}", width="content")
-        shipping = [
-            tr_md("dash.order.warehouse", LANG, name=order.warehouse or "—"),
-            tr_md("dash.order.carrier", LANG, name=order.carrier or "—"),
-        ]
-        st.markdown("  \n".join(shipping))
-        link = tv.tracking_link(order, LANG)
-        if order.tracking_number:
-            if link:
-                st.link_button(
-                    tr_md("dash.order.track", LANG, number=order.tracking_number),
-                    link,
-                    icon=":material/open_in_new:",
-                )
-            else:
-                st.caption(tr_md("dash.order.tracking", LANG, number=order.tracking_number))
-        st.caption(tr("dash.order.ship_to", LANG))
-        st.markdown("  \n".join(tv.plain(line) for line in tv.address_lines(order)))
-        st.divider()
-        oa.panel(ticket, LANG)
-        oa.history(ticket.ref, LANG)
+        order_view_panel.render(ticket, LANG, TZ)
+        if ticket.order is not None:
+            st.divider()
+            oa.panel(ticket, LANG)
+            oa.history(ticket.ref, LANG)
 
 
 def activity(ref: str, agents: dict[int, str]) -> None:

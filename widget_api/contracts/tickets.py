@@ -128,6 +128,8 @@ class OrderLine(BaseModel):
     color: str | None
     quantity: int
     unit_price_cents: int
+    variant_title: str | None = None  # "M / Noir", as the platform names the variant
+    tax_cents: int | None = None
 
 
 class Order(BaseModel):
@@ -158,6 +160,18 @@ class Order(BaseModel):
     ship_postal_code: str | None
     ship_country: str
     ship_phone: str | None
+    source: Literal["local", "shopify", "woocommerce"] = "local"
+    email: str | None = None
+    platform_financial_status: str | None = Field(
+        None, description="The platform's own payment status word (Shopify, WooCommerce)."
+    )
+    platform_fulfillment_status: str | None = Field(
+        None, description="The platform's own fulfilment status word."
+    )
+    payment_method: str | None = Field(
+        None, description="The payment gateway's code or name (shopify_payments, bacs…)."
+    )
+    cancelled_at: UtcDateTime | None = None
     lines: list[OrderLine]
 
 

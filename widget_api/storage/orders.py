@@ -12,7 +12,8 @@ _ORDER_COLUMNS = (
     " discount_cents, gst_cents, qst_cents, total_cents, financial_status, fulfillment_status,"
     " warehouse, carrier, tracking_number, tracking_url, shipped_at, delivered_at, ship_name,"
     " ship_address1, ship_address2, ship_city, ship_province, ship_postal_code, ship_country,"
-    " ship_phone"
+    " ship_phone, source, email, platform_financial_status, platform_fulfillment_status,"
+    " payment_method, cancelled_at"
 )
 
 
@@ -94,7 +95,8 @@ def with_lines(cur: Cursor, order_id: int) -> dict | None:
     if order is None:
         return None
     cur.execute(
-        "SELECT id, sku, title, size, color, quantity, unit_price_cents FROM order_lines"
+        "SELECT id, sku, title, size, color, quantity, unit_price_cents, variant_title,"
+        " tax_cents FROM order_lines"
         " WHERE order_id = ? ORDER BY id",
         [order_id],
     )

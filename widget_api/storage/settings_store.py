@@ -41,6 +41,10 @@ def _redacted(key: str, value: dict | None) -> dict | None:
         return None
     hidden = {"value"} if "secret" in key else set()
     return {
-        k: ("***" if v and (k in hidden or "secret" in k or "password" in k) else v)
+        k: ("***" if v and (k in hidden or any(w in k for w in _SECRET_WORDS)) else v)
         for k, v in value.items()
     } | {"key": key}
+
+
+# Field names that hold a secret (platform tokens and API keys are secrets too).
+_SECRET_WORDS = ("secret", "password", "token", "consumer_key")
