@@ -36,9 +36,11 @@ def prepare_demo(
     path: Path, admin_email: str, admin_password: str, *, tickets: int, now: datetime | None = None
 ) -> timedelta | None:
     """Create the demo database with its admin and seeded store, unless it already exists; an
-    existing one is brought to ``now`` (default: ``demo_now()``). Returns the shift applied."""
+    existing one is brought to ``now`` (default: ``demo_now()``), a new one ends at it. Returns
+    the shift applied."""
+    now = now or demo_now()
     with Database(path) as db:
-        shifted = bring_to_now(db, now or demo_now())  # first: what follows writes events now
+        shifted = bring_to_now(db, now)  # first: what follows writes events now
         if not db.read(lambda cur: agents.by_email_with_hash(cur, admin_email)):
             create_admin(db, admin_email, admin_password, "Admin Nordet", "fr")
         install_starter_macros(db)
@@ -47,7 +49,7 @@ def prepare_demo(
             db.write(lambda w: settings_store.put(w, store.KEY, demo_store.model_dump(), SYSTEM,
                                                   utcnow()))  # fmt: skip
         if not db.read(ticket_store.count):
-            summary = seed_demo(db, tickets=tickets)
+            summary = seed_demo(db, tickets=tickets, now=now)
             seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())
         seed_demo_teams(db)  # also into a demo made before teams existed
     return shifted
