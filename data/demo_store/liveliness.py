@@ -25,7 +25,6 @@ import numpy as np
 from data.demo_store.clock import DAY, MINUTE, NEVER
 from data.demo_store.lifecycle import AUTO_CLOSE, BACK, FORGOT, REOPEN, THANKS, Lifecycle
 from widget_api.contracts.sla import SlaSettings
-from widget_api.domain.sla.calendar import due
 from widget_api.domain.sla.engine import calendar_for, clock_for, policy_for
 
 TIMEZONE = "America/Toronto"  # the demo store's
@@ -33,7 +32,8 @@ TIMEZONE = "America/Toronto"  # the demo store's
 #: the whole queue to about 70 / 20 / 10.
 MIX = {"ok": 0.65, "at_risk": 0.23, "breached": 0.12}
 MAX_AGE = 12 * DAY  # the oldest ticket waiting on the team
-_LATEST = 10 * DAY  # a reply held back was due within these last days
+_LATEST = 10 * DAY  # a forgotten ticket older than this gets its answer
+_HOLD_BACK = 4 * DAY  # a reply held back is one to a message of these last days
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -48,19 +48,33 @@ class _Sla:
         self.settings = SlaSettings()
         self.calendar = calendar_for(self.settings, TIMEZONE)
         self.now = _dt(now_s)
+        self._targets: dict[tuple[str, str, str], tuple] = {}
+
+    def target(self, channel: str, priority: str, metric: str):
+        """(clock, minutes) of the policy that applies."""
+        key = (channel, priority, metric)
+        if key not in self._targets:
+            policy = policy_for(self.settings, channel, priority)
+            minutes = getattr(policy.targets, f"{metric}_minutes")
+            self._targets[key] = (clock_for(policy, self.calendar), minutes)
+        return self._targets[key]
 
     def state(self, start_s: int, channel: str, priority: str, metric: str) -> str:
-        policy = policy_for(self.settings, channel, priority)
-        minutes = getattr(policy.targets, f"{metric}_minutes")
+        clock, minutes = self.target(channel, priority, metric)
         if not minutes:
             return "ok"
-        clock = clock_for(policy, self.calendar)
-        start = _dt(start_s)
-        if self.now >= due(clock, start, minutes, []):
+        # Elapsed clock minutes against the target: the engine's due times, compared once.
+        taken = clock.minutes(_dt(start_s), self.now)
+        if taken >= minutes:
             return "breached"
-        if self.now >= due(clock, start, minutes * self.settings.at_risk_ratio, []):
-            return "at_risk"
-        return "ok"
+        return "at_risk" if taken >= minutes * self.settings.at_risk_ratio else "ok"
+
+    def may_be_late(self, start_s: int, channel: str, priority: str, metric: str) -> bool:
+        """Whether the wait can be at risk already (business time never runs faster than
+        the wall clock): the cheap test before ``state``."""
+        _, minutes = self.target(channel, priority, metric)
+        ratio = self.settings.at_risk_ratio
+        return bool(minutes) and (self.now - _dt(start_s)).total_seconds() >= minutes * ratio * 60
 
 
 def _next_step(lc: Lifecycle) -> np.ndarray:
@@ -80,7 +94,7 @@ def _waiting(lc: Lifecycle, t0: np.ndarray, now_s: int):
 
 def _answered(lc: Lifecycle, t0: np.ndarray, now_s: int):
     """Replies of the last days already given, which could still be owed: same shape."""
-    recent = now_s - _LATEST
+    recent = now_s - _HOLD_BACK
     first = (t0 >= recent) & (t0 <= now_s - MINUTE) & (lc.r1 <= now_s)
     nxt = _next_step(lc)
     can = np.isin(lc.shape, [BACK, REOPEN, THANKS])
@@ -149,14 +163,15 @@ def enliven(
             by_state[name].remove(item)
     # Too few: replies of the last days that would be late or nearly so now are held back.
     missing = {s: count - len(by_state[s]) for s, count in wanted.items()}
+    taken: set[int] = {item[0] for items in by_state.values() for item in items}
     if any(m > 0 for m in missing.values()):
         pool = _answered(lc, t0, now_s)
-        taken: set[int] = {item[0] for items in by_state.values() for item in items}
         for k in rng.permutation(len(pool)):
             if not any(m > 0 for m in missing.values()):
                 break
             item = pool[k]
-            if item[0] in taken:
+            i, start, metric, _ = item
+            if i in taken or not sla.may_be_late(start, str(channel[i]), str(priority[i]), metric):
                 continue
             name = state(item)
             if missing.get(name, 0) <= 0:
@@ -166,4 +181,43 @@ def enliven(
             taken.add(i)
             by_state[name].append(item)
             missing[name] -= 1
+    if missing.get("at_risk", 0) > 0:  # a Monday morning: the weekend stopped every clock
+        by_state["at_risk"] += _write_back(lc, t0, channel, priority, now_s, rng, sla,
+                                           missing["at_risk"], taken)  # fmt: skip
     return {name: len(items) for name, items in by_state.items()}
+
+
+def _write_back(lc: Lifecycle, t0, channel, priority, now_s: int, rng, sla: _Sla, count: int,
+                taken: set[int]) -> list:  # fmt: skip
+    """Up to ``count`` tickets answered in the last days whose customer writes back (again)
+    early enough that the answer owed is now at risk: their message is placed by bisection on
+    the engine's clock, the answer after now. Returns the waits made."""
+    answered = np.isin(lc.shape, [BACK, THANKS]) & (lc.r1 <= now_s) & (lc.c2 < NEVER)
+    answered &= t0 >= now_s - MAX_AGE
+    made = []
+    for i in rng.permutation(np.flatnonzero(answered)):
+        if len(made) >= count:
+            break
+        i = int(i)
+        if i in taken:
+            continue
+        clock, minutes = sla.target(str(channel[i]), str(priority[i]), "next_reply")
+        if not minutes:
+            continue
+        wanted = minutes * (sla.settings.at_risk_ratio + 1) / 2  # halfway into "at risk"
+        lo, hi = int(lc.r1[i]) + MINUTE, now_s  # minutes(x, now) falls as x rises
+        if clock.minutes(_dt(lo), sla.now) < wanted:
+            continue
+        for _ in range(30):
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if clock.minutes(_dt(mid), sla.now) >= wanted else (lo, mid)
+        item = (i, lo, "next_reply", 0)
+        if sla.state(lo, str(channel[i]), str(priority[i]), "next_reply") != "at_risk":
+            continue
+        _move(lc, i, int(lc.c2[i]), lo)
+        owed = int(_next_step(lc)[i])
+        if owed <= now_s:
+            _move(lc, i, owed, now_s + int(rng.integers(20 * MINUTE, 6 * 3600)))
+        taken.add(i)
+        made.append(item)
+    return made
