@@ -123,7 +123,8 @@
     s_unfulfilled: ["Commande reçue", "Order received"],
     s_processing: ["En préparation", "Being prepared"],
     s_shipped: ["Expédiée", "Shipped"],
-    s_in_transit: ["En route", "On its way"], // the same words as the step it lights
+    // In transit: the same words as the step it lights.
+    s_in_transit: ["En route", "On its way"],
     s_out_for_delivery: ["En cours de livraison", "Out for delivery"],
     s_delivered: ["Livrée", "Delivered"],
     s_exception: ["Problème de livraison", "Delivery issue"],
