@@ -166,6 +166,14 @@ def test_properties_form_changes_the_ticket(server, workspace, admin_api):
     )  # fmt: skip
     assert (ticket["problem_type"], ticket["tags"]) == ("defective_product", ["garantie"])
     assert ":material/category: Produit défectueux" in texts(at)  # the header's badge
+    assert "assigné à Paul Props" in texts(at)
+
+
+def test_an_unassigned_ticket_says_so(server, workspace, admin_api):
+    ref = new_ticket(server.url)
+    assert admin_api.get(f"/api/v1/tickets/{ref}").json()["assignee_id"] is None
+    shown = texts(_open(workspace, ref))
+    assert "· non assigné" in shown and "Personne" not in shown, shown
 
 
 def test_snooze_until_a_date_and_time_then_wake_up(server, workspace, admin_api):

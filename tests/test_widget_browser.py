@@ -60,7 +60,7 @@ TEXT = {
     "en": {"help": "Help", "order": "My order", "return": "Return", "chat": "Chat",
            "search": "Search help", "yes": "Yes", "thanks": "Thanks for your feedback!",
            "number": "Order number", "email": "Email", "track": "Track my order",
-           "status": "In transit", "message": "Your message", "start": "Send",
+           "status": "On its way", "message": "Your message", "start": "Send",
            "send": "Send message", "open": "Open help and chat", "reason": "Reason",
            "problem": "What's wrong?", "start_return": "Start my return"},
 }  # fmt: skip

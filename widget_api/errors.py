@@ -28,7 +28,18 @@ def _answer(status: int, detail: str, headers: dict[str, str] | None = None) -> 
     )
 
 
+def _help_page(request: Request, status: int) -> Response | None:
+    """A help-center address a browser asked for that does not exist: a page, not JSON."""
+    from widget_api.routes import help_pages  # routes import this module
+
+    if status == 404 and help_pages.wants_page(request):
+        return help_pages.not_found_page(request)
+    return None
+
+
 def comptoir_error(request: Request, exc: ComptoirError) -> Response:
+    if page := _help_page(request, exc.status_code):
+        return page
     return _answer(exc.status_code, t(exc.key, _lang(request), **exc.params), exc.headers)
 
 
@@ -45,6 +56,8 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
 def http_error(request: Request, exc: HTTPException) -> Response:
     lang = _lang(request)
     status = exc.status_code
+    if page := _help_page(request, status):
+        return page
     if status == 413:
         limit = request.app.state.settings.api.max_body_bytes
         detail = t("error.too_large", lang, limit=limit)

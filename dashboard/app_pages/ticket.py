@@ -154,15 +154,14 @@ def header(ticket: TicketDetail) -> None:
             st.badge(
                 tr("dash.snooze.until", LANG, at=until), icon=":material/snooze:", color="violet"
             )
-    st.caption(
-        tr(
-            "dash.ticket.opened",
-            LANG,
-            at=short_when(ticket.created_at, LANG, TZ),
-            language=tr(f"dash.language_inline.{ticket.language}", LANG),
-            assignee=md(ticket.assignee_name or tr("dash.bulk.unassigned", LANG)),
-        )
-    )
+    opened = {
+        "at": short_when(ticket.created_at, LANG, TZ),
+        "language": tr(f"dash.language_inline.{ticket.language}", LANG),
+    }
+    if ticket.assignee_name:  # "assigned to Nobody" reads wrong: an unassigned ticket says so
+        st.caption(tr("dash.ticket.opened", LANG, assignee=md(ticket.assignee_name), **opened))
+    else:
+        st.caption(tr("dash.ticket.opened_unassigned", LANG, **opened))
     if ticket.merged_into:
         st.info(
             tr("dash.ticket.merged_into", LANG, ref=ticket.merged_into), icon=":material/merge:"

@@ -21,6 +21,7 @@ from data.demo_store.clock import DAY, NEVER
 from data.demo_store.compose import render, ticket_slots
 from data.demo_store.incidents import PLANTED_INCIDENTS, WAREHOUSE_3PL
 from data.demo_store.lifecycle import STATUSES, messages, simulate
+from data.demo_store.liveliness import enliven
 from data.demo_store.orders import build_orders, draw_logistics, finish_orders
 from data.demo_store.people import (
     DEMO_AGENTS,
@@ -38,6 +39,7 @@ from data.demo_store.tables import (
     MESSAGE_KINDS,
     agents_table,
     customers_table,
+    draw_priority,
     event_table,
     message_table,
     order_lines_table,
@@ -169,8 +171,9 @@ def build(
     ``state`` says what the database holds already (see ``_read_state``): new ids follow the
     highest ones, demo agents and products that exist are reused.
     Returns {"tables": {table name: Arrow table}, "planted": {incident key: extra tickets}}."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
-    rng_plan, rng_people, rng_life, rng_orders, rng_text, rng_misc, rng_prod, rng_log = streams
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
+    rng_plan, rng_people, rng_life, rng_orders, rng_text, rng_misc, rng_prod, rng_log = streams[:8]
+    rng_today = streams[8]
     now_s = _epoch(now)
     start_s = now_s - days * DAY
     top = state["top"]
@@ -188,7 +191,10 @@ def build(
     people, vip = _people(rng_people, plan, tickets, state["customer_emails"])
     lang = people["language"].to_numpy()[plan.customer]
     warehouse, carrier = draw_logistics(rng_log, plan, people["province"].to_numpy()[plan.customer])
-    lc = simulate(rng_life, plan.t0, plan.channel, plan.ptype, lang, warehouse == WAREHOUSE_3PL)
+    lc = simulate(rng_life, plan.t0, plan.channel, plan.ptype, lang, warehouse == WAREHOUSE_3PL,
+                  now_s)  # fmt: skip
+    priority = draw_priority(rng_today, plan, vip)
+    enliven(lc, plan.t0, plan.channel, priority, now_s, rng_today)  # a queue of an ordinary day
 
     # Orders: one per ticket that has one, the rest without a ticket.
     draft = build_orders(
@@ -216,7 +222,8 @@ def build(
                          ticket_ids, now_s, top, new_agents, start_s)  # fmt: skip
     tickets_rows = tickets_table(
         rng_misc, plan, lc, steps, events, msg, people, orders, order_row, lang,
-        subjects, sources, vip, warehouse, agent_ids, customer_id, ticket_ids, now_s,
+        subjects, sources, vip, priority, warehouse, agent_ids, customer_id, ticket_ids,
+        now_s,
     )  # fmt: skip
     return {
         "tables": {

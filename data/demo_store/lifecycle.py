@@ -9,7 +9,8 @@ Thread shapes (status after each step in brackets):
 - ``BACK``: question, answer [pending], customer reply [open], second answer [solved]
 - ``THANKS``: question, answer [pending], "merci!" [open], agent solves without a message
 - ``HOLD``: question, answer [on_hold] + internal note, answer after the 3PL/carrier check [solved]
-- ``FORGOT``/``HOLD_STALE``: like BACK/HOLD but the last step never comes (old backlog)
+- ``FORGOT``/``HOLD_STALE``: like BACK/HOLD but the last step never comes (a backlog of the
+  last days: older ones are drawn as BACK/HOLD)
 - ``REOPEN``: question, answer and solve [solved], the customer writes back that it is not
   fixed [open, a reopen], second answer [solved]
 
@@ -36,6 +37,7 @@ NEVER_REOPENED = ("product_question", "other")
 AUTO_CLOSE = 96 * HOUR
 AUTO_SOLVE = 96 * HOUR
 BREACH_SHARE = 0.065
+STALE_AFTER = 9 * 86_400  # the oldest a forgotten ticket of the backlog is at ``now``
 
 # Message slots of a thread, in the order they happen.
 M_FIRST, M_REPLY1, M_NOTE1, M_CUSTOMER2, M_NOTE2, M_REPLY2 = range(6)
@@ -126,12 +128,18 @@ def simulate(
     ptype: np.ndarray,
     language: np.ndarray,
     is_3pl: np.ndarray,
+    now_s: int | None = None,
 ) -> Lifecycle:
     n = len(t0)
     never = np.full(n, NEVER, dtype=np.int64)
 
     cum = _shape_probabilities(ptype, channel, is_3pl).cumsum(axis=1)
     shape = (rng.random(n)[:, None] > cum).sum(axis=1)
+    if now_s is not None:
+        # A forgotten ticket gets noticed within days: older ones were answered after all.
+        old = t0 < now_s - STALE_AFTER
+        shape[old & (shape == FORGOT)] = BACK
+        shape[old & (shape == HOLD_STALE)] = HOLD
 
     # Who takes the ticket: by language, the marketplaces go to Kevin by a routing rule.
     weights = np.array([[a.weight_fr for a in DEMO_AGENTS], [a.weight_en for a in DEMO_AGENTS]])

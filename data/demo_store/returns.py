@@ -47,8 +47,7 @@ _TARGETS = (
 # Every state at least once, then the stuck ones: (target, days in that state).
 _FORCED = (
     *((s, None) for s, _ in _TARGETS),
-    ("received", 6.0), ("received", 6.2), ("received", 5.8),
-    ("inspected", 4.0), ("inspected", 4.1), ("inspected", 3.9),
+    ("received", 6.0), ("inspected", 4.0),
 )  # fmt: skip
 _BASE_REASONS = (
     ("wrong_size", 42), ("changed_mind", 18), ("not_as_described", 12), ("defective", 10),
@@ -212,12 +211,12 @@ def seed_demo_returns(
         base_url=settings.api.public_base_url,
         secret=server_secret.ensure(db, settings),
     )
-    team = [a["id"] for a in db.read(agents.all_agents) if a["active"]] or [None]
+    team = [(a["id"], a["name"]) for a in db.read(agents.all_agents) if a["active"]] or [(None, "")]
     builds = []
     for plan, candidate in matched:
         built = _plan_return(plan, candidate, orders[candidate["id"]], rules, variants, rng)
         if built is not None:
-            built.agent_id = rng.choice(team)
+            built.agent_id, built.agent_name = rng.choice(team)
             builds.append(built)
     stuck = db.write(lambda w: _write(w, ctx, builds))
     return DemoReturnsSummary(returns=len(builds), states=db.read(repo.state_counts), stuck=stuck)
@@ -233,6 +232,7 @@ class _Build:
     outcome: str
     inspection: list[tuple[str, int, str]]  # (sku, quantity, outcome)
     agent_id: int | None = None  # the agent who handles it
+    agent_name: str = ""
 
 
 def _plan_return(plan: _Scenario, candidate: dict, order: dict, rules: ReturnPolicy,
@@ -336,10 +336,13 @@ class _Bulk:
                    after={"kind": kind, "author_type": author.type, "author_id": author.id,
                           "channel": channel})  # fmt: skip
 
-    def notify(self, ret: dict, step: str, at: datetime, params: dict) -> None:
+    def notify(self, ret: dict, step: str, at: datetime, params: dict,
+               author: tuple[Actor, str] | None = None) -> None:  # fmt: skip
+        """The step's note and message to the customer (sent by ``author``, else the store)."""
         note, text = flow.step_texts(self.ctx, ret, step, params)
+        actor, name = author or (SYSTEM, self.ctx.store_name)
         self.message(ret["ticket_id"], "note", SYSTEM, flow.NOTE_AUTHOR, note, at)
-        self.message(ret["ticket_id"], "outbound", SYSTEM, self.ctx.store_name, text, at)
+        self.message(ret["ticket_id"], "outbound", actor, name, text, at)
 
     # -- tickets -----------------------------------------------------------------------------
     def open_ticket(self, b: _Build, at: datetime) -> int:
@@ -558,7 +561,13 @@ class _Bulk:
                 after={"state": state, **details},
             )
             ret["state"], ret["state_changed_at"] = state, when
-            self.notify(ret, state, when, params)
+            # The agent writes when the parcel is in (the ticket's first reply, as in a real
+            # desk), and the ticket waits on the customer while the parcel travels: the SLA of
+            # a return ticket is late only when the store is.
+            by_agent = state == "received" and b.agent_id and ticket_id in self.new_tickets
+            self.notify(ret, state, when, params,
+                        (agent, b.agent_name) if by_agent else None)  # fmt: skip
+            self.settle_ticket(ticket_id, state, when)
         self.settle_ticket(ticket_id, ret["state"], ret["state_changed_at"])
         self.rows["returns"].append(ret)
         self.rows["return_lines"] += lines

@@ -75,8 +75,31 @@ def orders_table(orders: pd.DataFrame, customer_id: np.ndarray) -> pa.Table:
     return pa.table(cols)
 
 
+def draw_priority(rng, plan, vip) -> np.ndarray:
+    """Each ticket's priority, from its problem and whether its customer is a VIP (drawn before
+    the threads unfold: the SLA policy, hence the live SLA state, depends on it)."""
+    n = len(plan)
+    cust_vip = vip[plan.customer]
+    ptype, variant = plan.ptype, plan.variant
+    u = rng.random(n)
+    return np.select(
+        [
+            (variant == "cancel") & (u < 0.1),
+            (variant == "before_ship") & (u < 0.15),
+            cust_vip & (ptype == "delivery_problem") & (u < 0.15),
+            cust_vip & (u < 0.5),
+            np.isin(ptype, ["delivery_problem", "wrong_item", "defective_product"]) & (u < 0.15),
+            (ptype == "address_change") & (u < 0.25),
+            np.isin(ptype, ["product_question", "other"]) & (u < 0.35),
+            u < 0.03,
+        ],
+        ["urgent", "urgent", "urgent", "high", "high", "high", "low", "low"],
+        default="normal",
+    )
+
+
 # -- ticket columns --------------------------------------------------------------------------
-def ticket_columns(rng, plan, vip, warehouse, lc, steps, now_s):
+def ticket_columns(rng, plan, vip, priority, warehouse, lc, steps, now_s):
     n = len(plan)
     statuses = status_changes(lc, now_s)
     status = np.full(n, "new", dtype=object)
@@ -97,22 +120,7 @@ def ticket_columns(rng, plan, vip, warehouse, lc, steps, now_s):
     _max_at(last_agent, steps.ticket[outbound], steps.at[outbound])
 
     cust_vip = vip[plan.customer]
-    u = rng.random(n)
     ptype, variant = plan.ptype, plan.variant
-    priority = np.select(
-        [
-            (variant == "cancel") & (u < 0.1),
-            (variant == "before_ship") & (u < 0.15),
-            cust_vip & (ptype == "delivery_problem") & (u < 0.15),
-            cust_vip & (u < 0.5),
-            np.isin(ptype, ["delivery_problem", "wrong_item", "defective_product"]) & (u < 0.15),
-            (ptype == "address_change") & (u < 0.25),
-            np.isin(ptype, ["product_question", "other"]) & (u < 0.35),
-            u < 0.03,
-        ],
-        ["urgent", "urgent", "urgent", "high", "high", "high", "low", "low"],
-        default="normal",
-    )
     classified = rng.random(n) >= 1 - CLASSIFIED_SHARE
     confidence = np.round(0.6 + 0.39 * rng.beta(5, 2, n), 2)
     tag_lists: list[list[str]] = [[] for _ in range(n)]
@@ -329,11 +337,11 @@ _KIND_CODE = {M_FIRST: 0, M_REPLY1: 1, M_NOTE1: 2, M_CUSTOMER2: 0, M_NOTE2: 2, M
 # -- whole tables -------------------------------------------------------------------------------
 def tickets_table(
     rng, plan, lc, steps, events, msg, people, orders, order_row, lang, subjects,
-    sources, vip, warehouse, agent_ids, customer_id, ticket_ids, now_s,
+    sources, vip, priority, warehouse, agent_ids, customer_id, ticket_ids, now_s,
 ) -> pa.Table:  # fmt: skip
     """The tickets, with every column derived from their thread and event log."""
     n = len(plan)
-    cols = ticket_columns(rng, plan, vip, warehouse, lc, steps, now_s)
+    cols = ticket_columns(rng, plan, vip, priority, warehouse, lc, steps, now_s)
     has_order = order_row >= 0
     row = np.maximum(order_row, 0)
     refs = np.array([ticket_ref(i) for i in ticket_ids.tolist()], dtype=object)

@@ -14,7 +14,7 @@ from widget_api.contracts.conversations import (
     OrderStatus,
     PublicMessage,
 )
-from widget_api.domain import secrets
+from widget_api.domain import line_names, secrets
 from widget_api.domain.errors import NotFound
 from widget_api.domain.presence import Presence
 from widget_api.storage import Database, orders, tickets
@@ -131,9 +131,9 @@ async def stream(
         await db.changes.wait(ticket_id, timeout=2.0)
 
 
-def lookup_order(db: Database, data: OrderLookup) -> OrderStatus:
+def lookup_order(db: Database, data: OrderLookup, lang: str = "fr") -> OrderStatus:
     """The order if the e-mail is its customer's; the same "not found" otherwise, so that order
-    numbers cannot be probed."""
+    numbers cannot be probed. Its items are named in ``lang``."""
     email = str(data.email).lower()
     found = db.read(lambda cur: orders.for_customer_lookup(cur, data.order_number, email))
     if found is None:
@@ -141,6 +141,7 @@ def lookup_order(db: Database, data: OrderLookup) -> OrderStatus:
     order, lines, owner_email = found
     if not hmac.compare_digest(owner_email.encode(), email.encode()):
         raise NotFound("error.order_not_found")
+    lines = line_names.localize(db, lines, lang)
     return OrderStatus(
         **{k: order[k] for k in OrderStatus.model_fields if k != "items"},
         items=[OrderItem(**{k: line[k] for k in OrderItem.model_fields}) for line in lines],

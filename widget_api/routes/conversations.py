@@ -20,6 +20,7 @@ from widget_api.contracts.conversations import (
 )
 from widget_api.domain import conversations, widget
 from widget_api.domain.untrusted import ascii_int
+from widget_api.i18n import negotiate
 from widget_api.routes.guards import client_address, json_body, public_rate_limit
 from widget_api.routes.params import MAX_ID
 
@@ -87,10 +88,12 @@ async def conversation_stream(
 @post("/api/v1/orders/lookup", operation_id="LookupOrder", tags=_TAGS, status_code=200,
       guards=[public_rate_limit, json_body], opt={"rate_bucket": "order_lookup", "rate_limit": 10},
       sync_to_thread=True)  # fmt: skip
-def lookup_order(state: State, data: JSONBody[OrderLookup]) -> OrderStatus:
+def lookup_order(state: State, request: Request, data: JSONBody[OrderLookup]) -> OrderStatus:
     """Track an order with its number and the customer's e-mail. A wrong pair gets the same
-    "not found" as an unknown number, and lookups are rate-limited so numbers cannot be probed."""
-    return conversations.lookup_order(state.db, data)
+    "not found" as an unknown number, and lookups are rate-limited so numbers cannot be probed.
+    Items are named in the language of ``Accept-Language``."""
+    lang = negotiate(request.headers.get("accept-language"), default="fr")
+    return conversations.lookup_order(state.db, data, lang)
 
 
 HANDLERS = [

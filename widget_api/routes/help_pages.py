@@ -22,7 +22,9 @@ class FeedbackForm(BaseModel):
     helpful: str
 
 
-def _page(state: State, request: Request, lang: str, template: str, /, **context) -> Template:
+def _page(
+    state: State, request: Request, lang: str, template: str, /, status: int = 200, **context
+) -> Template:
     # Positional-only: any context key (a category's ``name``) is free to use.
     if lang not in ("fr", "en"):
         raise NotFound("error.not_found")
@@ -36,7 +38,24 @@ def _page(state: State, request: Request, lang: str, template: str, /, **context
             "tr": lambda key, **kw: t(f"help.{key}", lang, **kw), "base": "/help",
             "path": request.url.path, **context,
         },  # security headers: widget_api/security_headers.py, for every HTML answer
+        status_code=status,
     )  # fmt: skip
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a help-center address (API clients keep their JSON errors)."""
+    path = request.url.path
+    accepts = request.headers.get("accept", "")
+    return (path == "/help" or path.startswith("/help/")) and "text/html" in accepts
+
+
+def not_found_page(request: Request) -> Template:
+    """The help center's "page not found", in the language of the address (else the
+    browser's), with the way back in both languages."""
+    parts = request.url.path.split("/")
+    lang = parts[2] if len(parts) > 2 and parts[2] in ("fr", "en") else None
+    lang = lang or negotiate(request.headers.get("accept-language"))
+    return _page(request.app.state, request, lang, "not_found", status=404, alternate=None)
 
 
 @get("/help", include_in_schema=False)

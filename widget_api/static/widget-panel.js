@@ -66,6 +66,10 @@
     returnState: ["État", "Status"],
     returnOrder: ["Commande", "Order"],
     estimate: ["Remboursement estimé", "Estimated refund"],
+    creditEstimate: ["Crédit en magasin estimé", "Estimated store credit"],
+    exchangeGives: ["Vous recevrez en échange", "You will receive in exchange"],
+    exchangeSame: ["Le même article, dans la taille ou la couleur choisie", "The same item, in the size or colour you chose"],
+    exchangeNote: ["Un échange, sans remboursement : l'article de remplacement part dès que votre retour est reçu.", "An exchange, not a refund: the replacement ships as soon as your return arrives."],
     shippingFee: ["Frais de retour déduits", "Return shipping deducted"],
     label: ["Télécharger l'étiquette", "Download label"],
     labelLater: ["L'équipe examinera votre demande : l'étiquette sera offerte ici une fois le retour approuvé.", "Our team will review your request: the label will be offered here once the return is approved."],
@@ -119,7 +123,8 @@
     s_unfulfilled: ["Commande reçue", "Order received"],
     s_processing: ["En préparation", "Being prepared"],
     s_shipped: ["Expédiée", "Shipped"],
-    s_in_transit: ["En route", "In transit"],
+    // In transit: the same words as the step it lights.
+    s_in_transit: ["En route", "On its way"],
     s_out_for_delivery: ["En cours de livraison", "Out for delivery"],
     s_delivered: ["Livrée", "Delivered"],
     s_exception: ["Problème de livraison", "Delivery issue"],
@@ -182,8 +187,8 @@
     ".error{margin:0 0 12px;padding:10px 12px;border-radius:10px;background:#fdecec;color:#8a1c1c;border:1px solid #f5c2c2;font-size:14px}" +
     ".note{margin:0 0 12px;padding:10px 12px;border-radius:10px;background:#fff8e1;color:#5c4400;border:1px solid #f2dc9b;font-size:14px}" +
     ".intro{margin:0 0 14px;color:#374151;font-size:14.5px}" +
-    ".ohead{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-bottom:14px}.ohead strong{font-size:16px}" +
-    ".status{padding:4px 10px;border-radius:999px;font-size:13px;font-weight:700;background:#e0ecff;color:#1e3a8a;white-space:nowrap}.status.delivered{background:#dcfce7;color:#14532d}.status.bad{background:#fdecec;color:#8a1c1c}" +
+    ".ohead{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:8px;margin-bottom:14px}.ohead strong{font-size:16px}" +
+    ".status{padding:4px 10px;border-radius:999px;font-size:13px;font-weight:700;background:#e0ecff;color:#1e3a8a;white-space:nowrap;max-width:100%;overflow-wrap:anywhere}.status.delivered{background:#dcfce7;color:#14532d}.status.bad{background:#fdecec;color:#8a1c1c}" +
     ".steps{list-style:none;display:flex;margin:0 0 14px;padding:0;counter-reset:s}.steps li{flex:1;text-align:center;font-size:12px;color:#6b7280;position:relative;padding-top:22px}" +
     ".steps li::before{content:'';position:absolute;top:4px;left:50%;transform:translateX(-50%);width:12px;height:12px;border-radius:50%;background:#d1d5db;z-index:1}" +
     ".steps li::after{content:'';position:absolute;top:9px;left:-50%;width:100%;height:3px;background:#d1d5db}.steps li:first-child::after{display:none}" +
@@ -716,6 +721,8 @@
       var found = null;
       var lineInputs = [];
       var returnToken = null;
+      var chosenOutcome = null; // what the customer asked for, and the items an exchange sends
+      var exchangeText = "";
 
       // Step 1: the order number and its e-mail.
       var number = h("input", { name: "order_number", required: true, autocomplete: "off", placeholder: t("orderHint"), "data-autofocus": true, maxlength: "64" });
@@ -830,7 +837,7 @@
             var swapField = field(h("span", {}, [t("exchangeFor"), h("span", { class: "sr", text: " : " + name })]), swap);
             swapField.hidden = true;
             box.append(field(h("span", {}, [t("quantity"), h("span", { class: "sr", text: " : " + name })]), qty), swapField);
-            lineInputs.push({ sku: line.sku, qty: qty, swap: swap, swapField: swapField, options: (line.exchange_options || []).length });
+            lineInputs.push({ sku: line.sku, name: name, qty: qty, swap: swap, swapField: swapField, options: (line.exchange_options || []).length });
           } else if (line.refusal) {
             box.append(h("p", { style: "margin:0;color:#5b6470;font-size:14px", text: line.refusal }));
           }
@@ -884,6 +891,11 @@
           })
         };
         if (problem.value.trim()) payload.comment = problem.value.trim();
+        chosenOutcome = outcome.value;
+        exchangeText = outcome.value !== "exchange" ? "" : chosen.map(function (item) {
+          var picked = item.swap.options[item.swap.selectedIndex];
+          return item.name + (picked ? " → " + picked.text : "");
+        }).join("; ");
         busy(submit, true);
         request("POST", "/api/v1/returns", payload)
           .then(showReturn, function (err) {
@@ -915,7 +927,10 @@
         }
         row(t("returnOrder"), ret.order_number || (found && found.order_number));
         row(t("returnState"), label);
-        if (ret.estimate_cents != null) row(t("estimate"), money(ret.estimate_cents));
+        // What the customer gets: an exchange gives items, not money.
+        var wanted = ret.outcome || chosenOutcome;
+        if (wanted === "exchange") row(t("exchangeGives"), exchangeText || t("exchangeSame"));
+        else if (ret.estimate_cents != null) row(t(wanted === "store_credit" ? "creditEstimate" : "estimate"), money(ret.estimate_cents));
         if (ret.shipping_fee_cents) row(t("shippingFee"), money(ret.shipping_fee_cents));
         var hasLabel = !!ret.label_url || LABELLED.test(state);
         var href = base + "/api/v1/returns/" + encodeURIComponent(ret.rma) + "/label.pdf?token=" + encodeURIComponent(returnToken || "");
@@ -927,6 +942,7 @@
               h("span", { class: "status" + tone, "data-status": state, text: label })
             ]),
             h("dl", {}, rows),
+            wanted === "exchange" ? h("p", { class: "note", text: t("exchangeNote") }) : null,
             hasLabel
               ? h("p", {}, [h("a", { class: "btn wide", href: href, target: "_blank", rel: "noopener noreferrer" }, [t("label"), icon("out")])])
               : /rejected|cancelled/.test(state) ? null : h("p", { class: "note", text: t("labelLater") }),

@@ -38,7 +38,7 @@ from widget_api.contracts.returns import (
     ThreePlKey,
 )
 from widget_api.contracts.widget import Attachment
-from widget_api.domain import secrets, server_secret, store, widget
+from widget_api.domain import line_names, secrets, server_secret, store, widget
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound, Unauthorized
 from widget_api.domain.returns import flow, policy, states
 from widget_api.domain.returns.errors import InvalidTransition
@@ -155,7 +155,7 @@ class ReturnsService:
                 params["end"] = _date_text(params["end"], lang)
             refusal_text = t(f"returns.refused.{code}", lang, **params)
         lines = []
-        for line in order["lines"]:
+        for line in line_names.localize(self.db, order["lines"], lang):
             why = policy.line_refusal(line, rules)
             options = [
                 ExchangeOption(
