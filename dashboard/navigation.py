@@ -41,6 +41,9 @@ NAV = (
     # Agents see the rules (and try them); only administrators change them.
     NavPage("rules", "admin", "dash.rules.title", ":material/automation:"),
     NavPage("mail", "admin", "mail.title", ":material/mail:", admins_only=True),
+    NavPage("widget_settings", "admin", "set.nav.widget", ":material/chat:", admins_only=True),
+    NavPage("sla_settings", "admin", "set.nav.sla", ":material/timer:", admins_only=True),
+    NavPage("return_policy", "admin", "set.nav.returns", ":material/policy:", admins_only=True),
 )
 
 
