@@ -4,6 +4,7 @@ more), and the settings body sent to the API."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -31,6 +32,17 @@ def ink(color: str) -> str:
     """Text colour on ``color``, the widget's rule (``widget.js``)."""
     lum = _luminance(color)
     return "#ffffff" if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.0611 else "#111827"
+
+
+def _chat_icon(stroke: str) -> str:
+    """The launcher's speech bubble as an image: ``st.html`` keeps no inline SVG."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24' fill='none' "
+        f"stroke='{stroke}' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'>"
+        "<path d='M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z'/>"
+        "<path d='M8.5 12h.01M12 12h.01M15.5 12h.01' stroke-width='2.6'/></svg>"
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def preview_html(
@@ -61,9 +73,7 @@ def preview_html(
         "color:#3c4043;font-size:14px}"
         ".cwp .launcher{width:60px;height:60px;border-radius:50%;display:grid;place-items:center;"
         "box-shadow:0 6px 22px rgba(15,23,42,.28)}"
-        ".cwp svg{width:28px;height:28px;fill:none;stroke:currentColor;stroke-width:2;"
-        "stroke-linecap:round;stroke-linejoin:round}"
-        "</style>"
+                "</style>"
         f"<div class='cwp' lang='{'fr' if lang == 'fr' else 'en'}'>"
         f"<div class='panel'><div class='head' style='background:{shown};color:{fg}'>"
         f"<div class='name'>{html.escape(store_name)}</div>"
@@ -72,9 +82,7 @@ def preview_html(
         f"<div class='msg'>{html.escape(greeting)}{note}</div></div>"
         f"<div class='launcher' role='img' aria-label='{launcher}' "
         f"style='background:{shown};color:{fg}'>"
-        "<svg viewBox='0 0 24 24' aria-hidden='true'><path d='M21 12a8 8 0 0 1-11.6 7.1L4 "
-        "20.5l1.4-4.6A8 8 0 1 1 21 12z'/><path d='M8.5 12h.01M12 12h.01M15.5 12h.01' "
-        "stroke-width='2.6'/></svg></div></div>"
+        f"<img alt='' src='{_chat_icon(fg)}' width='28' height='28'></div></div>"
     )
 
 

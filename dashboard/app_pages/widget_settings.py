@@ -43,12 +43,12 @@ with edit:
         if wv.is_hex(typed):
             st.session_state.wset_color = typed.lower()
 
-    left, middle, right = st.columns([1, 2, 3], vertical_alignment="bottom")
+    left, middle = st.columns([1, 2], vertical_alignment="bottom")
     left.color_picker(tr("set.widget.color", LANG), key="wset_color", on_change=_picked)
     color = middle.text_input(
         tr("set.widget.color_code", LANG), key="wset_color_hex", on_change=_typed, max_chars=20
     )
-    position = right.radio(
+    position = st.radio(
         tr("set.widget.position", LANG),
         ["right", "left"],
         index=["right", "left"].index(current["position"]),
