@@ -73,7 +73,7 @@ def preview_html(
         "color:#3c4043;font-size:14px}"
         ".cwp .launcher{width:60px;height:60px;border-radius:50%;display:grid;place-items:center;"
         "box-shadow:0 6px 22px rgba(15,23,42,.28)}"
-                "</style>"
+        "</style>"
         f"<div class='cwp' lang='{'fr' if lang == 'fr' else 'en'}'>"
         f"<div class='panel'><div class='head' style='background:{shown};color:{fg}'>"
         f"<div class='name'>{html.escape(store_name)}</div>"
