@@ -33,6 +33,19 @@ def targets_summary(targets: dict, lang: str) -> str:
     )  # fmt: skip
 
 
+def applies_to(policy: dict, lang: str) -> str:
+    """Which tickets a policy covers, in words: "Clavardage · Urgente", "Tous les billets"."""
+    parts = [", ".join(tr(f"channel.{c}", lang) for c in policy["channels"])]
+    parts.append(", ".join(tr(f"priority.{p}", lang) for p in policy["priorities"]))
+    return " · ".join(p for p in parts if p) or tr("set.sla.any", lang)
+
+
+def title(position: int, policy: dict, lang: str) -> str:
+    """An expander's title: number, name, the tickets it covers and the first-reply target."""
+    first = duration(policy["targets"].get("first_reply_minutes"), lang)
+    return f"{position}. {policy['name']} — {applies_to(policy, lang)} · {first}"
+
+
 def new_policy(lang: str) -> dict:
     """What "add a policy" starts from: every ticket, business hours, one working day."""
     return {

@@ -5,6 +5,8 @@ request), and a refused value shows the API's own message with nothing saved."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -171,6 +173,18 @@ def test_identity_secret_is_masked_and_shown_once_on_rotation(server, token, adm
     snippet = again.code[-1].value
     assert snippet == f'<script src="{server.url}/widget.js" defer></script>'
 
+    # With enforcement on, a chat signed with the new secret is taken, any other refused.
+    again.toggle(key="wset_enforce").set_value(True)
+    click(again.run(), "wset_save")
+    assert admin_api.get(WIDGET).json()["enforce_identity"] is True
+    email = f"verifie-{lang}@example.com"
+    for key, status in ((secret, 201), ("an-old-or-wrong-secret-000", 403)):
+        signature = hmac.new(key.encode(), email.encode(), hashlib.sha256).hexdigest()
+        chat = {"body": "Bonjour", "identity": {"email": email, "signature": signature}}
+        answer = httpx.post(f"{server.url}/api/v1/widget/conversations", json=chat, timeout=20)
+        assert answer.status_code == status, answer.text
+    reset_widget(admin_api)
+
 
 # -- SLA ------------------------------------------------------------------------------------------
 def _standard_policy_uid(at) -> str:
@@ -264,3 +278,55 @@ def test_a_bad_amount_saves_nothing(server, token, admin_api, lang):
     at = matches[0].click().run()
     assert "douze" in "\n".join(e.value for e in at.error)
     assert admin_api.get("/api/v1/settings/returns").json() == before
+
+
+# -- the screens' pure helpers --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "ranges"),
+    [
+        ("", []),
+        ("9:00-17:00", [("09:00", "17:00")]),
+        ("8 h 30 à 12 h, 13h-17h30", [("08:30", "12:00"), ("13:00", "17:30")]),
+        ("10:00 to 18:00", [("10:00", "18:00")]),
+        ("17:00–09:00", [("17:00", "09:00")]),  # read as typed: the API refuses the order
+    ],
+)
+def test_a_days_hours_are_read_as_typed(typed, ranges):
+    from dashboard.hours_view import parse_day
+
+    assert [(r["start"], r["end"]) for r in parse_day("mon", typed)] == ranges
+
+
+@pytest.mark.parametrize("typed", ["9-", "midi à 14 h", "25:00-26:00", "9:00-17:00 puis"])
+def test_unreadable_hours_name_the_day_and_the_text(typed):
+    from dashboard.hours_view import UnreadableHours, parse_day
+
+    with pytest.raises(UnreadableHours) as refused:
+        parse_day("tue", typed)
+    assert refused.value.day == "tue"
+
+
+def test_durations_and_amounts_read_the_merchants_way():
+    from dashboard.return_policy_view import amount_text, parse_amount
+    from dashboard.sla_settings_view import duration
+
+    assert [duration(m, "fr") for m in (15, 480, 90, 3 * 1440 + 120)] == [
+        "15 min", "8 h", "1 h 30 min", "3 j 2 h",
+    ]  # fmt: skip
+    assert duration(None, "en") == "no target"
+    assert [parse_amount(x) for x in ("12,95", "12.95", "12 $", "$12", "0,5")] == [
+        1295, 1295, 1200, 1200, 50,
+    ]  # fmt: skip
+    assert (amount_text(1295, "fr"), amount_text(1295, "en")) == ("12,95", "12.95")
+
+
+def test_the_preview_escapes_the_merchants_texts():
+    from dashboard.widget_settings_view import ink, preview_html
+
+    shown = preview_html(
+        color="#ffd400", position="left", store_name="<b>Nordet</b>",
+        greeting="<img src=x onerror=alert(1)>", offline="Fermé", online=False, lang="fr",
+    )  # fmt: skip
+    assert "<img src=x" not in shown and "&lt;img src=x" in shown
+    assert "&lt;b&gt;Nordet" in shown and "Fermé" in shown and "Hors ligne" in shown
+    assert ink("#ffd400") == "#111827" and ink("#0f4c5c") == "#ffffff"

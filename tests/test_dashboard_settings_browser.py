@@ -78,6 +78,19 @@ def test_widget_settings_page_with_its_preview_in_french(server):
             shown = main.inner_text()
             for leak in ("None", "set.widget", "welcome_fr", "business_hours", "Preview"):
                 assert leak not in shown, leak
+
+            # The SLA and return policy screens, for a look at the whole of each.
+            for link_name, heading, picture in (
+                ("Délais de service (SLA)", "Politiques", "dashboard-sla-settings.png"),
+                ("Politique de retour", "Adresse de retour", "dashboard-return-policy.png"),
+            ):
+                page.get_by_role("link", name=link_name).click()
+                expect(main).to_contain_text(heading, timeout=20_000)
+                settle(page)
+                page.screenshot(path=ARTIFACTS / picture)
+                shown = main.inner_text()
+                for leak in ("None", "set.", "first_reply", "original_payment", "calendar"):
+                    assert leak not in shown, (picture, leak)
         except Exception:
             page.screenshot(path=ARTIFACTS / "dashboard-widget-settings-failure.png")
             raise

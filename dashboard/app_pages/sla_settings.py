@@ -114,8 +114,7 @@ if region != "none":
 st.subheader(tr("set.sla.policies", LANG))
 policies = []
 for position, (uid, policy) in enumerate(editing, start=1):
-    title = f"{position}. {policy['name']}"
-    with st.expander(title, expanded=False):
+    with st.expander(sv.title(position, policy, LANG), expanded=False):
         name = st.text_input(
             tr("set.sla.name", LANG), value=policy["name"], max_chars=80, key=f"sla_{uid}_name"
         )
