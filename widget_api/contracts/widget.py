@@ -47,15 +47,17 @@ class WidgetSettings(BaseModel):
 
     color: str = Field("#0f4c5c", pattern=r"^#[0-9a-fA-F]{6}$")
     position: Literal["right", "left"] = "right"
-    welcome_fr: str = Field("Bonjour! Comment pouvons-nous vous aider?", max_length=500)
-    welcome_en: str = Field("Hi! How can we help?", max_length=500)
+    welcome_fr: str = Field("Bonjour! Comment pouvons-nous vous aider?", min_length=1, max_length=500)
+    welcome_en: str = Field("Hi! How can we help?", min_length=1, max_length=500)
     offline_fr: str = Field(
         "Nous sommes fermés pour le moment. Laissez votre courriel : nous vous répondrons dès "
         "l'ouverture.",
+        min_length=1,
         max_length=500,
     )
     offline_en: str = Field(
         "We are closed right now. Leave your email and we will answer as soon as we open.",
+        min_length=1,
         max_length=500,
     )
     business_hours: dict[Weekday, list[Interval]] = Field(default_factory=_default_hours)
