@@ -47,7 +47,9 @@ class WidgetSettings(BaseModel):
 
     color: str = Field("#0f4c5c", pattern=r"^#[0-9a-fA-F]{6}$")
     position: Literal["right", "left"] = "right"
-    welcome_fr: str = Field("Bonjour! Comment pouvons-nous vous aider?", min_length=1, max_length=500)
+    welcome_fr: str = Field(
+        "Bonjour! Comment pouvons-nous vous aider?", min_length=1, max_length=500
+    )
     welcome_en: str = Field("Hi! How can we help?", min_length=1, max_length=500)
     offline_fr: str = Field(
         "Nous sommes fermés pour le moment. Laissez votre courriel : nous vous répondrons dès "
