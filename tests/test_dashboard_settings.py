@@ -234,6 +234,25 @@ def test_sla_closing_before_opening_shows_the_api_message(server, token, admin_a
     assert admin_api.get("/api/v1/settings/sla").json() == before
 
 
+def test_a_policy_is_added_saved_and_removed(server, token, admin_api):
+    before = admin_api.get("/api/v1/settings/sla").json()
+    at = page(server, token, "sla", "fr")
+    at = click(at, "sla_add")
+    added = [w for w in at.text_input if w.value == t("set.sla.new_name", "fr")]
+    assert len(added) == 1
+    added[0].input("Fin de semaine")
+    at = click(at.run(), "sla_save")
+    saved = admin_api.get("/api/v1/settings/sla").json()["policies"]
+    assert [p["name"] for p in saved[:-1]] == [p["name"] for p in before["policies"]]
+    assert saved[-1]["name"] == "Fin de semaine"
+    assert saved[-1]["targets"]["first_reply_minutes"] == 8 * 60
+    uid = next(str(w.key).removesuffix("_name") for w in at.text_input
+               if w.value == "Fin de semaine")  # fmt: skip
+    at = click(at, f"{uid}_remove")
+    at = click(at, "sla_save")
+    assert admin_api.get("/api/v1/settings/sla").json() == before
+
+
 # -- the return policy ----------------------------------------------------------------------------
 def _ask_return(server, order: str) -> httpx.Response:
     body = {"order_number": order, "email": MARIE, "lines": [{"sku": "TQ-NORD-U-ROUGE"}],

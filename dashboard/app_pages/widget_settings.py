@@ -152,4 +152,6 @@ if st.button(tr("set.save", LANG), type="primary", icon=":material/save:", key="
 # -- the tag to paste ----------------------------------------------------------------------------
 st.subheader(tr("set.widget.embed", LANG))
 st.caption(tr("set.widget.embed_caption", LANG))
-st.code(api.request("GET", f"{PATH}/embed")["snippet"], language="html")
+if "wset_embed" not in st.session_state:  # the server's public address: fixed while it runs
+    st.session_state.wset_embed = api.request("GET", f"{PATH}/embed")["snippet"]
+st.code(st.session_state.wset_embed, language="html")
