@@ -44,6 +44,9 @@ NAV = (
     NavPage(
         "commerce", "admin", "dash.commerce.title", ":material/shopping_cart:", admins_only=True
     ),
+    NavPage("widget_settings", "admin", "set.nav.widget", ":material/chat:", admins_only=True),
+    NavPage("sla_settings", "admin", "set.nav.sla", ":material/timer:", admins_only=True),
+    NavPage("return_policy", "admin", "set.nav.returns", ":material/policy:", admins_only=True),
 )
 
 

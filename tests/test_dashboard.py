@@ -48,6 +48,10 @@ PAGES = {
     "returns": "app_pages/returns.py",
     "receiving": "app_pages/receiving.py",
     "commerce": "app_pages/commerce.py",
+    # Settings screens: tested in test_dashboard_settings.py.
+    "widget_settings": "app_pages/widget_settings.py",
+    "sla_settings": "app_pages/sla_settings.py",
+    "return_policy": "app_pages/return_policy.py",
 }
 WINTER_ORDER = "ND-200003"
 _emails = itertools.count()
@@ -437,7 +441,8 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     agent = navigation.visible("agent", everything)
     assert list(admin) == ["support", "reports", "admin"]
     assert [p.name for p in admin["admin"]] == [
-        "agents", "store", "macros", "rules", "mail", "commerce",
+        "agents", "store", "macros", "rules", "mail", "commerce", "widget_settings",
+        "sla_settings", "return_policy",
     ]  # fmt: skip
     assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
     assert [p.name for p in agent["support"]] == [

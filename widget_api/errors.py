@@ -9,7 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from widget_api.domain.errors import ComptoirError
-from widget_api.i18n import negotiate, t
+from widget_api.i18n import catalog, negotiate, t
 from widget_api.storage import ConstraintViolation, StorageFull, StorageUnavailable
 
 log = logging.getLogger("comptoir")
@@ -17,6 +17,10 @@ log = logging.getLogger("comptoir")
 
 def _lang(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"), default="fr")
+
+
+def known(key: str) -> bool:
+    return key in catalog("en")
 
 
 def _answer(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
@@ -44,13 +48,18 @@ def comptoir_error(request: Request, exc: ComptoirError) -> Response:
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
+    lang = _lang(request)
     parts = []
     for item in exc.extra or []:
         if isinstance(item, dict):
+            message = item.get("message", "")
+            if message.startswith("error.") and known(message):  # a contract's own message
+                parts.append(t(message, lang))
+                continue
             key = item.get("key") or item.get("source") or ""
-            parts.append(f"{key}: {item.get('message', '')}".strip(": "))
-    detail = "; ".join(parts) or str(exc.detail)
-    return _answer(400, t("error.validation", _lang(request), detail=detail))
+            parts.append(f"{key}: {message}".strip(": "))
+    detail = "; ".join(dict.fromkeys(parts)) or str(exc.detail)
+    return _answer(400, t("error.validation", lang, detail=detail))
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:

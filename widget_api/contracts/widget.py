@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from widget_api.contracts.common import JsonBool, JsonInt, Language, UtcDateTime
 from widget_api.contracts.tickets import MAX_BODY_CHARS, not_blank
@@ -16,6 +26,13 @@ HOURS = r"^([01]\d|2[0-3]):[0-5]\d$"
 class Interval(BaseModel):
     start: str = Field(pattern=HOURS)
     end: str = Field(pattern=HOURS)
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> Interval:
+        # The message is an i18n key: the error handler answers it in the caller's language.
+        if self.end <= self.start:
+            raise PydanticCustomError("comptoir", "error.hours_end_before_start")
+        return self
 
 
 def _default_hours() -> dict[str, list[Interval]]:
@@ -30,15 +47,19 @@ class WidgetSettings(BaseModel):
 
     color: str = Field("#0f4c5c", pattern=r"^#[0-9a-fA-F]{6}$")
     position: Literal["right", "left"] = "right"
-    welcome_fr: str = Field("Bonjour! Comment pouvons-nous vous aider?", max_length=500)
-    welcome_en: str = Field("Hi! How can we help?", max_length=500)
+    welcome_fr: str = Field(
+        "Bonjour! Comment pouvons-nous vous aider?", min_length=1, max_length=500
+    )
+    welcome_en: str = Field("Hi! How can we help?", min_length=1, max_length=500)
     offline_fr: str = Field(
         "Nous sommes fermés pour le moment. Laissez votre courriel : nous vous répondrons dès "
         "l'ouverture.",
+        min_length=1,
         max_length=500,
     )
     offline_en: str = Field(
         "We are closed right now. Leave your email and we will answer as soon as we open.",
+        min_length=1,
         max_length=500,
     )
     business_hours: dict[Weekday, list[Interval]] = Field(default_factory=_default_hours)
@@ -46,6 +67,20 @@ class WidgetSettings(BaseModel):
     identity_secret: str | None = Field(
         None, min_length=16, max_length=200, description="Write-only: never returned."
     )
+
+    @field_validator("color", mode="before")
+    @classmethod
+    def _hex_color(cls, value: object) -> object:
+        if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value.strip()):
+            raise PydanticCustomError("comptoir", "error.widget_color")
+        return value.strip()
+
+    @field_validator("welcome_fr", "welcome_en", "offline_fr", "offline_en", mode="before")
+    @classmethod
+    def _text_given(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise PydanticCustomError("comptoir", f"error.widget_blank.{info.field_name}")
+        return value.strip() if isinstance(value, str) else value
 
 
 class WidgetSettingsView(BaseModel):
@@ -60,6 +95,19 @@ class WidgetSettingsView(BaseModel):
     business_hours: dict[str, list[Interval]]
     enforce_identity: bool
     identity_secret_set: bool
+
+
+class WidgetEmbed(BaseModel):
+    """The ``<script>`` tag a merchant pastes into the store's pages."""
+
+    script_url: str
+    snippet: str
+
+
+class IdentitySecret(BaseModel):
+    """A new identity secret: shown in this answer only, then stored sealed."""
+
+    secret: str
 
 
 class WidgetConfig(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +18,9 @@ from widget_api.contracts.widget import (
     Block,
     BlockCreate,
     ChatStart,
+    IdentitySecret,
     WidgetConfig,
+    WidgetEmbed,
     WidgetSettings,
     WidgetSettingsView,
 )
@@ -68,7 +71,9 @@ class AgentsOnline:
 def settings(db: Database) -> WidgetSettings:
     """The saved settings, without the identity secret (see ``_sealed_identity_secret``)."""
     saved = db.read(lambda cur: settings_store.get(cur, KEY)) or {}
-    return WidgetSettings.model_validate({**saved, "identity_secret": None})
+    # A text saved blank before blanks were refused falls back to the default one.
+    kept = {k: v for k, v in saved.items() if not (isinstance(v, str) and not v.strip())}
+    return WidgetSettings.model_validate({**kept, "identity_secret": None})
 
 
 def _sealed_identity_secret(db: Database) -> str | None:
@@ -95,6 +100,21 @@ def put_settings(db: Database, agent: Agent, data: WidgetSettings) -> WidgetSett
     value = data.model_dump(mode="json") | {"identity_secret": sealed}
     db.write(lambda w: settings_store.put(w, KEY, value, Actor("agent", agent.id), utcnow()))
     return settings_view(db)
+
+
+def rotate_identity_secret(db: Database, agent: Agent) -> IdentitySecret:
+    """A new random identity secret replaces the old one (signatures made with it stop
+    verifying); it is returned this once and stored sealed."""
+    fresh = secrets.token_urlsafe(32)
+    current = settings(db).model_copy(update={"identity_secret": fresh})
+    put_settings(db, agent, current)
+    return IdentitySecret(secret=fresh)
+
+
+def embed(public_base_url: str) -> WidgetEmbed:
+    """The loader tag to paste into the store's pages, pointing at this server."""
+    script_url = f"{public_base_url.rstrip('/')}/widget.js"
+    return WidgetEmbed(script_url=script_url, snippet=f'<script src="{script_url}" defer></script>')
 
 
 def in_business_hours(current: WidgetSettings, timezone: str, now: datetime) -> bool:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from litestar import Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from widget_api import clock
 from widget_api.contracts.tickets import TicketCreated
 from widget_api.contracts.widget import (
     Attachment,
     Block,
     BlockCreate,
     ChatStart,
+    IdentitySecret,
     WidgetConfig,
+    WidgetEmbed,
     WidgetSettings,
     WidgetSettingsView,
 )
@@ -43,7 +45,7 @@ def widget_config(
 ) -> WidgetConfig:
     """Colours, texts in the visitor's language, and whether someone can answer now."""
     chosen = lang if lang in ("fr", "en") else negotiate(request.headers.get("accept-language"))
-    return widget.config(state.db, state.settings, state.agents_online, chosen, datetime.now(UTC))
+    return widget.config(state.db, state.settings, state.agents_online, chosen, clock.now())
 
 
 @post("/api/v1/widget/conversations", operation_id="StartChat", tags=_TAGS, status_code=201,
@@ -54,7 +56,7 @@ async def start_chat(state: State, request: Request, data: JSONBody[ChatStart]) 
         state.help.led_to_chat(data.search_query_id)
     return await widget.start_chat(
         state.db, state.settings, state.agents_online, data, client_address(request),
-        datetime.now(UTC),
+        clock.now(),
     )  # fmt: skip
 
 
@@ -164,8 +166,23 @@ def put_widget_settings(
     return widget.put_settings(state.db, request.state.agent, data)
 
 
+@get("/api/v1/settings/widget/embed", operation_id="GetWidgetEmbed", tags=["settings"],
+     guards=[admin_required], sync_to_thread=True)  # fmt: skip
+def get_widget_embed(state: State) -> WidgetEmbed:
+    """The ``<script>`` tag to paste into the store's pages (this server's public address)."""
+    return widget.embed(state.settings.api.public_base_url)
+
+
+@post("/api/v1/settings/widget/identity-secret", operation_id="RotateWidgetIdentitySecret",
+      tags=["settings"], status_code=201, guards=[admin_required], sync_to_thread=True)  # fmt: skip
+def rotate_identity_secret(state: State, request: Request) -> IdentitySecret:
+    """Make a new identity secret, replacing the old one; it is shown in this answer only."""
+    return widget.rotate_identity_secret(state.db, request.state.agent)
+
+
 HANDLERS = [
     widget_config, start_chat, conversation_read, upload_attachment,
     customer_attachment, agent_attachment, ticket_attachments, list_blocks, create_block,
-    delete_block, get_widget_settings, put_widget_settings,
+    delete_block, get_widget_settings, put_widget_settings, get_widget_embed,
+    rotate_identity_secret,
 ]  # fmt: skip
