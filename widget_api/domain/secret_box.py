@@ -38,6 +38,7 @@ ENV_VAR = "COMPTOIR_SECURITY__ENCRYPTION_KEY"
 SETTINGS_SECRETS: dict[str, tuple[str, ...]] = {
     "widget": ("identity_secret",),
     "server_secret": ("value",),
+    "sms": ("auth_token",),
 }
 _LABELS = {"widget": "the widget identity secret", "server_secret": "the server secret"}
 

@@ -35,12 +35,15 @@ def remember(w: Writer, key: str, value: dict, at: datetime) -> None:
     )
 
 
+_SECRET_WORDS = ("secret", "password", "token")
+
+
 def _redacted(key: str, value: dict | None) -> dict | None:
     """The event log keeps what changed, never a secret or password."""
     if value is None:
         return None
     hidden = {"value"} if "secret" in key else set()
     return {
-        k: ("***" if v and (k in hidden or "secret" in k or "password" in k) else v)
+        k: ("***" if v and (k in hidden or any(w in k for w in _SECRET_WORDS)) else v)
         for k, v in value.items()
     } | {"key": key}
