@@ -73,8 +73,8 @@ def post_signed(
 
 
 def sms(frm: str, body: str, **extra: str) -> dict[str, str]:
-    return {"MessageSid": _sid(), "SmsSid": "", "AccountSid": ACCOUNT_SID, "From": frm,
-            "To": FROM_NUMBER, "Body": body, "NumMedia": "0", "FromCountry": "CA", **extra}  # fmt: skip
+    return {"MessageSid": _sid(), "AccountSid": ACCOUNT_SID, "From": frm, "To": FROM_NUMBER,
+            "Body": body, "NumMedia": "0", "FromCountry": "CA", **extra}  # fmt: skip
 
 
 def tickets_of(admin: httpx.Client, phone: str) -> list[dict]:
@@ -95,7 +95,7 @@ def ticket_for(admin: httpx.Client, phone: str) -> dict:
     return refs[0]
 
 
-# -- the signature ----------------------------------------------------------------------------------
+# -- the signature -------------------------------------------------------------------------------
 def test_signature_matches_twilios_documented_example():
     # twilio-php's docs/usage/validation.rst ("Validate Incoming Requests"): auth token 12345.
     url = "https://mycompany.com/myapp.php?foo=1&bar=2"
@@ -121,14 +121,15 @@ def test_the_public_url_behind_a_proxy_is_the_one_checked(admin):
 
 def test_a_wrong_or_missing_signature_is_refused(admin):
     params = sms("+15145550102", "Allô")
-    assert post_signed(admin, "/webhooks/twilio/sms", params, token="not-the-token").status_code == 403
+    assert (
+        post_signed(admin, "/webhooks/twilio/sms", params, token="not-the-token").status_code == 403
+    )
     bare = admin.post("/webhooks/twilio/sms", content=urlencode(params),
                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert bare.status_code == 403
     tampered = dict(params, Body="Changé")
-    headers = {"X-Twilio-Signature": signature(AUTH_TOKEN, public_url(PUBLIC, "/webhooks/twilio/sms"),
-                                               params.items()),
-               "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    signed = signature(AUTH_TOKEN, public_url(PUBLIC, "/webhooks/twilio/sms"), params.items())
+    headers = {"X-Twilio-Signature": signed, "Content-Type": "application/x-www-form-urlencoded"}
     assert admin.post("/webhooks/twilio/sms", content=urlencode(tampered),
                       headers=headers).status_code == 403  # fmt: skip
     status = {"MessageSid": "SMx", "MessageStatus": "delivered"}
@@ -160,7 +161,10 @@ def test_a_new_sms_after_a_solved_ticket_opens_a_new_one(admin):
     phone = "+15145550124"
     post_signed(admin, "/webhooks/twilio/sms", sms(phone, "Premier problème"))
     ticket = ticket_for(admin, phone)
-    assert admin.patch(f"/api/v1/tickets/{ticket['ref']}", json={"status": "solved"}).status_code == 200
+    assert (
+        admin.patch(f"/api/v1/tickets/{ticket['ref']}", json={"status": "solved"}).status_code
+        == 200
+    )
     post_signed(admin, "/webhooks/twilio/sms", sms(phone, "Un autre problème"))
     found = admin.get("/api/v1/tickets", params={"channel": "sms", "limit": 100}).json()["items"]
     mine = [t for t in found if t["customer"]["id"] == ticket["customer"]["id"]]
@@ -273,7 +277,7 @@ def test_status_callbacks_update_the_message(admin, twilio):
         "undelivered", 30003)  # fmt: skip
 
 
-# -- settings and segments --------------------------------------------------------------------------
+# -- settings and segments -----------------------------------------------------------------------
 def test_settings_never_return_the_token(admin):
     shown = admin.get("/api/v1/settings/channels/sms").json()
     assert shown["auth_token_set"] is True

@@ -40,8 +40,8 @@ from widget_api.listeners.dispatcher import Dispatcher
 from widget_api.listeners.outbox import MailOutbox
 from widget_api.listeners.rules import RulesListener
 from widget_api.listeners.settings_reload import SettingsReload
-from widget_api.listeners.sms_outbox import SmsOutboxListener
 from widget_api.listeners.sla import SlaClock
+from widget_api.listeners.sms_outbox import SmsOutboxListener
 from widget_api.listeners.webhooks import WebhookWake
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors

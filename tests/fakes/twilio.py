@@ -107,10 +107,19 @@ class FakeTwilio:
             with self._lock:
                 self.list_calls += 1
                 found = [m for m in self.messages if _matches(m, query)]
-            self._json(handler, 200, {"messages": list(reversed(found)), "page": 0,
-                                      "page_size": int(query.get("PageSize", 50)),
-                                      "next_page_uri": None, "previous_page_uri": None,
-                                      "uri": handler.path, "first_page_uri": handler.path})
+            self._json(
+                handler,
+                200,
+                {
+                    "messages": list(reversed(found)),
+                    "page": 0,
+                    "page_size": int(query.get("PageSize", 50)),
+                    "next_page_uri": None,
+                    "previous_page_uri": None,
+                    "uri": handler.path,
+                    "first_page_uri": handler.path,
+                },
+            )
             return
         name = parts.path.rsplit("/", 1)[-1]
         if "/Media/" in parts.path and name in self.media:
@@ -143,8 +152,11 @@ class FakeTwilio:
             self._json(handler, 400, _error(21604, "A 'To' phone number is required.", 400))
             return
         if form["To"] == INVALID_TO:
-            self._json(handler, 400, _error(
-                21211, f"The 'To' number {form['To']} is not a valid phone number.", 400))
+            self._json(
+                handler,
+                400,
+                _error(21211, f"The 'To' number {form['To']} is not a valid phone number.", 400),
+            )
             return
         message = self._create(form)
         if hang:  # made, but the caller never hears of it
@@ -173,13 +185,12 @@ class FakeTwilio:
 
 
 def _error(code: int, message: str, status: int) -> dict:
-    return {"code": code, "message": message,
-            "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}  # fmt: skip
+    more_info = f"https://www.twilio.com/docs/errors/{code}"
+    return {"code": code, "message": message, "more_info": more_info, "status": status}
 
 
 def _matches(message: dict, query: dict) -> bool:
     if "To" in query and message["to"] != query["To"]:
         return False
-    if "From" in query and message["from"] != query["From"]:
-        return False
-    return True  # DateSent>: every message here is from today
+    # DateSent>: every message here is from today
+    return not ("From" in query and message["from"] != query["From"])

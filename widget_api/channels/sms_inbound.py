@@ -83,7 +83,11 @@ def fetch_media(
                 out.problems.append(f"{i}: no media URL")
                 continue
             # The account's credentials go to Twilio's own host only (media redirect elsewhere).
-            auth = (config.account_sid, config.auth_token) if urlsplit(url).netloc == api_host else None
+            auth = (
+                (config.account_sid, config.auth_token)
+                if urlsplit(url).netloc == api_host
+                else None
+            )
             try:
                 data = _download(client, url, auth, limits.max_attachment_bytes)
             except _TooLarge:
@@ -153,7 +157,8 @@ class SmsInbound:
             body = t("channels.sms.media_only" if fetched.items else "channels.sms.empty", lang)
         word = keyword(body)
         meta = {"sms": {"sid": sid, "from": phone, "to": params.get("To"),
-                        "num_media": len(fetched.items), "media_problems": fetched.problems}}  # fmt: skip
+                        "num_media": len(fetched.items),
+                        "media_problems": fetched.problems}}  # fmt: skip
         at = utcnow()
 
         def write(w) -> str:

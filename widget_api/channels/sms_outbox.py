@@ -57,7 +57,8 @@ class TwilioClient:
 
     @property
     def _messages_url(self) -> str:
-        return f"{self.config.api_base_url}/2010-04-01/Accounts/{self.config.account_sid}/Messages.json"
+        account = self.config.account_sid
+        return f"{self.config.api_base_url}/2010-04-01/Accounts/{account}/Messages.json"
 
     def _auth(self) -> tuple[str, str]:
         return (self.config.account_sid, self.config.auth_token)
@@ -194,15 +195,15 @@ class SmsOutbox(DueSender):
         client = TwilioClient(config, self._timeout)
         if item["status"] == "checking":
             try:
-                known = [r["twilio_sid"] for r in self._db.read(store.outbox_items) if r["twilio_sid"]]
+                known = [
+                    r["twilio_sid"] for r in self._db.read(store.outbox_items) if r["twilio_sid"]
+                ]
                 found = client.find(item["to_number"], item["body"],
                                     _naive(item["created_at"]), known)  # fmt: skip
             except (httpx.HTTPError, ValueError) as exc:
                 return self._later(item, "checking", f"look-up failed: {type(exc).__name__}")
             if found is not None:
-                self._db.write(lambda w: store.mark_sent(w, item["id"], found["sid"],
-                                                         found.get("status") or "sent", utcnow()))  # fmt: skip
-                return None
+                return self._sent(item, found["sid"], found.get("status") or "sent")
         if item["attempts"] >= self.max_attempts:
             return self._fail(item, item.get("last_error") or "too many attempts")
         self._db.write(lambda w: store.mark_attempt(w, item["id"], utcnow()))
@@ -218,9 +219,10 @@ class SmsOutbox(DueSender):
         if answer.get("error_code"):
             return self._fail(item, str(answer.get("error_message") or "refused"),
                               answer.get("error_code"))  # fmt: skip
-        self._db.write(lambda w: store.mark_sent(w, item["id"], answer.get("sid") or "",
-                                                 answer.get("status") or "queued", utcnow()))  # fmt: skip
-        return None
+        return self._sent(item, answer.get("sid") or "", answer.get("status") or "queued")
+
+    def _sent(self, item: dict, sid: str, status: str) -> None:
+        self._db.write(lambda w: store.mark_sent(w, item["id"], sid, status, utcnow()))
 
     def _later(self, item: dict, status: str, error: str) -> None:
         attempts = item["attempts"] + 1

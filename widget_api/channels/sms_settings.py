@@ -72,7 +72,7 @@ def view(db: Database, public_base_url: str) -> SmsSettings:
 def save(db: Database, agent: Agent, data: SmsSettingsUpdate, public_base_url: str) -> SmsSettings:
     value = _stored(db)
     changes = data.model_dump(exclude_unset=True)
-    if "from_number" in changes and changes["from_number"]:
+    if changes.get("from_number"):
         number = to_e164(changes["from_number"])
         if number is None:
             raise Invalid("channels.error.bad_phone", value=changes["from_number"])

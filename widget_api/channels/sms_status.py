@@ -11,7 +11,8 @@ from widget_api.storage.rows import utcnow
 
 #: Twilio's message statuses a callback may report.
 STATUSES = frozenset({"accepted", "scheduled", "queued", "sending", "sent", "delivered",
-                      "undelivered", "failed", "read", "receiving", "received", "canceled"})  # fmt: skip
+                      "undelivered", "failed", "read", "receiving", "received",
+                      "canceled"})  # fmt: skip
 
 
 def report(db: Database, params: dict[str, str], outbox_id: int | None) -> bool:

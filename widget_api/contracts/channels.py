@@ -57,7 +57,9 @@ class SmsSettings(BaseModel):
     from_number: str | None
     messaging_service_sid: str | None
     api_base_url: str
-    inbound_webhook_url: str = Field(description="Paste in Twilio: the number's 'A message comes in'.")
+    inbound_webhook_url: str = Field(
+        description="Paste in Twilio: the number's 'A message comes in'."
+    )
     status_callback_url: str
 
 

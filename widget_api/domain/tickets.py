@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from widget_api.channels import sms_status
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
@@ -17,7 +18,6 @@ from widget_api.contracts.tickets import (
     TicketSummary,
     TicketUpdate,
 )
-from widget_api.channels import sms_status
 from widget_api.domain import address, inbox_views
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound
 from widget_api.domain.mentions import mentioned_agents

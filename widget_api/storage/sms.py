@@ -96,15 +96,13 @@ def opted_out(cur: Cursor, kind: str, value: str) -> bool:
     return bool(found and found["opted_out_at"] is not None)
 
 
-# -- inbound ----------------------------------------------------------------------------------------
+# -- inbound --------------------------------------------------------------------------------------
 def store_inbound(
     w: Writer, *, sid: str, account_sid: str | None, from_number: str, to_number: str | None,
     params: dict[str, str], at: datetime,
 ) -> tuple[str, bool]:  # fmt: skip
     """Keep one SMS as Twilio posted it; (its status, whether it is new)."""
-    row = w.cur.execute(
-        "SELECT status FROM sms_inbound WHERE message_sid = ?", [sid]
-    ).fetchone()
+    row = w.cur.execute("SELECT status FROM sms_inbound WHERE message_sid = ?", [sid]).fetchone()
     if row:
         return row[0], False
     w.cur.execute(
@@ -242,9 +240,7 @@ def mark_attempt(w: Writer, outbox_id: int, at: datetime) -> None:
     )
 
 
-def mark_retry(
-    w: Writer, outbox_id: int, *, status: str, error: str, next_at: datetime
-) -> None:
+def mark_retry(w: Writer, outbox_id: int, *, status: str, error: str, next_at: datetime) -> None:
     """``status`` 'queued' (Twilio surely made nothing) or 'checking' (it may have)."""
     w.cur.execute(
         "UPDATE sms_outbox SET status = ?, last_error = ?, next_attempt_at = ?"
@@ -270,9 +266,7 @@ def mark_sent(w: Writer, outbox_id: int, sid: str, twilio_status: str, at: datet
            ticket_id=row[0], at=at, after={"status": twilio_status, "sid": sid})  # fmt: skip
 
 
-def mark_failed(
-    w: Writer, outbox_id: int, error: str, code: int | None, at: datetime
-) -> None:
+def mark_failed(w: Writer, outbox_id: int, error: str, code: int | None, at: datetime) -> None:
     row = w.cur.execute(
         "SELECT ticket_id, message_id, twilio_sid FROM sms_outbox WHERE id = ?", [outbox_id]
     ).fetchone()
@@ -335,7 +329,9 @@ def set_delivery(
 
 def _sms_meta(w: Writer, message_id: int, values: dict[str, Any]) -> None:
     """Twilio's word on the message, shown with it (``meta.sms``)."""
-    row = w.cur.execute("SELECT meta, ticket_id FROM messages WHERE id = ?", [message_id]).fetchone()
+    row = w.cur.execute(
+        "SELECT meta, ticket_id FROM messages WHERE id = ?", [message_id]
+    ).fetchone()
     if not row:
         return
     meta = json.loads(row[0]) if row[0] else {}
