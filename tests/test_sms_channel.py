@@ -311,3 +311,22 @@ def test_segments_endpoint(admin):
     answer = admin.post("/api/v1/sms/segments", json={"text": "ê" * 71})
     assert answer.status_code == 200
     assert answer.json() == {"encoding": "UCS-2", "units": 71, "segments": 2, "per_segment": 67}
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+def test_the_reply_box_of_an_sms_ticket_shows_segments_and_the_opt_out(admin, sms_server):
+    from tests.test_dashboard import open_page, signed_in, texts
+
+    phone = "+15145550130"
+    post_signed(admin, "/webhooks/twilio/sms", sms(phone, "Bonjour, une question"))
+    ref = ticket_for(admin, phone)["ref"]
+    token = admin.headers["Authorization"].removeprefix("Bearer ")
+    at = signed_in(sms_server.url, token)
+    at.session_state["ticket_ref"] = ref
+    at.session_state[f"ticket_draft_{ref}"] = "Merci, à bientôt! " * 9
+    at = open_page(at, "ticket")
+    assert "3 segment(s) SMS · UCS-2" in texts(at)
+    assert "Désabonné des SMS" not in texts(at)
+    post_signed(admin, "/webhooks/twilio/sms", sms(phone, "STOP"))
+    at.run()
+    assert "Désabonné des SMS depuis le" in texts(at)
