@@ -145,7 +145,7 @@ class SmsInbound:
         if status != "received":
             return "duplicate"
         fetched = Fetched()
-        if int(params.get("NumMedia") or 0) > 0:
+        if (params.get("NumMedia") or "0") != "0":
             fetched = fetch_media(params, config, MailLimits.load(self.db))
         with self._lock:
             return self._file(sid, phone, params, fetched)
