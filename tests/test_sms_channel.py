@@ -256,6 +256,9 @@ def test_twilios_refusal_shows_on_the_message(admin, twilio):
     )
     assert message["meta"]["sms"]["error_code"] == 21211
     assert "not a valid phone number" in message["meta"]["sms"]["error"]
+    outbox = admin.get("/api/v1/sms/outbox").json()
+    item = next(i for i in outbox if i["message_id"] == message_id)
+    assert (item["status"], item["error_code"], item["attempts"]) == ("failed", 21211, 1)
 
 
 def test_status_callbacks_update_the_message(admin, twilio):

@@ -27,6 +27,7 @@ import httpx
 from widget_api.channels import sms_settings
 from widget_api.channels.sms_settings import STATUS_PATH, SmsConfig
 from widget_api.due_sender import DueSender
+from widget_api.i18n import t
 from widget_api.storage import Database
 from widget_api.storage import sms as store
 from widget_api.storage.rows import to_db_time, utcnow
@@ -183,15 +184,20 @@ class SmsOutbox(DueSender):
             self._send_one(item, config)
         return self._db.read(store.next_due_at)
 
-    def _fail(self, item: dict, error: str, code: int | None = None) -> None:
-        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow()))
+    def _fail(
+        self, item: dict, error: str, code: int | None = None, key: str | None = None
+    ) -> None:
+        """``key``: our own reason's text in the catalogues (Twilio's come in English)."""
+        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow(), key))
         log.warning("SMS %s failed: %s", item["id"], error)
 
     def _send_one(self, item: dict, config: SmsConfig | None) -> None:
         if config is None or not config.can_send:
-            return self._fail(item, "the SMS channel is not set up (Twilio account, token, sender)")
+            key = "channels.sms.fail.not_set_up"
+            return self._fail(item, t(key, "en"), key=key)
         if self._db.read(lambda cur: store.opted_out(cur, "phone", item["to_number"])):
-            return self._fail(item, "the customer opted out of SMS (STOP)")
+            key = "channels.sms.fail.opted_out"
+            return self._fail(item, t(key, "en"), key=key)
         client = TwilioClient(config, self._timeout)
         if item["status"] == "checking":
             try:

@@ -12,6 +12,7 @@ from widget_api.channels import sms_settings, sms_status
 from widget_api.channels.twilio_signature import public_url, valid
 from widget_api.contracts.channels import (
     SegmentsRequest,
+    SmsOutboxItem,
     SmsSegments,
     SmsSettings,
     SmsSettingsUpdate,
@@ -19,6 +20,7 @@ from widget_api.contracts.channels import (
 )
 from widget_api.domain.errors import Forbidden
 from widget_api.routes.guards import admin_required, agent_required, json_body
+from widget_api.storage import sms as sms_store
 
 _TAGS = ["channels"]
 # Twilio takes an empty TwiML document as "nothing to answer".
@@ -87,4 +89,15 @@ async def count_segments(data: JSONBody[SegmentsRequest]) -> SmsSegments:
     return sms_segments(data.text)
 
 
-HANDLERS = [twilio_inbound, twilio_status, get_sms_settings, put_sms_settings, count_segments]
+@get("/api/v1/sms/outbox", operation_id="ListSmsOutbox", tags=_TAGS, guards=[admin_required],
+     sync_to_thread=True)  # fmt: skip
+def list_sms_outbox(state: State) -> list[SmsOutboxItem]:
+    """The 50 newest SMS sends: their state, attempts and Twilio's error if any."""
+    rows = state.db.read(sms_store.outbox_items)
+    return [SmsOutboxItem.model_validate(row) for row in rows]
+
+
+HANDLERS = [
+    twilio_inbound, twilio_status, get_sms_settings, put_sms_settings, count_segments,
+    list_sms_outbox,
+]  # fmt: skip

@@ -266,7 +266,9 @@ def mark_sent(w: Writer, outbox_id: int, sid: str, twilio_status: str, at: datet
            ticket_id=row[0], at=at, after={"status": twilio_status, "sid": sid})  # fmt: skip
 
 
-def mark_failed(w: Writer, outbox_id: int, error: str, code: int | None, at: datetime) -> None:
+def mark_failed(
+    w: Writer, outbox_id: int, error: str, code: int | None, at: datetime, key: str | None = None
+) -> None:
     row = w.cur.execute(
         "SELECT ticket_id, message_id, twilio_sid FROM sms_outbox WHERE id = ?", [outbox_id]
     ).fetchone()
@@ -277,7 +279,8 @@ def mark_failed(w: Writer, outbox_id: int, error: str, code: int | None, at: dat
         [error[:1000], code, outbox_id],
     )
     set_delivery(w, row[1], row[0], "failed", error, at)
-    _sms_meta(w, row[1], {"status": "failed", "error_code": code, "error": error[:300]})
+    _sms_meta(w, row[1], {"status": "failed", "error_code": code, "error": error[:300],
+                          "error_key": key})  # fmt: skip
 
 
 def report_status(
