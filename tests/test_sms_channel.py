@@ -333,3 +333,31 @@ def test_the_reply_box_of_an_sms_ticket_shows_segments_and_the_opt_out(admin, sm
     post_signed(admin, "/webhooks/twilio/sms", sms(phone, "STOP"))
     at.run()
     assert "Désabonné des SMS depuis le" in texts(at)
+
+
+def test_a_known_customers_phone_is_found_however_it_was_typed(tmp_path):
+    from datetime import datetime
+
+    from widget_api.channels.phones import national_digits, to_e164
+    from widget_api.storage import Database
+    from widget_api.storage import sms as sms_store
+
+    at = datetime(2026, 11, 2, 15)
+    with Database(tmp_path / "c.duckdb") as db:
+        marie = db.write(lambda w: sms_store.create_phone_customer(w, "514 555-0142", "fr", at))
+        other = db.write(
+            lambda w: sms_store.create_phone_customer(w, "+33 1 23 45 67 89", "fr", at)
+        )
+        phone = to_e164("(514) 555-0142")
+        assert phone == "+15145550142"
+        found = db.read(lambda cur: sms_store.customer_by_phone(cur, phone, national_digits(phone)))
+        assert found == marie
+        assert (
+            db.read(lambda cur: sms_store.customer_by_phone(cur, "+15145550143", "5145550143"))
+            is None
+        )
+        paris = to_e164("+33 1 23 45 67 89")
+        assert (
+            db.read(lambda cur: sms_store.customer_by_phone(cur, paris, national_digits(paris)))
+            == other
+        )

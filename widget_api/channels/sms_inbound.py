@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from widget_api.channels.phones import to_e164
+from widget_api.channels.phones import national_digits, to_e164
 from widget_api.channels.sms_settings import SmsConfig
 from widget_api.domain import ticket_creation
 from widget_api.domain.errors import Invalid
@@ -165,7 +165,7 @@ class SmsInbound:
             row = store.inbound(w.cur, sid)
             if row is None or row["status"] != "received":
                 return "duplicate"
-            customer_id = store.customer_by_phone(w.cur, phone)
+            customer_id = store.customer_by_phone(w.cur, phone, national_digits(phone))
             if customer_id is None:
                 customer_id = store.create_phone_customer(w, phone, lang, at)
             actor = Actor("customer", customer_id)

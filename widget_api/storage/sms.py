@@ -33,13 +33,17 @@ def identities_of(cur: Cursor, customer_id: int) -> list[dict]:
     return dicts(cur)
 
 
-def customer_by_phone(cur: Cursor, e164: str) -> int | None:
-    """A customer known by this phone (an identity first, else the customer's own field)."""
+def customer_by_phone(cur: Cursor, e164: str, national: str | None = None) -> int | None:
+    """A customer known by this phone: an identity first, else the customer's own phone field,
+    however it was typed (``514 555-0123``, ``+1 (514) 555-0123``: the same digits)."""
     found = identity(cur, "phone", e164)
     if found:
         return found["customer_id"]
+    digits = [e164.lstrip("+"), *([national] if national else [])]
     row = cur.execute(
-        "SELECT id FROM customers WHERE phone = ? ORDER BY id LIMIT 1", [e164]
+        "SELECT id FROM customers WHERE phone IS NOT NULL AND (phone = ? OR"
+        " regexp_replace(phone, '[^0-9]', '', 'g') IN (?, ?)) ORDER BY id LIMIT 1",
+        [e164, digits[0], digits[-1]],
     ).fetchone()
     return row[0] if row else None
 
