@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.i18n import DEFAULT_TZ, label, money, short_when, tr
 from dashboard.safe import md
 from widget_api.contracts import events as ev
+from widget_api.contracts.channels import sms_segments
 from widget_api.contracts.inbox import Event, Viewer
 from widget_api.contracts.tickets import Message, Order, TicketDetail
 
@@ -90,6 +91,19 @@ def newest_message_id(ticket: TicketDetail) -> int | None:
 def mention_handles(names: Sequence[str]) -> list[str]:
     """How to mention each colleague in a note: "@Paul", "@Marc-André"."""
     return [f"@{name.split(' ')[0]}" for name in names if name.strip()]
+
+
+def sms_notes(ticket: TicketDetail, draft: str, lang: str) -> tuple[str | None, str | None]:
+    """On an SMS ticket: the draft's length in segments, and the opt-out when the number sent
+    STOP (the server refuses the reply then)."""
+    if ticket.channel != "sms":
+        return None, None
+    counted = sms_segments(draft or "")
+    length = tr("channels.dash.segments", lang, count=counted.segments, encoding=counted.encoding)
+    stopped = [i.opted_out_at for i in ticket.customer_detail.identities if i.opted_out_at]
+    if not stopped:
+        return length, None
+    return length, tr("channels.dash.opted_out", lang, date=short_when(stopped[0], lang))
 
 
 def composer_placeholder(mode: str, colleagues: Sequence[str], lang: str) -> str:

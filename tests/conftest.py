@@ -55,6 +55,7 @@ def start_server(
     widget_origins: tuple[str, ...] = (),
     port: int | None = None,
     env: dict[str, str] | None = None,
+    public_base_url: str | None = None,
 ) -> RunningServer:
     """Run `comptoir serve` as a separate process and wait until /health answers."""
     port = port or free_port()
@@ -65,7 +66,7 @@ def start_server(
         [
             sys.executable, "-m", "widget_api.cli", "serve", "--db", str(db_path),
             "--port", str(port), "--public-rate-limit", str(rate_limit), "--log-level", "warning",
-            "--public-base-url", f"http://127.0.0.1:{port}", *origins,
+            "--public-base-url", public_base_url or f"http://127.0.0.1:{port}", *origins,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

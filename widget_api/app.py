@@ -17,6 +17,8 @@ from litestar.template.config import TemplateConfig
 from litestar.utils.sync import AsyncCallable
 
 from widget_api import __version__, clock
+from widget_api.channels.sms_inbound import SmsInbound
+from widget_api.channels.sms_outbox import SmsOutbox
 from widget_api.commerce.hub import CommerceHub
 from widget_api.commerce.webhook_processor import WebhookProcessor
 from widget_api.domain import secret_box, server_secret, store
@@ -40,6 +42,7 @@ from widget_api.listeners.outbox import MailOutbox
 from widget_api.listeners.rules import RulesListener
 from widget_api.listeners.settings_reload import SettingsReload
 from widget_api.listeners.sla import SlaClock
+from widget_api.listeners.sms_outbox import SmsOutboxListener
 from widget_api.listeners.webhooks import WebhookWake
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
@@ -61,6 +64,7 @@ from widget_api.routes import (
     order_actions,
     returns,
     rules,
+    sms,
     static,
     teams,
     webhook_deliveries,
@@ -128,6 +132,13 @@ def create_app(
             app.state.db, app.state.commerce, settings.commerce
         )
         app.state.commerce_webhooks.start()
+        app.state.sms_inbound = SmsInbound(app.state.db, shop.default_language)
+        app.state.sms_outbox = SmsOutbox(
+            app.state.db, settings.api.public_base_url, base_delay=settings.sms.base_delay,
+            max_delay=settings.sms.max_delay, max_attempts=settings.sms.max_attempts,
+            timeout=settings.sms.timeout,
+        )  # fmt: skip
+        app.state.sms_outbox.start()
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -139,6 +150,7 @@ def create_app(
                 SettingsReload(_reloaders(app, settings)),
                 RulesListener(app.state.rules_engine),
                 WebhookWake(app.state.webhooks),
+                SmsOutboxListener(app.state.sms_outbox),
             ],
         )
         app.state.dispatcher.start()
@@ -153,6 +165,7 @@ def create_app(
             app.state.dispatcher.stop()
             app.state.webhooks.stop()
             app.state.commerce_webhooks.stop()
+            app.state.sms_outbox.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.commerce.close()
@@ -185,6 +198,7 @@ def create_app(
             *order_actions.HANDLERS,
             *commerce_webhooks.HANDLERS,
             *commerce_settings.HANDLERS,
+            *sms.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

@@ -129,6 +129,17 @@ class CommerceRuntime(BaseModel):
     )
 
 
+class SmsRuntime(BaseModel):
+    base_delay: float = Field(
+        30.0, gt=0, description="Wait before the first retry of an SMS send (seconds); doubles."
+    )
+    max_delay: float = Field(
+        3600.0, gt=0, description="Longest wait between two attempts of an SMS (seconds)."
+    )
+    max_attempts: int = Field(8, ge=1, description="Attempts before an SMS is marked failed.")
+    timeout: float = Field(15.0, gt=0, description="Seconds Twilio's API has to answer a send.")
+
+
 class DashboardSettings(BaseModel):
     host: str | None = Field(
         None, description="Address the dashboard listens on; unset: the server's (api.host)."
@@ -169,6 +180,7 @@ class Settings(BaseSettings):
     rules: RulesRuntime = Field(default_factory=RulesRuntime)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     commerce: CommerceRuntime = Field(default_factory=CommerceRuntime)
+    sms: SmsRuntime = Field(default_factory=SmsRuntime)
     clock: ClockSettings = Field(default_factory=ClockSettings)
 
     def redacted(self) -> dict:

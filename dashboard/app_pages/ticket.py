@@ -264,6 +264,11 @@ def composer(ticket: TicketDetail, names: dict[int, str]) -> None:
             on_change="ignore",
             persist_state="session",
         )
+        length, opted_out = tv.sms_notes(ticket, st.session_state.get(draft_key(ref), ""), LANG)
+        if mode == "reply" and length:
+            st.caption(length)
+        if mode == "reply" and opted_out:
+            st.warning(md(opted_out), icon=":material/block:")
         macro = st.session_state.get("ticket_macro")
         if mode == "reply" and macro and macro["ref"] == ref:
             actions = tv.macro_summary(macro["actions"], LANG)

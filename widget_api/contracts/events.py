@@ -490,6 +490,42 @@ WEBHOOK_REQUEUED = _event("webhook.requeued", "A failed webhook was queued again
                           WebhookDelivery, _AGENT)  # fmt: skip
 
 
+# -- channels (issue 16): identities per channel, SMS opt-outs and delivery reports --------------
+
+
+@dataclass(frozen=True)
+class IdentityAdded:
+    customer_id: int
+    kind: str  # email | phone | messenger | instagram | whatsapp
+    value: str
+
+
+@dataclass(frozen=True)
+class SmsOptChanged:
+    """``opted_out`` is true after STOP/ARRÊT, false after START/UNSTOP."""
+
+    value: str
+    opted_out: bool
+    keyword: str
+
+
+@dataclass(frozen=True)
+class SmsStatusChanged:
+    """Twilio's report on an outgoing SMS (status callback or the send's answer)."""
+
+    status: str
+    sid: str | None = None
+    error_code: int | None = None
+
+
+CUSTOMER_IDENTITY_ADDED = _event("customer.identity_added",
+                                 "A customer was reached on a new channel identity.",
+                                 IdentityAdded, _ANY)  # fmt: skip
+SMS_OPT_CHANGED = _event("sms.opt_changed", "A phone number opted out of SMS or back in.",
+                         SmsOptChanged, frozenset({"customer"}))  # fmt: skip
+SMS_STATUS_CHANGED = _event("sms.status_changed", "Twilio reported on an outgoing SMS.",
+                            SmsStatusChanged, _SYSTEM)  # fmt: skip
+
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",
                         "Ticket fields changed; ``changes`` holds each as [before, after].",

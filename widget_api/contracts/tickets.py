@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from widget_api.contracts.channels import CustomerIdentity
 from widget_api.contracts.common import (
     AuthorType,
     Channel,
@@ -118,6 +119,9 @@ class Customer(BaseModel):
     phone: str | None
     language: Language
     created_at: UtcDateTime
+    identities: list[CustomerIdentity] = Field(
+        default_factory=list, description="Channel identities; an SMS opt-out shows here."
+    )
 
 
 class OrderLine(BaseModel):

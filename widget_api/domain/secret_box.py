@@ -39,6 +39,7 @@ SETTINGS_SECRETS: dict[str, tuple[str, ...]] = {
     "widget": ("identity_secret",),
     "server_secret": ("value",),
     "commerce": ("access_token", "webhook_secret", "consumer_key", "consumer_secret"),
+    "sms": ("auth_token",),
 }
 _LABELS = {"widget": "the widget identity secret", "server_secret": "the server secret"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from widget_api.channels import sms_status
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
@@ -26,6 +27,7 @@ from widget_api.i18n import t
 from widget_api.storage import Database, agents, customers, orders, tickets
 from widget_api.storage import events as event_log
 from widget_api.storage import rules as rule_store
+from widget_api.storage import sms as sms_store
 from widget_api.storage.db import Writer
 from widget_api.storage.events import SYSTEM, Actor, append
 from widget_api.storage.rows import to_db_time, utcnow
@@ -99,7 +101,7 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
         merged_into = tickets.ref_of(cur, row["merged_into_id"]) if row["merged_into_id"] else None
         return (
             row,
-            customers.by_id(cur, row["customer_id"]),
+            _with_identities(cur, customers.by_id(cur, row["customer_id"])),
             order,
             units,
             merged_into,
@@ -122,6 +124,13 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
             "messages": messages,
         }
     )
+
+
+def _with_identities(cur, customer: dict | None) -> dict | None:
+    """The customer with every channel identity (phone, page-scoped ids…) and SMS opt-outs."""
+    if customer is None:
+        return None
+    return {**customer, "identities": sms_store.identities_of(cur, customer["id"])}
 
 
 def sender_warnings(messages: list[dict], lang: str) -> list[str]:
@@ -165,6 +174,8 @@ def write_agent_message(
             raise Collision("error.collision", newer=len(newer))
     at = utcnow()
     channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
+    if channel == "sms" and data.kind == "reply":
+        sms_status.refuse_if_opted_out(w.cur, ticket_id)
     message_id = tickets.add_message(
         w,
         tickets.NewMessage(

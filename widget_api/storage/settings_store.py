@@ -35,6 +35,9 @@ def remember(w: Writer, key: str, value: dict, at: datetime) -> None:
     )
 
 
+_SECRET_WORDS = ("secret", "password", "token")
+
+
 def _redacted(key: str, value: dict | None) -> dict | None:
     """The event log keeps what changed, never a secret or password."""
     if value is None:

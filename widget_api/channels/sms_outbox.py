@@ -1,0 +1,245 @@
+"""The SMS outbox: an agent's reply on an SMS ticket waits in ``sms_outbox`` until Twilio's
+Messages API has accepted it, exactly once.
+
+Twilio's Messages API has no idempotency key, so a send whose answer is lost (a timeout, a
+dropped connection, a 5xx) may or may not have created the message. Such a row is marked
+``checking`` *before* each call (a crash mid-call leaves it so too); before it is sent again, the
+account's messages to that number (``GET …/Messages.json?To=…&DateSent>=…``) are searched for
+one with the same body created since the row was queued, and a status callback carrying the row's
+id (``?outbox=``) also settles it. Only when neither finds it is it sent again. A message Twilio
+has accepted but not yet dated (``date_sent`` empty while queued) may be missed by the list's
+date filter: the back-off before the look-up leaves it time to be sent, which is the documented
+trade-off. A refusal (4xx: Twilio's ``code`` and ``message``) fails the reply at once, shown on
+the message; other failures are retried with doubling back-off up to ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from widget_api.channels import sms_settings
+from widget_api.channels.sms_settings import STATUS_PATH, SmsConfig
+from widget_api.due_sender import DueSender
+from widget_api.i18n import t
+from widget_api.storage import Database
+from widget_api.storage import sms as store
+from widget_api.storage.rows import to_db_time, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """Twilio refused the message for good (4xx with its error JSON)."""
+
+    def __init__(self, code: int | None, message: str):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code
+
+
+class NotSent(Exception):
+    """Twilio surely made nothing (no connection, 429): send again later."""
+
+
+class Unknown(Exception):
+    """Twilio may have made the message (timeout, lost answer, 5xx): look before resending."""
+
+
+@dataclass
+class TwilioClient:
+    config: SmsConfig
+    timeout: float = 15.0
+
+    @property
+    def _messages_url(self) -> str:
+        account = self.config.account_sid
+        return f"{self.config.api_base_url}/2010-04-01/Accounts/{account}/Messages.json"
+
+    def _auth(self) -> tuple[str, str]:
+        return (self.config.account_sid, self.config.auth_token)
+
+    def send(self, to: str, body: str, status_callback: str | None) -> dict:
+        form = {"To": to, "Body": body}
+        if self.config.messaging_service_sid:
+            form["MessagingServiceSid"] = self.config.messaging_service_sid
+        else:
+            form["From"] = self.config.from_number or ""
+        if status_callback:
+            form["StatusCallback"] = status_callback
+        try:
+            response = httpx.post(self._messages_url, data=form, auth=self._auth(),
+                                  timeout=self.timeout)  # fmt: skip
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise NotSent(f"{type(exc).__name__}: Twilio unreachable") from exc
+        except httpx.HTTPError as exc:
+            raise Unknown(f"{type(exc).__name__}: no answer from Twilio") from exc
+        if response.status_code in (200, 201):
+            return response.json()
+        code, message = _error_of(response)
+        if response.status_code == 429:
+            raise NotSent(f"429 {code}: {message}")
+        if 400 <= response.status_code < 500:
+            raise Refused(code, message)
+        raise Unknown(f"{response.status_code} {code}: {message}")
+
+    def find(self, to: str, body: str, since: datetime, known: Iterable[str]) -> dict | None:
+        """A message of ours to ``to`` with ``body``, created since ``since``, not in ``known``."""
+        params = {"To": to, "DateSent>": since.date().isoformat(), "PageSize": "100"}
+        if self.config.from_number and not self.config.messaging_service_sid:
+            params["From"] = self.config.from_number
+        response = httpx.get(self._messages_url, params=params, auth=self._auth(),
+                             timeout=self.timeout)  # fmt: skip
+        response.raise_for_status()
+        skip = set(known)
+        lower = since - timedelta(minutes=5)  # clocks differ a little
+        for item in response.json().get("messages") or []:
+            if item.get("sid") in skip or item.get("body") != body:
+                continue
+            created = _rfc2822(item.get("date_created"))
+            if created is None or created >= lower:
+                return item
+        return None
+
+
+def _error_of(response: httpx.Response) -> tuple[int | None, str]:
+    """Twilio's error JSON: ``{"code": 21211, "message": "…", "more_info": …, "status": 400}``."""
+    try:
+        data = response.json()
+    except ValueError:
+        return None, f"HTTP {response.status_code}"
+    code = data.get("code") if isinstance(data, dict) else None
+    message = data.get("message") if isinstance(data, dict) else None
+    return (code if isinstance(code, int) else None), str(message or f"HTTP {response.status_code}")
+
+
+def _rfc2822(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return to_db_time(parsedate_to_datetime(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class SmsOutbox(DueSender):
+    thread_name = "comptoir-sms-outbox"
+    gather_seconds = 0.05
+
+    def __init__(
+        self, db: Database, public_base_url: str, *, base_delay: float = 30.0,
+        max_delay: float = 3600.0, max_attempts: int = 8, timeout: float = 15.0,
+    ):  # fmt: skip
+        super().__init__(base_delay=base_delay, max_delay=max_delay, max_attempts=max_attempts)
+        self.idle_seconds = 30.0
+        self._db = db
+        self._public = public_base_url.rstrip("/")
+        self._timeout = timeout
+        self._pending: set[int] = set()
+        self._catch_up = True
+        self._lock = threading.Lock()
+
+    # -- queueing ---------------------------------------------------------------------------
+    def mark(self, message_ids: Iterable[int]) -> None:
+        """Listener (its own thread): these replies were written; queue them soon."""
+        with self._lock:
+            self._pending.update(message_ids)
+        self._wake.set()
+
+    def enqueue_replies(self) -> int:
+        with self._lock:
+            ids, self._pending = sorted(self._pending), set()
+            catch_up, self._catch_up = self._catch_up, False
+        if not ids and not catch_up:
+            return 0
+        rows = self._db.read(lambda cur: store.replies_to_send(cur, None if catch_up else ids))
+        queued = 0
+        for row in rows:
+            to = ((row.get("source") or {}).get("sms") or {}).get("from")
+            if not to:
+                log.warning("SMS reply %s: the ticket has no phone number", row["message_id"])
+                continue
+            made = self._db.write(
+                lambda w, r=row, to=to: store.enqueue(
+                    w, ticket_id=r["ticket_id"], message_id=r["message_id"], to_number=to,
+                    body=r["body_text"], at=utcnow(),
+                )
+            )  # fmt: skip
+            queued += made is not None
+        return queued
+
+    # -- sending ----------------------------------------------------------------------------
+    def round(self) -> datetime | None:
+        self.enqueue_replies()
+        items = self._db.read(lambda cur: store.due(cur, utcnow()))
+        config = sms_settings.load(self._db) if items else None
+        for item in items:
+            if self._stop.is_set():
+                break
+            self._send_one(item, config)
+        return self._db.read(store.next_due_at)
+
+    def _fail(
+        self, item: dict, error: str, code: int | None = None, key: str | None = None
+    ) -> None:
+        """``key``: our own reason's text in the catalogues (Twilio's come in English)."""
+        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow(), key))
+        log.warning("SMS %s failed: %s", item["id"], error)
+
+    def _send_one(self, item: dict, config: SmsConfig | None) -> None:
+        if config is None or not config.can_send:
+            key = "channels.sms.fail.not_set_up"
+            return self._fail(item, t(key, "en"), key=key)
+        if self._db.read(lambda cur: store.opted_out(cur, "phone", item["to_number"])):
+            key = "channels.sms.fail.opted_out"
+            return self._fail(item, t(key, "en"), key=key)
+        client = TwilioClient(config, self._timeout)
+        if item["status"] == "checking":
+            try:
+                known = [
+                    r["twilio_sid"] for r in self._db.read(store.outbox_items) if r["twilio_sid"]
+                ]
+                found = client.find(item["to_number"], item["body"],
+                                    _naive(item["created_at"]), known)  # fmt: skip
+            except (httpx.HTTPError, ValueError) as exc:
+                return self._later(item, "checking", f"look-up failed: {type(exc).__name__}")
+            if found is not None:
+                return self._sent(item, found["sid"], found.get("status") or "sent")
+        if item["attempts"] >= self.max_attempts:
+            return self._fail(item, item.get("last_error") or "too many attempts")
+        self._db.write(lambda w: store.mark_attempt(w, item["id"], utcnow()))
+        callback = f"{self._public}{STATUS_PATH}?outbox={item['id']}"
+        try:
+            answer = client.send(item["to_number"], item["body"], callback)
+        except Refused as exc:
+            return self._fail(item, str(exc), exc.code)
+        except NotSent as exc:
+            return self._later(item, "queued", str(exc))
+        except Unknown as exc:
+            return self._later(item, "checking", str(exc))
+        if answer.get("error_code"):
+            return self._fail(item, str(answer.get("error_message") or "refused"),
+                              answer.get("error_code"))  # fmt: skip
+        return self._sent(item, answer.get("sid") or "", answer.get("status") or "queued")
+
+    def _sent(self, item: dict, sid: str, status: str) -> None:
+        self._db.write(lambda w: store.mark_sent(w, item["id"], sid, status, utcnow()))
+
+    def _later(self, item: dict, status: str, error: str) -> None:
+        attempts = item["attempts"] + 1
+        if attempts >= self.max_attempts and status == "queued":
+            return self._fail(item, error)
+        next_at = utcnow() + self.backoff(attempts)
+        self._db.write(lambda w: store.mark_retry(w, item["id"], status=status, error=error,
+                                                  next_at=next_at))  # fmt: skip
+        log.info("SMS %s: %s; next try at %s", item["id"], error, next_at)
+        return None
+
+
+def _naive(value: datetime) -> datetime:
+    return to_db_time(value)
