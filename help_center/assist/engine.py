@@ -143,7 +143,8 @@ class AssistEngine:
         scores = [overlap(p) for p in paragraphs]
         if ranker.embedder is not None and vector is not None:
             para_vectors = ranker.embedder.encode(paragraphs)
-            scores = [s * 0.5 + float(c) for s, c in zip(scores, para_vectors @ vector, strict=True)]
+            cosines = para_vectors @ vector
+            scores = [s * 0.5 + float(c) for s, c in zip(scores, cosines, strict=True)]
         start = int(np.argmax(scores))
         chosen = [paragraphs[start]]
         length = len(paragraphs[start])

@@ -26,7 +26,6 @@ The sets (see `tests/fixtures/assist/README.md`):
 from __future__ import annotations
 
 import csv
-import json
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -189,7 +188,9 @@ def hint3_questions(data: Path) -> list[AssistQuestion]:
 def default_sets(project_root: Path | None = None) -> list[QuestionSet | str]:
     """Every set to evaluate; a string says why one is skipped."""
     sets: list[QuestionSet | str] = [
-        QuestionSet("tuning (Nordet)", CONTENT_DIR, load_questions(FIXTURES / "tuning.jsonl"), False),
+        QuestionSet(
+            "tuning (Nordet)", CONTENT_DIR, load_questions(FIXTURES / "tuning.jsonl"), False
+        ),
         QuestionSet(
             "held-out (Nordet)", CONTENT_DIR, load_questions(FIXTURES / "heldout.jsonl"), True
         ),
@@ -284,7 +285,8 @@ def word_overlap(articles: Sequence[Article], questions: Iterable[AssistQuestion
         article = by_key.get((q.lang, q.relevant[0]))
         if article is None:
             continue
-        text = " ".join([article.title, article.summary or "", *article.tags, article.body_markdown])
+        fields = [article.title, article.summary or "", *article.tags, article.body_markdown]
+        text = " ".join(fields)
         common = set(index.terms(q.query, q.lang)) & set(index.terms(text, q.lang))
         if common:
             shared.append(f"{q.id}: {sorted(common)}")
@@ -330,7 +332,7 @@ def evaluate_set(
         for o in outcomes:
             q = o.question
             ok = (o.handoff if q.kind == "out_of_scope" else
-                  (not o.handoff and o.citations[:1] == q.relevant[:1] or
+                  ((not o.handoff and o.citations[:1] == q.relevant[:1]) or
                    (o.citations and o.citations[0] in q.relevant)))  # fmt: skip
             if not ok:
                 click.echo(

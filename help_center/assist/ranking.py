@@ -60,19 +60,21 @@ class Candidate:
     semantic: float
 
 
-_FR_HINTS = frozenset(
-    "le la les un une des du de est et je j mon ma mes vous votre vos pas pour avec sur dans"
-    " qui que quoi quand comment où ou combien est-ce c ça ce cette il elle on nous au aux"
-    " puis peux veux faut".split()
+_FR_WORDS = (
+    "le la les un une des du de est et je j mon ma mes vous votre vos pas pour avec sur"
+    " dans qui que quoi quand comment où ou combien c ça ce cette il elle on nous au aux"
+    " puis peux veux faut"
 )
-_EN_HINTS = frozenset(
-    "the a an is are and i my me you your not for with on in who what when how where which"
-    " can could do does did it this that we our to of was have has get".split()
+_EN_WORDS = (
+    "the a an is are and i my me you your not for with on in who what when how where"
+    " which can could do does did it this that we our to of was have has get"
 )
+_FR_HINTS = frozenset(_FR_WORDS.split())
+_EN_HINTS = frozenset(_EN_WORDS.split())
 
 
 def detect_lang(text: str) -> str:
-    """"fr" or "en" from common words (used when a question comes without its language)."""
+    """ "fr" or "en" from common words (used when a question comes without its language)."""
     words = [w.strip("'’?!.,;:") for w in text.lower().replace("’", "'").replace("'", " ").split()]
     fr = sum(w in _FR_HINTS for w in words) + sum(ch in "éèêàùçœ" for ch in text.lower())
     en = sum(w in _EN_HINTS for w in words)
@@ -113,7 +115,8 @@ class HybridRanker:
             unit_article.append(i)
             self.unit_section.append(-1)
             for s, section in enumerate(self.sections[i]):
-                unit_texts.append(f"{article.title}. {section.heading}. {section.text}"[:_UNIT_CHARS])
+                text = f"{article.title}. {section.heading}. {section.text}"
+                unit_texts.append(text[:_UNIT_CHARS])
                 unit_article.append(i)
                 self.unit_section.append(s)
         self.unit_article = np.asarray(unit_article, dtype=np.int64)

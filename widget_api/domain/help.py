@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from help_center.articles import Article, ArticleError, dump_article, load_articles, parse_article
+from help_center.assist.engine import AssistAnswer, AssistEngine
 from help_center.render import render_markdown
 from help_center.search import SearchIndex
 from widget_api.contracts.auth import Agent
@@ -62,6 +63,9 @@ class HelpCenter:
         self._base_url = base_url.rstrip("/")
         self._lock = threading.Lock()
         self._index: SearchIndex | None = None
+        self._assist: AssistEngine | None = None
+        self._assist_lock = threading.Lock()
+        self._generation = 0
         self._rendered: dict[tuple[str, str, str], str] = {}
 
     # -- content ---------------------------------------------------------------------------
@@ -124,6 +128,8 @@ class HelpCenter:
         index = SearchIndex.build([_as_article(r) for r in rows])
         with self._lock:
             self._index = index
+            self._assist = None  # rebuilt on the next question, from the new articles
+            self._generation += 1
             self._rendered.clear()
 
     def _search_index(self) -> SearchIndex:
@@ -157,6 +163,23 @@ class HelpCenter:
                 lambda w: articles.record_search(w, source, lang, query, len(results), utcnow())
             )
         return HelpSearchResults(query_id=query_id, results=results)
+
+    def assist(self, query: str, lang: str | None) -> AssistAnswer:
+        """Answer a customer's question from the published articles, or hand it off."""
+        return self._assist_engine().answer(query.strip(), lang)
+
+    def _assist_engine(self) -> AssistEngine:
+        # Built on the first question (it loads the embedding model), not at start-up.
+        with self._assist_lock:
+            engine = self._assist
+            if engine is None:
+                generation = self._generation
+                rows = self._db.read(lambda cur: articles.all_articles(cur, published_only=True))
+                engine = AssistEngine([_as_article(r) for r in rows], link=self.url)
+                with self._lock:
+                    if generation == self._generation:  # else articles changed meanwhile
+                        self._assist = engine
+            return engine
 
     def clicked(self, search_id: int, slug: str) -> None:
         self._db.write(lambda w: articles.search_clicked(w, search_id, slug[:200]))
