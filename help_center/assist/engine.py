@@ -49,7 +49,7 @@ def default_link(lang: str, slug: str) -> str:
 class AssistParams:
     """When to answer (tuned on the tuning questions only)."""
 
-    min_confidence: float = 0.25
+    min_confidence: float = 0.17
     """Fused score of the best article below which the question is handed off."""
 
 

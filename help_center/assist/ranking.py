@@ -39,9 +39,9 @@ long section would blur into its neighbours."""
 class RankParams:
     """Fusion weights (tuned on the tuning questions only)."""
 
-    lexical_weight: float = 0.6
-    semantic_weight: float = 0.4
-    lexical_k: float = 4.0
+    lexical_weight: float = 0.45
+    semantic_weight: float = 0.55
+    lexical_k: float = 8.0
     """BM25F score at which the lexical part is worth half its weight."""
     cosine_floor: float = 0.3
     """Cosine of unrelated texts: below it the semantic part is worth nothing."""
@@ -111,9 +111,12 @@ class HybridRanker:
                 part for part in (article.title, article.summary or "", ", ".join(article.tags))
                 if part
             )  # fmt: skip
-            unit_texts.append(header)
-            unit_article.append(i)
-            self.unit_section.append(-1)
+            # The header, the title alone and each tag (tags are often the customer's own
+            # words: "where is my order", "money back").
+            for text in dict.fromkeys([header, *([article.title, *article.tags])]):
+                unit_texts.append(text)
+                unit_article.append(i)
+                self.unit_section.append(-1)
             for s, section in enumerate(self.sections[i]):
                 text = f"{article.title}. {section.heading}. {section.text}"
                 unit_texts.append(text[:_UNIT_CHARS])
