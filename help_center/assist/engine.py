@@ -92,6 +92,7 @@ class AssistEngine:
         vector = self.ranker.query_vector(query)
         ranked = self.ranker.rank(query, code, limit=1, vector=vector) if query.strip() else []
         best = ranked[0] if ranked else None
+        code = code or (best.lang if best else "fr")
         confidence = round(min(max(best.score, 0.0), 1.0), 3) if best else 0.0
         if best is None or best.score < self.params.min_confidence:
             return AssistAnswer(
@@ -106,6 +107,11 @@ class AssistEngine:
             lang=code, links=[link],
         )  # fmt: skip
 
+    def _cosines(self, units: np.ndarray, vector: np.ndarray | None) -> list[float]:
+        if vector is None or not len(self.ranker.unit_vectors):
+            return [0.0] * len(units)
+        return [float(c) for c in self.ranker.unit_vectors[units] @ vector]
+
     def passage(
         self, article_index: int, query: str, lang: str, vector: np.ndarray | None
     ) -> Passage:
@@ -118,7 +124,7 @@ class AssistEngine:
             return Passage(article.title, article.summary or article.title)
         query_terms = set(ranker.lexical.terms(query, article.lang))
         units = np.flatnonzero(ranker.unit_article == article_index)
-        cosines = ranker.unit_scores(vector)
+        cosines = dict(zip(units.tolist(), self._cosines(units, vector), strict=True))
 
         def overlap(text: str) -> float:
             if not query_terms:
@@ -133,18 +139,16 @@ class AssistEngine:
             if s < 0:
                 continue
             section = found[s]
-            score = float(cosines[unit]) + 0.5 * overlap(f"{section.heading} {section.text}")
+            score = cosines[int(unit)] + 0.5 * overlap(f"{section.heading} {section.text}")
             if score > best_score:
                 best_section, best_score = s, score
         section = found[best_section]
         paragraphs = list(section.paragraphs)
         if len(section.text) <= _MAX_PASSAGE_CHARS:
             return Passage(section.heading, section.text)
+        # The paragraph sharing most of the question's words; the first one when none does
+        # (a section opens with its answer more often than not).
         scores = [overlap(p) for p in paragraphs]
-        if ranker.embedder is not None and vector is not None:
-            para_vectors = ranker.embedder.encode(paragraphs)
-            cosines = para_vectors @ vector
-            scores = [s * 0.5 + float(c) for s, c in zip(scores, cosines, strict=True)]
         start = int(np.argmax(scores))
         chosen = [paragraphs[start]]
         length = len(paragraphs[start])

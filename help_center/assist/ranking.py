@@ -24,7 +24,7 @@ import numpy as np
 
 from help_center.articles import Article
 from help_center.assist.passages import Section, sections
-from help_center.assist.semantic import Embedder, default_embedder
+from help_center.assist.semantic import Embedder, default_embedder, one_blas_thread
 from help_center.search import SearchIndex, normalize_lang
 
 __all__ = ("Candidate", "HybridRanker", "RankParams", "detect_lang")
@@ -78,6 +78,8 @@ def detect_lang(text: str) -> str:
     words = [w.strip("'’?!.,;:") for w in text.lower().replace("’", "'").replace("'", " ").split()]
     fr = sum(w in _FR_HINTS for w in words) + sum(ch in "éèêàùçœ" for ch in text.lower())
     en = sum(w in _EN_HINTS for w in words)
+    if en == fr:
+        return None
     return "en" if en > fr else "fr"
 
 
@@ -130,8 +132,9 @@ class HybridRanker:
     def __len__(self) -> int:
         return len(self.articles)
 
-    def language_of(self, query: str, lang: str | None) -> str:
-        """The question's language: the one given if supported, else guessed from its words."""
+    def language_of(self, query: str, lang: str | None) -> str | None:
+        """The question's language: the one given if supported, else guessed from its words
+        (None when they do not tell: every language is then searched)."""
         try:
             code = normalize_lang(lang) if lang else None
         except ValueError:
@@ -145,14 +148,15 @@ class HybridRanker:
         """Cosine of the question with every unit (header or section)."""
         if vector is None or not len(self.unit_vectors):
             return np.zeros(len(self.unit_article), dtype=np.float32)
-        return self.unit_vectors @ vector
+        with one_blas_thread():
+            return self.unit_vectors @ vector
 
     def rank(
         self, query: str, lang: str | None, limit: int = 5, vector: np.ndarray | None = None
     ) -> list[Candidate]:
         """Best articles for a question, best first, in its language when it has articles."""
         code = self.language_of(query, lang)
-        pool = self._by_lang.get(code) or list(range(len(self.articles)))
+        pool = (self._by_lang.get(code) if code else None) or list(range(len(self.articles)))
         p = self.params
         lexical = np.zeros(len(self.articles), dtype=np.float64)
         if self.mode != "semantic":

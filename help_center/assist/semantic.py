@@ -16,10 +16,23 @@ import threading
 from collections.abc import Sequence
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
-__all__ = ("Embedder", "default_embedder")
+__all__ = ("Embedder", "default_embedder", "one_blas_thread")
 
 _CACHE_LIMIT = 200_000
+_BLAS: ThreadpoolController | None = None
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread: a matrix–vector product this small is
+    several times slower with more threads on a busy small machine (they wait on each other)."""
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
 _DIM = 512
 
 
