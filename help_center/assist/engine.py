@@ -9,6 +9,7 @@ there are no citations, and the answer says a person will follow up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ HANDOFF = {
         "A person from our team will follow up with you shortly."
     ),
 }
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _MAX_PASSAGE_CHARS = 700
 _SHORT_PARAGRAPH = 160
 """A paragraph this short (often "You can also:") is quoted with the next one."""
@@ -88,9 +90,14 @@ class AssistEngine:
         return self.ranker.rank(query, lang, limit=limit)
 
     def answer(self, query: str, lang: str | None) -> AssistAnswer:
+        # Lone surrogates (valid in JSON, not in UTF-8) would break the tokeniser.
+        query = query.encode("utf-8", "ignore").decode("utf-8")
         code = self.ranker.language_of(query, lang)
-        vector = self.ranker.query_vector(query)
-        ranked = self.ranker.rank(query, code, limit=1, vector=vector) if query.strip() else []
+        if _WORD_RE.search(query):
+            vector = self.ranker.query_vector(query)
+            ranked = self.ranker.rank(query, code, limit=1, vector=vector)
+        else:  # no word at all ("!!!", an emoji): nothing to look up, a person answers
+            vector, ranked = None, []
         best = ranked[0] if ranked else None
         code = code or (best.lang if best else "fr")
         confidence = round(min(max(best.score, 0.0), 1.0), 3) if best else 0.0

@@ -142,7 +142,9 @@ class HybridRanker:
         return code or detect_lang(query)
 
     def query_vector(self, query: str) -> np.ndarray | None:
-        return None if self.embedder is None else self.embedder.encode([query])[0]
+        if self.embedder is None:
+            return None
+        return self.embedder.encode([query.encode("utf-8", "ignore").decode("utf-8")])[0]
 
     def unit_scores(self, vector: np.ndarray | None) -> np.ndarray:
         """Cosine of the question with every unit (header or section)."""
@@ -155,6 +157,7 @@ class HybridRanker:
         self, query: str, lang: str | None, limit: int = 5, vector: np.ndarray | None = None
     ) -> list[Candidate]:
         """Best articles for a question, best first, in its language when it has articles."""
+        query = query.encode("utf-8", "ignore").decode("utf-8")
         code = self.language_of(query, lang)
         pool = (self._by_lang.get(code) if code else None) or list(range(len(self.articles)))
         p = self.params
