@@ -197,3 +197,24 @@ def test_the_endpoint_answers_from_the_server_help_center_then_rate_limits(limit
         limited = client.post("/api/v1/widget/assist", json={"query": "hello"})
         assert limited.status_code == 429
         assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_a_large_help_center_answers_at_once_then_with_embeddings(tmp_path):
+    """Over 200 articles the embeddings are built in the background: BM25F answers meanwhile,
+    and the hybrid engine takes over once built."""
+    from help_center.bench import synthetic_articles
+    from tests.waiting import wait_until
+    from widget_api.domain.help import HelpCenter
+    from widget_api.storage import Database
+    from widget_api.storage.events import SYSTEM
+
+    with Database(tmp_path / "comptoir.duckdb") as db:
+        help_center = HelpCenter(db, "https://shop.test")
+        items = synthetic_articles(210)
+        help_center.import_articles(items, SYSTEM)
+        first = help_center.assist(f"{items[0].title}?", items[0].lang)
+        assert first.handoff is False
+        assert first.citations and first.links[0].startswith("https://shop.test/help/")
+        engine = wait_until(lambda: help_center._assist, "the embedded engine", timeout=900)
+        assert engine.ranker.mode == "hybrid" and len(engine) == 210
+        assert help_center.assist("Do you sell gift cards?", "en").handoff is True
