@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import click
 
@@ -33,7 +33,35 @@ def help_center_group() -> None:
 help_center_group.add_command(evaluate_command, name="evaluate")
 
 
-def _answer(index: SearchIndex, line: str, limit: int) -> dict[str, Any]:
+class _Ranking(Protocol):
+    def slugs(self, query: str, lang: str | None, limit: int) -> list[str]: ...
+
+
+class _Lexical:
+    def __init__(self, articles: list) -> None:
+        self.index = SearchIndex.build(articles)
+
+    def slugs(self, query: str, lang: str | None, limit: int) -> list[str]:
+        # Both languages may use the same slug: fetch more, then keep each slug once.
+        hits = self.index.search(query, normalize_lang(lang), limit=2 * limit)
+        return list(dict.fromkeys(hit.slug for hit in hits))[:limit]
+
+
+class _Hybrid:
+    """BM25F fused with multilingual sentence embeddings (`help_center.assist.ranking`)."""
+
+    def __init__(self, articles: list) -> None:
+        from help_center.assist.ranking import HybridRanker
+
+        self.ranker = HybridRanker(articles)
+
+    def slugs(self, query: str, lang: str | None, limit: int) -> list[str]:
+        normalize_lang(lang)  # an unsupported language is still a bad line
+        hits = self.ranker.rank(query, lang, limit=2 * limit)
+        return list(dict.fromkeys(hit.slug for hit in hits))[:limit]
+
+
+def _answer(index: _Ranking, line: str, limit: int) -> dict[str, Any]:
     """Answer one input line; raise ValueError with a readable message if it is bad."""
     try:
         request = json.loads(line)
@@ -47,10 +75,7 @@ def _answer(index: SearchIndex, line: str, limit: int) -> dict[str, Any]:
     lang = request.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise ValueError('"lang" must be a string such as "fr" or "en"')
-    # Both languages may use the same slug: fetch more, then keep each slug once.
-    hits = index.search(query, normalize_lang(lang), limit=2 * limit)
-    slugs = list(dict.fromkeys(hit.slug for hit in hits))[:limit]
-    return {"id": request.get("id"), "results": slugs}
+    return {"id": request.get("id"), "results": index.slugs(query, lang, limit)}
 
 
 def _request_id(line: str) -> Any:
@@ -85,7 +110,16 @@ def _request_id(line: str) -> Any:
 @click.option(
     "--limit", default=5, show_default=True, type=click.IntRange(1, 100), help="Results per query."
 )
-def search_command(articles_dir: Path, queries: IO[str], out: IO[str], limit: int) -> None:
+@click.option(
+    "--ranking",
+    type=click.Choice(["hybrid", "lexical"]),
+    default="hybrid",
+    show_default=True,
+    help="hybrid: BM25F fused with offline multilingual embeddings; lexical: BM25F only.",
+)
+def search_command(
+    articles_dir: Path, queries: IO[str], out: IO[str], limit: int, ranking: str
+) -> None:
     """Answer each query line with the slugs of the best articles, best first."""
 
     def skipped(error: ArticleError) -> None:
@@ -98,7 +132,7 @@ def search_command(articles_dir: Path, queries: IO[str], out: IO[str], limit: in
         raise click.ClickException(f"cannot read articles folder {articles_dir}: {reason}") from exc
     if not articles:
         click.echo(f"warning: no articles found under {articles_dir}", err=True)
-    index = SearchIndex.build(articles)
+    index: _Ranking = _Hybrid(articles) if ranking == "hybrid" else _Lexical(articles)
     for number, line in enumerate(queries, 1):
         if not line.strip():
             continue

@@ -481,6 +481,12 @@ class SearchIndex:
         merged.sort(key=lambda hit: (-hit.score, hit.lang, hit.slug))
         return merged[:limit]
 
+    def terms(self, text: str, lang: str) -> list[str]:
+        """The content terms (folded, stemmed, no stop words) of a text in one language."""
+        code = normalize_lang(lang)
+        index = self._indexes.get(code) if code else None
+        return index.analyzer.content_terms(text) if index else []
+
     def explain(self, query: str, lang: str) -> list[QueryTerm]:
         """The weighted terms a query becomes in one language, for debugging and tests."""
         code = normalize_lang(lang)

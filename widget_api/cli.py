@@ -401,6 +401,7 @@ def config() -> None:
 
 
 def _register_commands() -> None:
+    from help_center.assist.cli import assist_command
     from help_center.cli import help_center_group
     from widget_api.bench import bench_command
     from widget_api.mail.cli import mail_group
@@ -409,6 +410,7 @@ def _register_commands() -> None:
     from widget_api.rules_bench import rules_bench_command
     from widget_api.secrets_cli import secrets_group
 
+    cli.add_command(assist_command)
     cli.add_command(bench_command)
     cli.add_command(rules_bench_command)
     cli.add_command(classify_command)

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from help_center.articles import Article, ArticleError, dump_article, load_articles, parse_article
+from help_center.assist.engine import AssistAnswer, AssistEngine
 from help_center.render import render_markdown
 from help_center.search import SearchIndex
 from widget_api.contracts.auth import Agent
@@ -35,6 +36,8 @@ from widget_api.text import fold
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SEEDED = "help_center_seeded"
+_EMBED_IN_REQUEST = 200
+"""Up to this many published articles, the first question waits for the embeddings."""
 
 
 def category_slug(category: str) -> str:
@@ -62,6 +65,10 @@ class HelpCenter:
         self._base_url = base_url.rstrip("/")
         self._lock = threading.Lock()
         self._index: SearchIndex | None = None
+        self._assist: AssistEngine | None = None
+        self._assist_lock = threading.Lock()
+        self._generation = 0
+        self._assist_lexical: tuple[int, AssistEngine] | None = None
         self._rendered: dict[tuple[str, str, str], str] = {}
 
     # -- content ---------------------------------------------------------------------------
@@ -124,6 +131,8 @@ class HelpCenter:
         index = SearchIndex.build([_as_article(r) for r in rows])
         with self._lock:
             self._index = index
+            self._assist = None  # rebuilt on the next question, from the new articles
+            self._generation += 1
             self._rendered.clear()
 
     def _search_index(self) -> SearchIndex:
@@ -157,6 +166,38 @@ class HelpCenter:
                 lambda w: articles.record_search(w, source, lang, query, len(results), utcnow())
             )
         return HelpSearchResults(query_id=query_id, results=results)
+
+    def assist(self, query: str, lang: str | None) -> AssistAnswer:
+        """Answer a customer's question from the published articles, or hand it off."""
+        return self._assist_engine().answer(query.strip(), lang)
+
+    def _assist_engine(self) -> AssistEngine:
+        # Built on the first question (it loads the embedding model), not at start-up. A
+        # large help center takes minutes to embed: it is built in the background while a
+        # BM25F-only engine (built in a blink) answers.
+        with self._assist_lock:
+            if self._assist is not None:
+                return self._assist
+            generation = self._generation
+            if self._assist_lexical is not None and self._assist_lexical[0] == generation:
+                return self._assist_lexical[1]  # the embeddings are still being built
+            rows = self._db.read(lambda cur: articles.all_articles(cur, published_only=True))
+            items = [_as_article(r) for r in rows]
+            if len(items) <= _EMBED_IN_REQUEST:
+                return self._keep(AssistEngine(items, link=self.url), generation)
+            lexical = AssistEngine(items, link=self.url, mode="lexical")
+            self._assist_lexical = (generation, lexical)
+            threading.Thread(
+                target=lambda: self._keep(AssistEngine(items, link=self.url), generation),
+                name="assist-embed", daemon=True,
+            ).start()  # fmt: skip
+            return lexical
+
+    def _keep(self, engine: AssistEngine, generation: int) -> AssistEngine:
+        with self._lock:
+            if generation == self._generation:  # else articles changed meanwhile
+                self._assist = engine
+        return engine
 
     def clicked(self, search_id: int, slug: str) -> None:
         self._db.write(lambda w: articles.search_clicked(w, search_id, slug[:200]))
