@@ -1,0 +1,11 @@
+"""The dashboard as served: the Streamlit app (``streamlit_app.py``) plus the route that keeps the
+agent's session in an HttpOnly cookie (``session_cookie``). ``streamlit run dashboard/serve.py``
+finds ``app`` and serves both on one origin."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import session_cookie
+
+app = st.App("streamlit_app.py", routes=session_cookie.routes())
