@@ -32,6 +32,7 @@ from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.webhook_sender import WebhookSender
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.listeners.agent_notifications import AgentNotifier
 from widget_api.listeners.auto_typing import AutoTyping
 from widget_api.listeners.csat import CsatSurvey
 from widget_api.listeners.dispatcher import Dispatcher
@@ -55,6 +56,7 @@ from widget_api.routes import (
     help_api,
     help_pages,
     mail,
+    notifications,
     returns,
     rules,
     static,
@@ -131,6 +133,7 @@ def create_app(
                 SettingsReload(_reloaders(app, settings)),
                 RulesListener(app.state.rules_engine),
                 WebhookWake(app.state.webhooks),
+                AgentNotifier(app.state.db),
             ],
         )
         app.state.dispatcher.start()
@@ -171,6 +174,7 @@ def create_app(
             *analytics.HANDLERS,
             *mail.HANDLERS,
             *rules.HANDLERS,
+            *notifications.HANDLERS,
             *teams.HANDLERS,
             *webhook_deliveries.HANDLERS,
         ],
