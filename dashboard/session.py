@@ -20,7 +20,10 @@ from dashboard.safe import md
 from widget_api.settings import Settings
 
 # Keys that belong to one signed-in agent and go away with the token.
-_AGENT_KEYS = ("agent", "api_client", "store_tz", "sidebar_lang", "notices", "token_expires_at")
+_AGENT_KEYS = (
+    "agent", "api_client", "store_tz", "sidebar_lang", "notices", "token_expires_at",
+    "notif_seen_id", "notif_read_ref",
+)  # fmt: skip
 # Page state (drafts, selections, open ticket) is the agent's too: the next one starts clean.
 _PAGE_PREFIXES = (
     "inbox_", "ticket_", "agents_", "store_", "macros_", "returns_", "receiving_", "analytics_",

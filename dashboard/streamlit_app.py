@@ -11,6 +11,7 @@ from dashboard import navigation, session_cookie
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
 from dashboard.deep_link import go_where_asked, remember_where_asked
 from dashboard.i18n import tr
+from dashboard.notifications_view import live_notifications
 from dashboard.safe import md
 from dashboard.session import (
     api_url,
@@ -155,6 +156,7 @@ with st.sidebar:
             client().logout()
         sign_out(None, forget_pages=True)
         st.rerun()
+    live_notifications()
 
 pages = {
     tr(f"dash.nav.{section}", lang): [
