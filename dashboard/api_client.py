@@ -33,6 +33,7 @@ from widget_api.contracts.inbox import (
     ViewCounts,
     Viewer,
 )
+from widget_api.contracts.notifications import NotificationsRead, NotificationSummary
 from widget_api.contracts.returns import ReturnDetail
 from widget_api.contracts.rules import (
     DryRun,
@@ -340,6 +341,17 @@ class ApiClient:
     def put_store_settings(self, settings: StoreSettings) -> StoreSettings:
         data = self._call("PUT", "/api/v1/settings/store", json=settings.model_dump(mode="json"))
         return StoreSettings.model_validate(data)
+
+    # -- the agent's notifications -----------------------------------------------------------
+    def notification_summary(self) -> NotificationSummary:
+        data = self._call("GET", "/api/v1/me/notifications/summary")
+        return NotificationSummary.model_validate(data)
+
+    def mark_notifications_read(
+        self, ticket_ref: str | None = None, through_id: int | None = None
+    ) -> int:
+        body = _body(NotificationsRead(ticket_ref=ticket_ref, through_id=through_id))
+        return self._call("POST", "/api/v1/me/notifications/read", json=body)["marked"]
 
 
 def _detail(response: httpx.Response) -> str:

@@ -13,13 +13,17 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from pydantic import ValidationError
 
+from dashboard import session_cookie
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
 from dashboard.i18n import DEFAULT_TZ, tr
 from dashboard.safe import md
 from widget_api.settings import Settings
 
 # Keys that belong to one signed-in agent and go away with the token.
-_AGENT_KEYS = ("agent", "api_client", "store_tz", "sidebar_lang", "notices")
+_AGENT_KEYS = (
+    "agent", "api_client", "store_tz", "sidebar_lang", "notices", "token_expires_at",
+    "notif_seen_id", "notif_read_ref",
+)  # fmt: skip
 # Page state (drafts, selections, open ticket) is the agent's too: the next one starts clean.
 _PAGE_PREFIXES = (
     "inbox_", "ticket_", "agents_", "store_", "macros_", "returns_", "receiving_", "analytics_",
@@ -84,12 +88,39 @@ def today() -> date:
     return now().astimezone(ZoneInfo(store_tz())).date()
 
 
+def sign_in_from_cookie() -> None:
+    """A new session (reload, new tab) signs in with the token the browser's cookie keeps, once:
+    a revoked or expired one leads to the sign-in form, and the browser forgets it."""
+    if st.session_state.get("session_cookie_tried"):
+        return
+    st.session_state.session_cookie_tried = True
+    token = session_cookie.saved_token()
+    if not token:
+        return
+    probe = ApiClient(api_url(), token, lang())
+    try:
+        agent = probe.me()
+    except SessionExpired:
+        st.session_state.session_forget = token
+        return
+    except ApiError:  # the server is unreachable: the form says so when the agent signs in
+        return
+    finally:
+        probe.close()
+    st.session_state.token = token
+    st.session_state.agent = agent.model_dump()
+    st.session_state.lang = agent.language
+
+
 def sign_out(message: str | None, *, forget_pages: bool = False) -> None:
-    """Drop the token. An expired session keeps the page state (a draft survives signing in
-    again); signing out on purpose forgets it, so the next agent starts clean."""
+    """Drop the token, and the browser's cookie holding it. An expired session keeps the page
+    state (a draft survives signing in again); signing out on purpose forgets it, so the next
+    agent starts clean."""
     held = st.session_state.get("api_client")
     if held is not None:
         held[1].close()
+    if st.session_state.get("token"):
+        st.session_state.session_forget = st.session_state.token
     st.session_state.token = None
     for key in list(st.session_state):
         if key in _AGENT_KEYS or (forget_pages and str(key).startswith(_PAGE_PREFIXES)):

@@ -7,11 +7,20 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import navigation
+from dashboard import navigation, session_cookie
 from dashboard.api_client import ApiClient, ApiError, SessionExpired
+from dashboard.deep_link import go_where_asked, remember_where_asked
 from dashboard.i18n import tr
+from dashboard.notifications_view import live_notifications
 from dashboard.safe import md
-from dashboard.session import api_url, client, notify, show_notices, sign_out
+from dashboard.session import (
+    api_url,
+    client,
+    notify,
+    show_notices,
+    sign_in_from_cookie,
+    sign_out,
+)
 from dashboard.theme import CSS
 from widget_api.contracts.auth import Agent
 
@@ -21,6 +30,7 @@ st.session_state.setdefault("agent", None)
 st.session_state.setdefault("lang", "fr")
 st.session_state.setdefault("flash", None)
 st.html(CSS)
+remember_where_asked()
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -49,6 +59,7 @@ def sign_in_page() -> None:
             middle.error(md(exc.detail))
             return
         st.session_state.token = answer.token
+        st.session_state.token_expires_at = answer.expires_at
         st.session_state.agent = answer.agent.model_dump()
         st.session_state.lang = answer.agent.language
         st.session_state.flash = None
@@ -71,7 +82,10 @@ def _save_me(change: Callable[[], Agent]) -> Agent | None:
 
 def save_language() -> None:
     """The sidebar switch: the agent's language is saved so the next sign-in uses it."""
-    chosen, agent_id = st.session_state.sidebar_lang, st.session_state.agent["id"]
+    chosen, agent = st.session_state.get("sidebar_lang"), st.session_state.get("agent")
+    if not chosen or not agent or chosen == agent["language"]:
+        return  # signed out meanwhile (another tab), or the widget came back after sign-out
+    agent_id = agent["id"]
     saved = _save_me(lambda: client().update_agent(agent_id, language=chosen))
     if saved is not None:
         st.session_state.lang = saved.language
@@ -79,6 +93,8 @@ def save_language() -> None:
 
 def save_availability(key: str) -> None:
     """The sidebar switch: available or away for new tickets, saved at once."""
+    if key not in st.session_state or not st.session_state.get("agent"):
+        return  # signed out meanwhile
     wanted = "available" if st.session_state[key] else "away"
     saved = _save_me(lambda: client().set_my_availability(wanted))
     if saved is None:
@@ -88,6 +104,11 @@ def save_availability(key: str) -> None:
 
 
 if not st.session_state.token:
+    sign_in_from_cookie()
+if not st.session_state.token:
+    forgotten = st.session_state.pop("session_forget", None)
+    if forgotten:
+        session_cookie.forget_in_browser(forgotten)
     st.session_state.lang = st.radio(
         "Langue / Language",
         ["fr", "en"],
@@ -135,6 +156,7 @@ with st.sidebar:
             client().logout()
         sign_out(None, forget_pages=True)
         st.rerun()
+    live_notifications()
 
 pages = {
     tr(f"dash.nav.{section}", lang): [
@@ -145,6 +167,9 @@ pages = {
 }
 # Every page listed: past twelve Streamlit hides the last ones behind "View more".
 page = st.navigation(pages, expanded=True)
+go_where_asked(page, pages)
+if st.session_state.get("token_expires_at"):  # signed in with the form: the browser keeps it
+    session_cookie.keep_in_browser(st.session_state.token, st.session_state.pop("token_expires_at"))
 show_notices()
 if page.url_path != "ticket" and st.session_state.get("ticket_present"):
     with contextlib.suppress(ApiError):  # presence also expires by itself

@@ -40,6 +40,17 @@ CSS = """
   width: 100%;
   gap: 0.5rem;
 }
+/* A long view name wraps; its count keeps its whole width ("7..", "0." no more). */
+.st-key-inbox_nav button p {
+  overflow: visible;
+  white-space: normal;
+  text-overflow: clip;
+  text-align: left;
+}
+.st-key-inbox_nav button p > span { flex: none; }
+/* On a phone the tickets come first: the views sit in a selector above the list. */
+@media (max-width: 640px) { .st-key-inbox_nav { display: none; } }
+@media (min-width: 641px) { .st-key-inbox_view_picker { display: none; } }
 .st-key-inbox_nav [data-testid="stCaptionContainer"] p {
   text-transform: uppercase;
   letter-spacing: 0.04em;

@@ -46,7 +46,7 @@ def streamlit_dashboard(api_url: str, log_name: str) -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     with (ARTIFACTS / log_name).open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
+            [sys.executable, "-m", "streamlit", "run", "dashboard/serve.py",
              "--server.port", str(port), "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env={**os.environ, "COMPTOIR_DASHBOARD__API_URL": api_url},

@@ -35,6 +35,7 @@ from widget_api.domain.sla.worker import SlaWorker
 from widget_api.domain.webhook_sender import WebhookSender
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
+from widget_api.listeners.agent_notifications import AgentNotifier
 from widget_api.listeners.auto_typing import AutoTyping
 from widget_api.listeners.csat import CsatSurvey
 from widget_api.listeners.dispatcher import Dispatcher
@@ -62,6 +63,7 @@ from widget_api.routes import (
     help_api,
     help_pages,
     mail,
+    notifications,
     order_actions,
     returns,
     rules,
@@ -152,6 +154,7 @@ def create_app(
                 RulesListener(app.state.rules_engine),
                 WebhookWake(app.state.webhooks),
                 SmsOutboxListener(app.state.sms_outbox),
+                AgentNotifier(app.state.db),
             ],
         )
         app.state.dispatcher.start()
@@ -195,6 +198,7 @@ def create_app(
             *analytics.HANDLERS,
             *mail.HANDLERS,
             *rules.HANDLERS,
+            *notifications.HANDLERS,
             *teams.HANDLERS,
             *webhook_deliveries.HANDLERS,
             *order_actions.HANDLERS,

@@ -254,7 +254,7 @@ def _dashboard_host(settings: Settings, host: str | None) -> str:
 def _dashboard_argv(
     settings: Settings, api_url: str | None, port: int | None, host: str | None = None
 ) -> list[str]:
-    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+    app_file = Path(__file__).resolve().parent.parent / "dashboard" / "serve.py"
     return [
         sys.executable,
         "-m",

@@ -44,10 +44,18 @@ def previous_page() -> None:
     st.session_state.inbox_cursors = st.session_state.inbox_cursors[:-1]
 
 
-def open_clicked(refs: list[str]) -> None:
-    click = st.session_state.get("inbox_open_click")
-    if click is not None and 0 <= click["row"] < len(refs):
-        st.session_state.inbox_open = refs[click["row"]]
+def open_clicked(cells: list, refs: list[str]) -> None:
+    """A click on a ticket's row (any cell) opens it; ticking its box only selects it."""
+    if not cells:
+        return
+    row = cells[0][0]
+    if 0 <= row < len(refs):
+        st.session_state.inbox_open = refs[row]
+
+
+def pick_view() -> None:
+    """The phone's view selector."""
+    choose_view(st.session_state.inbox_view_picker)
 
 
 def bulk(refs: list[str], action: str) -> None:
@@ -123,28 +131,25 @@ def column_config(sort: str) -> dict:
             width=width,
         )
 
+    # Widths add up to what a 1366 px screen leaves beside the sidebar and the views; the
+    # subject takes what is left. The channel has its own views, so it is not a column.
     return {
-        "ref": col.TextColumn(tr("dash.col.ref", LANG), width=80, pinned=True),
-        "subject": col.TextColumn(tr("dash.col.subject", LANG), width=190),
-        "customer": col.TextColumn(tr("dash.col.customer", LANG), width=120),
-        "status": labels("status", ir.STATUSES, ir.STATUS_COLORS, "status", 100),
-        "priority": labels("priority", ir.PRIORITIES, ir.PRIORITY_COLORS, "priority", 80),
-        "channel": col.TextColumn(tr("dash.col.channel", LANG), width=105),
-        "problem_type": col.TextColumn(tr("dash.col.problem_type", LANG), width=165),
-        "assignee": col.TextColumn(tr("dash.col.assignee", LANG), width=140),
+        "ref": col.TextColumn(tr("dash.col.ref", LANG), width=72, pinned=True),
+        "subject": col.TextColumn(tr("dash.col.subject", LANG), width=120),
+        "customer": col.TextColumn(tr("dash.col.customer", LANG), width=90),
+        "status": labels("status", ir.STATUSES, ir.STATUS_COLORS, "status", 88),
+        "priority": labels("priority", ir.PRIORITIES, ir.PRIORITY_COLORS, "priority", 78),
+        "problem_type": col.TextColumn(tr("dash.col.problem_type", LANG), width=85),
+        "assignee": col.TextColumn(tr("dash.col.assignee", LANG), width=88),
         "waiting": col.TextColumn(
-            tr("dash.col.updated" if sort == "updated" else "dash.col.waiting", LANG), width=110
+            tr("dash.col.updated" if sort == "updated" else "dash.col.waiting", LANG), width=84
         ),
-        "sla": labels("sla", ir.SLA_STATES, ir.SLA_COLORS, "sla", 90),
-        "open": col.ButtonColumn(
-            "",
-            width=60,
-            type="tertiary",
-            key="inbox_open_click",
-            on_click=open_clicked,
-            args=(st.session_state.get("inbox_refs", []),),
-        ),
+        "sla": labels("sla", ir.SLA_STATES, ir.SLA_COLORS, "sla", 78),
     }
+
+
+SHOWN = ("ref", "subject", "customer", "status", "priority", "problem_type", "assignee",
+         "waiting", "sla")  # fmt: skip
 
 
 def bulk_bar(refs: list[str]) -> None:
@@ -243,6 +248,16 @@ def ticket_list(query: str, sort: str) -> None:
     refs = [t.ref for t in page.items]
     st.session_state.inbox_refs = refs
 
+    choices = [e.choice for e in ir.nav_entries(st.session_state.inbox_counts)]
+    st.selectbox(
+        tr("dash.inbox.group.views", LANG),
+        choices,
+        index=choices.index(choice) if choice in choices else 0,
+        format_func=lambda c: ir.choice_title(c, LANG),
+        key="inbox_view_picker",
+        on_change=pick_view,
+        label_visibility="collapsed",
+    )
     head, stamp = st.columns([3, 2], vertical_alignment="bottom")
     head.subheader(md(ir.choice_title(choice, LANG)))
     stamp.caption(
@@ -255,21 +270,22 @@ def ticket_list(query: str, sort: str) -> None:
         return
 
     table = ir.rows(page.items, LANG, sort=sort, now=now())  # "3 h ago" by the server's clock
-    table["open"] = tr("dash.inbox.open_row", LANG)
     key = ir.table_key(choice, refs)
     keep = ir.positions(st.session_state.inbox_selected, refs)
     event = st.dataframe(
         table,
         key=key,
         on_select="rerun",
-        selection_mode="multi-row",
+        selection_mode=["multi-row", "single-cell"],
         selection_default={"selection": {"rows": keep}} if keep else None,
         hide_index=True,
         column_config=column_config(sort),
+        column_order=SHOWN,
         height=38 + 35 * len(table),
         placeholder="—",
     )
     st.session_state.inbox_table_key = key
+    open_clicked(event.selection.get("cells", []), refs)
     selected = ir.selected_refs(event.selection.rows, refs)
     st.session_state.inbox_selected = selected
 
@@ -305,6 +321,7 @@ def ticket_list(query: str, sort: str) -> None:
 def live_inbox(query: str, sort: str) -> None:
     """Counts and list, refreshed every few seconds; selection and typed text stay."""
     counts = client().view_counts()
+    st.session_state.inbox_counts = counts
     nav, main = st.columns([1, 5], gap="medium")
     with nav:
         views_column(counts)

@@ -506,7 +506,14 @@ top_right.text_input(
     icon=":material/search:",
 )
 
+# The URL names the open ticket (?ref=), so a reload, a new tab or a shared link opens it.
+linked = (st.query_params.get("ref") or "").strip().upper()
+if linked and linked != st.session_state.get("ticket_linked"):
+    open_ticket(linked)
 ref = st.session_state.ticket_ref
+st.session_state.ticket_linked = ref
+if ref:
+    st.query_params["ref"] = ref
 if not ref:
     st.title(tr("dash.nav.ticket", LANG))
     st.info(tr("dash.ticket.pick", LANG), icon=":material/forum:")

@@ -283,6 +283,13 @@ class RuleDeleted:
 class NotificationCreated:
     agent_id: int
     rule_id: int | None = None
+    kind: str = "rule"  # rule | assigned | customer_reply | mention
+
+
+@dataclass(frozen=True)
+class NotificationsRead:
+    count: int
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -465,9 +472,11 @@ RULE_UPDATED = _event("rule.updated", "An automation rule changed (fields, posit
 RULE_DELETED = _event("rule.deleted", "An automation rule was deleted.", RuleDeleted,
                       _AGENT_SYSTEM)  # fmt: skip
 NOTIFICATION_CREATED = _event("notification.created",
-                              "An agent was notified in the app (a rule's notify action, or"
-                              " a privacy request).", NotificationCreated,
-                              frozenset({"agent", "rule", "system"}))  # fmt: skip
+                              "An agent was notified in the app (a rule's notify action, an "
+                              "assignment, a customer's answer, an @mention or a privacy "
+                              "request).", NotificationCreated, _ANY)  # fmt: skip
+NOTIFICATIONS_READ = _event("notification.read", "An agent marked notifications read.",
+                            NotificationsRead, _AGENT)  # fmt: skip
 CSAT_OFFERED = _event("csat.offered", "A satisfaction survey was offered.", Empty, _SYSTEM)
 CSAT_RATED = _event("csat.rated", "The customer rated the conversation.", CsatRated,
                     frozenset({"customer"}))  # fmt: skip

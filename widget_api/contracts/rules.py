@@ -259,5 +259,9 @@ class Notification(BaseModel):
     ticket_ref: str | None
     rule_id: int | None
     body: str
+    kind: Literal["rule", "assigned", "customer_reply", "mention"] = Field(
+        "rule", description="What caused it: a rule's notify action, an assignment to the agent, "
+        "a customer's answer on one of their tickets, or an @mention.",
+    )  # fmt: skip
     created_at: UtcDateTime
     read_at: UtcDateTime | None

@@ -21,7 +21,7 @@ from widget_api.contracts.rules import (
     RuleUpdate,
     Vocabulary,
 )
-from widget_api.domain import tickets
+from widget_api.domain import agent_notifications, tickets
 from widget_api.domain.rules import run_text, service
 from widget_api.domain.rules.dry_run import dry_run
 from widget_api.domain.rules.vocabulary import vocabulary
@@ -155,9 +155,9 @@ def ticket_rule_runs(
 @get("/api/v1/me/notifications", operation_id="MyNotifications", tags=_TAGS,
      guards=[agent_required], sync_to_thread=True)  # fmt: skip
 def my_notifications(state: State, request: Request) -> list[Notification]:
-    """Notifications rules left for the signed-in agent, newest first."""
-    rows = state.db.read(lambda cur: rule_store.notifications(cur, _agent(request).id))
-    return [Notification.model_validate(r) for r in rows]
+    """The signed-in agent's notifications (rules' notify actions, assignments, customers'
+    answers, @mentions), newest first, texts in the reader's language."""
+    return agent_notifications.listing(state.db, _agent(request).id, _lang(request))
 
 
 HANDLERS = [

@@ -250,14 +250,3 @@ def notify(
            entity_id=notification_id, ticket_id=ticket_id, at=at,
            after={"agent_id": agent_id, "rule_id": rule_id})  # fmt: skip
     return notification_id
-
-
-def notifications(cur: Cursor, agent_id: int, limit: int = 100) -> list[dict]:
-    cur.execute(
-        "SELECT n.id, n.agent_id, n.ticket_id, t.ref AS ticket_ref, n.rule_id, n.body,"
-        " n.created_at, n.read_at FROM agent_notifications n"
-        " LEFT JOIN tickets t ON t.id = n.ticket_id WHERE n.agent_id = ?"
-        " ORDER BY n.id DESC LIMIT ?",
-        [agent_id, limit],
-    )
-    return dicts(cur)
