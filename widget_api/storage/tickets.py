@@ -578,7 +578,7 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     """Current values of a few columns of one ticket (inside a write, before changing them)."""
     allowed = {
         "channel", "status", "tags", "assignee_id", "priority", "language", "customer_id",
-        "order_id", "subject", "merged_into_id", "problem_type", "problem_confidence",
+        "order_id", "subject", "merged_into_id", "problem_type", "problem_confidence", "ref",
     }  # fmt: skip
     if not set(names) <= allowed:
         raise ValueError(f"not a readable field: {set(names) - allowed}")
