@@ -46,13 +46,6 @@ class RulesListener:
             return
         names = {name for e in events if triggers(e) for name in trigger_names(e)}
         active = [rule for rule in self._rules if rule["trigger"].get("event") in names]
-        if not active:
-            return
-        try:  # the batch's rules in one write
-            self.engine.run_events(events, active)
-            return
-        except Exception:
-            log.exception("rules of %s events in one write failed: each event alone", len(events))
         for event in events:
             try:
                 self.engine.run_event(event, active)

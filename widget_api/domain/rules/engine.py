@@ -207,61 +207,6 @@ class RulesEngine:
                               **record)  # fmt: skip
         return outcome
 
-    def run_events(self, events: list[Event], active: list[dict]) -> int:
-        """:meth:`run_event` for a batch of events (``active``: the rules they trigger), in one
-        write: the tickets' facts are read in one query beforehand, and again inside the write
-        only after a rule acted on the ticket (each rule sees what the previous ones did); the
-        rules that do not match are recorded in one INSERT. A busy store's intake costs its
-        rules one transaction instead of several per event. When the write fails (an action
-        broke unexpectedly), nothing of it is kept and the caller runs each event alone
-        (:meth:`run_event` records such a failure on its rule). Returns how many matched."""
-        plans = []
-        for event in events:
-            if triggers(event):
-                names = trigger_names(event)
-                rules = [rule for rule in active if rule["trigger"].get("event") in names]
-                if rules:
-                    plans.append((event, rules))
-        if not plans:
-            return 0
-        now = self._now()
-        calendar = self.calendar()
-        open_now = self.in_business_hours(now, calendar)
-        read = self.facts(sorted({event.ticket_id for event, _ in plans}), now, calendar)
-        store_name = self._store_name()
-
-        def run(w: Writer) -> int:
-            keys = [f"rule:{r['id']}:event:{e.id}" for e, rules in plans for r in rules]
-            done = rule_store.ran_keys(w.cur, keys)
-            known, misses, matched = dict(read), [], 0
-            for event, rules in plans:
-                ticket_id = event.ticket_id
-                for rule in rules:
-                    key = f"rule:{rule['id']}:event:{event.id}"
-                    if key in done:
-                        continue
-                    facts = known.get(ticket_id)
-                    if facts is None:  # a rule acted on it: read it again, in this write
-                        facts = rule_facts.facts(w.cur, [ticket_id]).get(ticket_id)
-                        if facts is None:
-                            break
-                        facts["business_hours"] = open_now
-                        known[ticket_id] = facts
-                    record = {"rule_id": rule["id"], "ticket_id": ticket_id,
-                              "event_id": event.id, "run_key": key, "at": now}  # fmt: skip
-                    if not evaluate(rule["conditions"], facts)[0]:
-                        misses.append(record)
-                        continue
-                    ctx = registry.RunContext(self.db, rule, ticket_id, facts, now, event.name,
-                                              key, store_name=store_name)  # fmt: skip
-                    matched += self._perform(w, ctx, record) == "matched"
-                    known.pop(ticket_id, None)
-            if misses:
-                rule_store.record_misses(w, misses)
-            return matched
-
-        return self.db.write(run)
-
     @staticmethod
     def _act(ctx: registry.RunContext, w: Writer, action: dict) -> dict:
         kind = action["kind"]
