@@ -6,12 +6,13 @@ tables."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from babel.numbers import format_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from dashboard.i18n import short_when, tr
 from widget_api.contracts.rules import (
@@ -31,7 +32,7 @@ from widget_api.contracts.rules import (
     ValueInfo,
     Vocabulary,
 )
-from widget_api.i18n import LOCALES
+from widget_api.i18n import LOCALES, money
 
 GROUPS = ("all", "any")
 CLOCKS = ("business", "calendar")
@@ -72,6 +73,8 @@ def value_label(name: str, value: Any, lang: str, vocab: Vocabulary) -> str:
     if isinstance(value, bool):
         return tr("dash.rules.yes" if value else "dash.rules.no", lang)
     if isinstance(value, int | float):
+        if is_money(_field(vocab, name)):
+            return money(round(value), lang)
         return number(value, lang)
     info = _value_infos(vocab).get(name, {}).get(str(value))
     if info is None:
@@ -81,6 +84,43 @@ def value_label(name: str, value: Any, lang: str, vocab: Vocabulary) -> str:
 
 def number(value: float, lang: str) -> str:
     return format_decimal(value, locale=LOCALES.get(lang, "fr_CA"))
+
+
+# -- money: the API holds cents, the agent reads and types dollars -----------------------------
+def is_money(info: FieldInfo | None) -> bool:
+    return info is not None and info.unit == "cents"
+
+
+def dollars_text(cents: float, lang: str) -> str:
+    """What a money value's text box holds: "25,00" (fr-CA), "25.00" (en-CA)."""
+    return format_decimal(round(cents) / 100, format="0.00", locale=LOCALES.get(lang, "fr_CA"))
+
+
+_NOT_AMOUNT = re.compile(r"[\s$]|CAD", re.IGNORECASE)
+_AMOUNT = re.compile(r"[0-9][0-9.,]*")
+_MOST_DOLLARS = 10**9
+
+
+def parse_dollars(value: str, lang: str) -> int:
+    """Cents from an amount in dollars as typed in ``lang``'s format ("25,00 $", "1 000,50",
+    "$25.00", "1,000.50", "25"); a FormError names what cannot be read."""
+    cleaned = _NOT_AMOUNT.sub("", value)
+    refused = FormError(tr("dash.rules.error.money", lang, value=value.strip()))
+    if not _AMOUNT.fullmatch(cleaned):  # digits and separators: no sign, no exponent
+        raise refused
+    try:
+        amount = parse_decimal(cleaned, locale=LOCALES.get(lang, "fr_CA"), strict=True)
+    except NumberFormatError:
+        raise refused from None
+    if amount > _MOST_DOLLARS:
+        raise refused
+    return int((amount * 100).to_integral_value())
+
+
+def parse_dollar_list(value: str, lang: str) -> list[int]:
+    """Several amounts separated by semicolons (a comma is a decimal sign in French)."""
+    return [parse_dollars(part, lang) for part in value.replace("\n", ";").split(";")
+            if part.strip()]  # fmt: skip
 
 
 # -- a rule in words --------------------------------------------------------------------------
@@ -216,6 +256,12 @@ def condition_value(info: FieldInfo, operator: str, raw: Any, lang: str) -> Any:
     kind = next_value_kind(info, operator)
     if kind == "none":
         return None
+    if is_money(info):  # typed in dollars, sent in cents
+        if kind == "list":
+            return parse_dollar_list(raw or "", lang)
+        if isinstance(raw, int | float):
+            return round(raw * 100)
+        return parse_dollars(raw or "", lang)
     if kind == "list":
         if isinstance(raw, list):  # a multiselect (enum, agents)
             return list(raw)

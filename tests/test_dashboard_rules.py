@@ -268,6 +268,48 @@ def test_editing_a_schedule_rule_keeps_its_trigger_and_changes_the_hours(
         admin_api.delete(f"/api/v1/rules/{rule['id']}")
 
 
+@pytest.mark.parametrize(
+    ("lang", "in_box", "typed"), [("fr", "25,00", "1 250,50 $"), ("en", "25.00", "$1,250.50")]
+)
+def test_a_money_threshold_is_edited_in_dollars_and_saved_in_cents(
+    server, admin_token, admin_api, lang, in_box, typed
+):
+    body = rule_body(
+        f"Gros panier ({lang})",
+        marker("panier"),
+        conditions={"all": [{"field": "order_value_cents", "operator": "greater_than",
+                             "value": 2500}]},
+    )  # fmt: skip
+    rule = admin_api.post("/api/v1/rules", json=body).json()
+    try:
+        at = rules_page(server, admin_token, lang)
+        listed = "25,00\xa0$" if lang == "fr" else "$25.00"
+        assert listed in plain(shown(at))  # the list says the condition in dollars
+        at = at.button(key=f"rules_edit_{rule['id']}").click().run()
+        p = prefix(at)
+        uid = rows(at, "all")[0]
+        box = at.text_input(key=f"{p}_c{uid}_val_order_value_cents_greater_than")
+        assert box.value == in_box
+        box.input(typed)
+        at = at.run().button(key="rules_save").click().run()
+        assert not at.exception
+        saved = admin_api.get(f"/api/v1/rules/{rule['id']}").json()
+        assert saved["conditions"]["all"] == [
+            {"field": "order_value_cents", "operator": "greater_than", "value": 125050}
+        ]
+        p, uid = prefix(at), rows(at, "all")[0]  # the editor reloaded the saved rule
+        box = at.text_input(key=f"{p}_c{uid}_val_order_value_cents_greater_than")
+        assert box.value == ("1250,50" if lang == "fr" else "1250.50")
+        box.input("douze")
+        at = at.run().button(key="rules_save").click().run()
+        refusal = "n'est pas un montant" if lang == "fr" else "is not an amount"
+        assert any(refusal in plain(e.value) for e in at.error)
+        assert admin_api.get(f"/api/v1/rules/{rule['id']}").json()["conditions"] == saved[
+            "conditions"]  # fmt: skip
+    finally:
+        admin_api.delete(f"/api/v1/rules/{rule['id']}")
+
+
 def test_a_refusal_of_the_api_is_shown_as_a_message(server, admin_token, admin_api):
     count = len(admin_api.get("/api/v1/rules").json())
     at = rules_page(server, admin_token)
@@ -409,12 +451,54 @@ def test_a_schedule_trigger_in_words():
 def test_condition_values_become_what_the_api_wants():
     fields = {f.name: f for f in VOCAB.fields}
     assert rv.condition_value(fields["subject"], "in", "a, b;a", "fr") == ["a", "b"]
-    assert rv.condition_value(fields["order_value_cents"], "in", "100, 2.5", "fr") == [100, 2.5]
-    assert rv.condition_value(fields["order_value_cents"], "greater_than", 5000.0, "fr") == 5000
+    assert rv.condition_value(fields["problem_confidence"], "in", "1, 0.5", "fr") == [1, 0.5]
+    assert rv.condition_value(fields["problem_confidence"], "greater_than", 0.8, "fr") == 0.8
     assert rv.condition_value(fields["channel"], "in", ["amazon"], "fr") == ["amazon"]
     assert rv.condition_value(fields["subject"], "is_empty", "ignored", "fr") is None
     with pytest.raises(rv.FormError, match="douze"):
-        rv.condition_value(fields["order_value_cents"], "in", "douze", "fr")
+        rv.condition_value(fields["problem_confidence"], "in", "douze", "fr")
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "cents"),
+    [
+        ("fr", "25,00 $", 2500), ("fr", "25,5", 2550), ("fr", "1 000,50 $", 100050),
+        ("fr", "1\xa0000,50", 100050), ("fr", "40", 4000), ("fr", "12.34", 1234),
+        ("en", "$25.00", 2500), ("en", "1,000.50", 100050), ("en", "40", 4000),
+        ("en", "CAD 19.99", 1999),
+    ],
+)  # fmt: skip
+def test_money_thresholds_are_typed_in_dollars_and_sent_in_cents(lang, typed, cents):
+    fields = {f.name: f for f in VOCAB.fields}
+    for name in ("order_value_cents", "customer_lifetime_value_cents"):
+        assert fields[name].unit == "cents"
+        assert rv.condition_value(fields[name], "greater_than", typed, lang) == cents
+
+
+def test_money_lists_are_separated_by_semicolons_and_bad_amounts_refused():
+    order = next(f for f in VOCAB.fields if f.name == "order_value_cents")
+    assert rv.condition_value(order, "in", "25,00 $; 100,5", "fr") == [2500, 10050]
+    assert rv.condition_value(order, "in", "$25.00; $1,000", "en") == [2500, 100000]
+    for lang, typed in (("fr", "douze"), ("en", "25,00"), ("fr", "-5"), ("fr", ""),
+                        ("en", "1e400"), ("en", "-5"), ("fr", "2 000 000 000")):  # fmt: skip
+        with pytest.raises(rv.FormError):
+            rv.condition_value(order, "greater_than", typed, lang)
+    with pytest.raises(rv.FormError, match="« douze » n'est pas un montant en dollars"):
+        rv.condition_value(order, "in", "25; douze", "fr")
+
+
+def test_money_conditions_are_shown_in_dollars_in_the_readers_format():
+    cond = Condition(field="customer_lifetime_value_cents", operator="greater_than", value=2500)
+    assert (
+        rv.condition_text(cond, VOCAB, "fr")
+        == "Valeur vie client ($) est plus grand que 25,00\xa0$"
+    )
+    assert (
+        rv.condition_text(cond, VOCAB, "en") == "Customer lifetime value ($) is greater than $25.00"
+    )
+    listed = Condition(field="order_value_cents", operator="in", value=[2500, 100050])
+    assert rv.condition_text(listed, VOCAB, "fr").endswith("25,00\xa0$, 1\xa0000,50\xa0$")
+    assert rv.dollars_text(2500, "fr") == "25,00" and rv.dollars_text(2500, "en") == "25.00"
 
 
 def test_action_params_leave_out_blanks_and_a_blank_secret():

@@ -243,6 +243,11 @@ def _prepare(db_path: Path, tickets: int) -> None:
     show_default=True,
     help="Tickets of the schedule-rules pass timed (as comptoir rules-bench); 0 to skip.",
 )
+@click.option(
+    "--intake-only",
+    is_flag=True,
+    help="Stop after the intake figures (no reads, pages or analytics).",
+)
 def bench_command(
     tickets: int,
     requests: int,
@@ -251,10 +256,11 @@ def bench_command(
     sequential: int,
     db_path: Path | None,
     schedule_tickets: int,
+    intake_only: bool,
 ) -> None:
     """Seed a store and print intake, /health and read latencies (the README quotes them)."""
     run_bench(tickets, requests, concurrency, repeat, db_path, sequential=sequential,
-              schedule_tickets=schedule_tickets)  # fmt: skip
+              schedule_tickets=schedule_tickets, intake_only=intake_only)  # fmt: skip
 
 
 def _free_port() -> int:
@@ -274,6 +280,7 @@ def run_bench(
     *,
     sequential: int = 300,
     schedule_tickets: int = 0,
+    intake_only: bool = False,
 ) -> None:
     from widget_api.rules_bench import intake_with_rules_line, schedule_pass_line
 
@@ -322,6 +329,8 @@ def run_bench(
                 f"sustained intake: {rate:.0f} tickets/s from {concurrency} clients "
                 f"({len(intake.client_ms)} in {intake.wall_s:.1f} s; target ≥ 300)"
             )
+            if intake_only:
+                return
             _settle(url, token)
             for figures in _reads(url, token, repeat):
                 click.echo(figures.line())

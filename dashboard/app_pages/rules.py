@@ -94,7 +94,11 @@ def seed_condition(p: str, uid: int, cond: Condition) -> None:
     ss[f"{p}_c{uid}_op_{cond.field}"] = cond.operator
     key = f"{p}_c{uid}_val_{cond.field}_{cond.operator}"
     kind = rv.next_value_kind(info, cond.operator)
-    if kind == "list":
+    if rv.is_money(info):  # cents from the API, dollars in the box
+        values = cond.value if isinstance(cond.value, list) else [cond.value]
+        shown = [rv.dollars_text(v, LANG) for v in values if isinstance(v, int | float)]
+        ss[key] = "; ".join(shown)
+    elif kind == "list":
         values = cond.value if isinstance(cond.value, list) else []
         if value_choices(info) is not None:
             ss[key] = values
@@ -330,6 +334,10 @@ def value_widget(box, info: FieldInfo, operator: str, key: str) -> Any:
                 label, choices, format_func=fmt, placeholder=tr("dash.rules.choose", LANG), **common
             )
         return box.selectbox(label, choices, format_func=fmt, **common)
+    if rv.is_money(info):
+        ss.setdefault(key, "")
+        example = "money_list_hint" if kind == "list" else "money_hint"
+        return box.text_input(label, placeholder=tr(f"dash.rules.{example}", LANG), **common)
     if info.type == "number" and kind == "one":
         ss.setdefault(key, 0.0)
         return box.number_input(label, step=1.0, **common)

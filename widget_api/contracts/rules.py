@@ -216,6 +216,11 @@ class FieldInfo(BaseModel):
         None, description="The allowed values of an enum field, with their labels."
     )
     operators: list[Operator]
+    unit: Literal["cents"] | None = Field(
+        None,
+        description="A money field's unit: its values are whole cents (CAD); clients show and "
+        "take dollars in the reader's format and convert.",
+    )
 
 
 class OperatorInfo(BaseModel):

@@ -1,4 +1,5 @@
-"""Outbox: a reply written on a mail ticket is queued to be sent."""
+"""Outbox: a reply written on a mail ticket is queued to be sent; a rule's notification may
+have queued a mail to an agent, which is sent at once rather than at the next idle round."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class MailOutbox:
         self.outbox = outbox
 
     def wants(self, event: Event) -> bool:
+        if event.name == ev.NOTIFICATION_CREATED:
+            return True
         return event.name == ev.MESSAGE_CREATED and (event.after or {}).get("kind") == "outbound"
 
     def handle(self, events: list[Event]) -> None:

@@ -12,10 +12,14 @@ def all_cursors(cur: Cursor) -> dict[str, int]:
 
 
 def save(w: Writer, positions: dict[str, int], at: datetime) -> None:
-    for name, last in positions.items():
-        w.cur.execute(
-            "INSERT INTO listener_cursors (name, last_event, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET last_event = excluded.last_event,"
-            " updated_at = excluded.updated_at",
-            [name, last, at],
-        )
+    """Every listener's position in one statement (it runs every few seconds)."""
+    if not positions:
+        return
+    values = [value for name, last in positions.items() for value in (name, last, at)]
+    w.cur.execute(
+        "INSERT INTO listener_cursors (name, last_event, updated_at) VALUES "
+        + ", ".join("(?, ?, ?)" for _ in positions)
+        + " ON CONFLICT (name) DO UPDATE SET last_event = excluded.last_event,"
+        " updated_at = excluded.updated_at",
+        values,
+    )

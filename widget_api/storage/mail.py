@@ -435,6 +435,23 @@ def enqueue(
     return outbox_id
 
 
+def enqueue_agent_notice(
+    w: Writer, *, ticket_id: int, mailbox_id: int | None, rfc_message_id: str, mail_from: str,
+    rcpt_to: list[str], raw: bytes, at: datetime,
+) -> int:  # fmt: skip
+    """Queue a mail to an agent about a ticket (a rule's "e-mail an agent"). It is kept out of
+    ``mail_messages``: it is no part of the customer's thread (never in its References, and a
+    reply to it does not join the ticket)."""
+    outbox_id = w.next_id("mail_outbox")
+    w.cur.execute(
+        "INSERT INTO mail_outbox (id, kind, ticket_id, message_id, mailbox_id, rfc_message_id,"
+        " mail_from, rcpt_to, raw, status, attempts, next_attempt_at, created_at)"
+        " VALUES (?, 'agent_notice', ?, NULL, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)",
+        [outbox_id, ticket_id, mailbox_id, rfc_message_id, mail_from, rcpt_to, raw, at, at],
+    )
+    return outbox_id
+
+
 def _set_delivery(
     w: Writer, message_id: int, ticket_id: int, delivery: str, error: str | None, at: datetime
 ) -> None:

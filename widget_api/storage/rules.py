@@ -109,6 +109,15 @@ def active_for_event(cur: Cursor, names: list[str]) -> list[dict]:
     return dicts(cur, _JSON)
 
 
+def active_on_events(cur: Cursor) -> list[dict]:
+    """Every active rule triggered by an event, in position order."""
+    cur.execute(
+        f"SELECT {_COLUMNS} FROM rules WHERE active AND trigger ->> 'event' IS NOT NULL"
+        " ORDER BY position, id"
+    )
+    return dicts(cur, _JSON)
+
+
 def active_scheduled(cur: Cursor) -> list[dict]:
     cur.execute(
         f"SELECT {_COLUMNS} FROM rules WHERE active AND trigger ->> 'event' IS NULL"
@@ -177,6 +186,34 @@ def record_run(
          error_code, None if error_params is None else json.dumps(error_params)],
     )  # fmt: skip
     return run_id
+
+
+_RUN_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def record_misses(w: Writer, misses: list[dict]) -> int:
+    """Record many not-matched runs (``rule_id``, ``ticket_id``, ``event_id``, ``run_key``,
+    ``at``) in one INSERT (per 200), leaving out the keys that already ran; how many were new."""
+    done = ran_keys(w.cur, [miss["run_key"] for miss in misses])
+    fresh, seen = [], set(done)
+    for miss in misses:
+        if miss["run_key"] not in seen:
+            seen.add(miss["run_key"])
+            fresh.append(miss)
+    for start in range(0, len(fresh), 200):
+        chunk = fresh[start : start + 200]
+        values: list = []
+        for miss in chunk:
+            values += [w.next_id("rule_runs"), miss["rule_id"], miss["ticket_id"],
+                       miss["event_id"], miss["run_key"], miss["at"], "not_matched", False, "[]",
+                       None, None, None]  # fmt: skip
+        w.cur.execute(
+            "INSERT INTO rule_runs (id, rule_id, ticket_id, event_id, run_key, ran_at, outcome,"
+            " matched, actions, error, error_code, error_params)"
+            f" VALUES {', '.join([_RUN_ROW] * len(chunk))}",
+            values,
+        )
+    return len(fresh)
 
 
 def runs_since(cur: Cursor, ticket_id: int, since: datetime) -> int:

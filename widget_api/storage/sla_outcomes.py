@@ -42,18 +42,16 @@ def replace(w: Writer, ticket_ids: list[int], rows: list[OutcomeRow]) -> None:
     stored row of the same ticket, target and start, unless it brings its own."""
     if not ticket_ids:
         return
+    # One statement deletes the old rows and answers their marks.
     sent = {
         (r[0], r[1], r[2]): (r[3], r[4])
         for r in w.cur.execute(
-            "SELECT ticket_id, target, started_at, warning_sent_at, breach_sent_at"
-            " FROM sla_outcomes WHERE ticket_id IN (SELECT unnest(?::BIGINT[]))"
-            " AND (warning_sent_at IS NOT NULL OR breach_sent_at IS NOT NULL)",
+            "DELETE FROM sla_outcomes WHERE ticket_id IN (SELECT unnest(?::BIGINT[]))"
+            " RETURNING ticket_id, target, started_at, warning_sent_at, breach_sent_at",
             [ticket_ids],
         ).fetchall()
+        if r[3] is not None or r[4] is not None
     }
-    w.cur.execute(
-        "DELETE FROM sla_outcomes WHERE ticket_id IN (SELECT unnest(?::BIGINT[]))", [ticket_ids]
-    )
     if not rows:
         return
     values = []

@@ -578,7 +578,7 @@ def fields(cur: Cursor, ticket_id: int, *names: str) -> tuple:
     """Current values of a few columns of one ticket (inside a write, before changing them)."""
     allowed = {
         "channel", "status", "tags", "assignee_id", "priority", "language", "customer_id",
-        "order_id", "subject", "merged_into_id", "problem_type", "problem_confidence",
+        "order_id", "subject", "merged_into_id", "problem_type", "problem_confidence", "ref",
     }  # fmt: skip
     if not set(names) <= allowed:
         raise ValueError(f"not a readable field: {set(names) - allowed}")
@@ -780,11 +780,17 @@ def first_texts(cur: Cursor, ticket_ids: list[int]) -> dict[int, tuple[str, str]
     """(subject, first customer message) of these tickets."""
     if not ticket_ids:
         return {}
+    # The first message's id on narrow columns (the tickets' range of messages, by zone maps),
+    # then its body by id: a correlated sub-query read every message (160 ms at 200,000
+    # tickets, for each batch the auto-typer takes).
+    marks = ", ".join("?" for _ in ticket_ids)
     cur.execute(
-        "SELECT t.id, t.subject, (SELECT m.body_text FROM messages m WHERE m.ticket_id = t.id"
-        " AND m.kind = 'inbound' ORDER BY m.id LIMIT 1) FROM tickets t"
-        f" WHERE t.id IN ({', '.join('?' for _ in ticket_ids)})",
-        ticket_ids,
+        "WITH firsts AS (SELECT min(id) AS id FROM messages WHERE kind = 'inbound'"
+        f" AND ticket_id IN ({marks}) GROUP BY ticket_id)"
+        " SELECT t.id, t.subject, m.body_text FROM tickets t LEFT JOIN (SELECT ticket_id,"
+        " body_text FROM messages WHERE id IN (SELECT id FROM firsts)) m ON m.ticket_id = t.id"
+        f" WHERE t.id IN ({marks})",
+        [*ticket_ids, *ticket_ids],
     )
     return {row[0]: (row[1], row[2] or "") for row in cur.fetchall()}
 

@@ -18,7 +18,9 @@ from widget_api.domain.assignment import pick_assignee
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.webhooks import enqueue
 from widget_api.i18n import t
+from widget_api.mail.agent_notice import agent_notice
 from widget_api.storage import Database, agents, macros, tickets
+from widget_api.storage import mail as mail_store
 from widget_api.storage import rules as rule_store
 from widget_api.storage import teams as team_store
 from widget_api.storage.db import Writer
@@ -179,14 +181,27 @@ def note(ctx: RunContext, w: Writer, params: dict) -> str | None:
 
 @action("notify_agent")
 def notify_agent(ctx: RunContext, w: Writer, params: dict) -> str | None:
-    """An in-app notification: the outbox mails customers about tickets, not agents."""
+    """An in-app notification, and the same words mailed to the agent (in the agent's
+    language) through the durable outbox when an outgoing mailbox is set up."""
     agent = _active_agent(w, params.get("agent_id"))
+    ref, subject = tickets.fields(w.cur, ctx.ticket_id, "ref", "subject")
     body = params.get("body") or t("rules.notify.default", agent["language"],
-                                   rule=ctx.rule["name"], ref=ctx.facts.get("ref", ""))  # fmt: skip
+                                   rule=ctx.rule["name"], ref=ref)  # fmt: skip
     notification = rule_store.notify(w, agent_id=agent["id"], ticket_id=ctx.ticket_id,
                                      rule_id=ctx.rule["id"], body=body, actor=ctx.actor,
                                      at=ctx.now)  # fmt: skip
-    return f"notification {notification}"
+    box_id = mail_store.default_outbound_mailbox(w.cur)
+    box = mail_store.mailbox(w.cur, box_id) if box_id is not None else None
+    if box is None or not agent["email"]:
+        return f"notification {notification} (no outgoing mailbox: not mailed)"
+    mail = agent_notice(support=box["address"], store=ctx.store_name, agent_email=agent["email"],
+                        agent_name=agent["name"], lang=agent["language"], ref=ref,
+                        subject=subject, body=body)  # fmt: skip
+    queued = mail_store.enqueue_agent_notice(
+        w, ticket_id=ctx.ticket_id, mailbox_id=box["id"], rfc_message_id=mail.rfc_message_id,
+        mail_from=mail.mail_from, rcpt_to=mail.rcpt_to, raw=mail.raw, at=ctx.now,
+    )  # fmt: skip
+    return f"notification {notification}, mail {queued}"
 
 
 @action("webhook")

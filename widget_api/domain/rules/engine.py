@@ -130,11 +130,7 @@ class RulesEngine:
         batch = list(misses)
         misses.clear()
 
-        def record(w: Writer) -> None:
-            for miss in batch:
-                rule_store.record_run(w, outcome="not_matched", **miss)
-
-        self.db.write(record)
+        self.db.write(lambda w: rule_store.record_misses(w, batch))
 
     def run_rule(
         self, rule: dict, ticket_id: int, *, run_key: str, event_id: int | None,
@@ -177,21 +173,7 @@ class RulesEngine:
         def act(w: Writer) -> str | None:
             if rule_store.has_run(w.cur, run_key):
                 return None
-            if rule_store.runs_since(w.cur, ticket_id, now - timedelta(hours=1)) >= (
-                self.max_runs_per_hour
-            ):
-                rule_store.record_run(w, outcome="skipped", error=t("rules.error.hourly_cap", "en"),
-                                      error_code="hourly_cap", **record)  # fmt: skip
-                return "skipped"
-            results = [self._act(ctx, w, action) for action in rule["actions"]]
-            errors = [f"{r['kind']}: {r['error']}" for r in results if not r["ok"]]
-            outcome = "error" if errors else "matched"
-            rule_store.record_run(w, outcome=outcome, actions=results,
-                                  error="; ".join(errors) or None,
-                                  error_code="actions_failed" if errors else None,
-                                  error_params={"count": len(errors)} if errors else None,
-                                  **record)  # fmt: skip
-            return outcome
+            return self._perform(w, ctx, record)
 
         queued = self.db.submit(act)
 
@@ -206,6 +188,23 @@ class RulesEngine:
                     error_params={"error": error}, **record))  # fmt: skip
                 return "error"
 
+        return outcome
+
+    def _perform(self, w: Writer, ctx: registry.RunContext, record: dict) -> str:
+        """A matched rule's actions, in its run's write, and its record (the hourly cap first)."""
+        since = ctx.now - timedelta(hours=1)
+        if rule_store.runs_since(w.cur, ctx.ticket_id, since) >= self.max_runs_per_hour:
+            rule_store.record_run(w, outcome="skipped", error=t("rules.error.hourly_cap", "en"),
+                                  error_code="hourly_cap", **record)  # fmt: skip
+            return "skipped"
+        results = [self._act(ctx, w, action) for action in ctx.rule["actions"]]
+        errors = [f"{r['kind']}: {r['error']}" for r in results if not r["ok"]]
+        outcome = "error" if errors else "matched"
+        rule_store.record_run(w, outcome=outcome, actions=results,
+                              error="; ".join(errors) or None,
+                              error_code="actions_failed" if errors else None,
+                              error_params={"count": len(errors)} if errors else None,
+                              **record)  # fmt: skip
         return outcome
 
     @staticmethod

@@ -54,6 +54,7 @@ class FieldDef:
     name: str
     type: str
     values: tuple[str, ...] | None = None
+    unit: str | None = None  # "cents": a money amount
 
 
 FIELDS: dict[str, FieldDef] = {
@@ -68,9 +69,9 @@ FIELDS: dict[str, FieldDef] = {
         FieldDef("body", "text"),
         FieldDef("customer_email", "text"),
         FieldDef("customer_email_domain", "text"),
-        FieldDef("customer_lifetime_value_cents", "number"),
+        FieldDef("customer_lifetime_value_cents", "number", unit="cents"),
         FieldDef("customer_order_count", "number"),
-        FieldDef("order_value_cents", "number"),
+        FieldDef("order_value_cents", "number", unit="cents"),
         FieldDef("fulfillment_status", "enum", FULFILMENT),
         FieldDef("tags", "list"),
         FieldDef("priority", "enum", get_args(Priority)),
@@ -156,6 +157,7 @@ def vocabulary() -> Vocabulary:
                 label=_label(f"rules.field.{f.name}"),
                 values=_values(f.name, f.values),
                 operators=list(OPERATORS_BY_TYPE[f.type]),
+                unit=f.unit,
             )
             for f in FIELDS.values()
         ],
