@@ -154,3 +154,107 @@ def test_a_ticket_naming_the_order_shows_it_and_a_refund_reaches_the_store_once(
     # One tuque: 34,00 $ plus TPS and TVQ.
     assert posted[0].body["amount"] == "39.09"
     assert len(fake.refunds[first["id"]]) == 1
+
+
+def ticket_for(server: RunningServer, admin: httpx.Client, order: dict, email: str) -> str:
+    """A ticket from the customer naming the order (delivered by webhook, as a new order is)."""
+    body = json.dumps(order).encode()
+    delivered = httpx.post(f"{server.url}/webhooks/woocommerce", content=body, headers={
+        "X-WC-Webhook-Topic": "order.created", "X-WC-Webhook-Delivery-ID": f"e2e-wc-{order['id']}",
+        "X-WC-Webhook-Signature": signed(body), "Content-Type": "application/json",
+    })  # fmt: skip
+    assert delivered.status_code == 200, delivered.text
+
+    def processed():
+        rows = admin.get("/api/v1/settings/commerce/deliveries").json()
+        return any(r["delivery_id"] == f"e2e-wc-{order['id']}" and r["status"] == "processed"
+                   for r in rows)  # fmt: skip
+
+    # A ticket is linked to its order when it is created: the order must be in the mirror.
+    wait_until(processed, "the order.created delivery to be processed")
+    created = httpx.post(f"{server.url}/api/v1/tickets", json={
+        "email": email, "subject": "Commande", "order_number": order["number"],
+        "body": f"Bonjour, à propos de la commande #{order['number']}.",
+    })  # fmt: skip
+    assert created.status_code == 201, created.text
+    ref = created.json()["ticket_ref"]
+
+    def shown():
+        found = admin.get(f"/api/v1/tickets/{ref}").json().get("order")
+        return found if found and found["number"].lstrip("#") == order["number"] else None
+
+    wait_until(shown, "the order on the ticket")
+    return ref
+
+
+def test_an_outage_mid_refund_at_woocommerce_does_not_refund_twice(server, admin, fake):
+    wait_synced(admin)
+    email = "panne@example.ca"
+    order = fake.add_order([(fake.add_product("FOU-BLEU", "Foulard", "40.00"), 1)],
+                           email=email, customer_id=51)  # fmt: skip
+    ref = ticket_for(server, admin, order, email)
+    fake.fail_next("POST", rf"orders/{order['id']}/refunds", "hang")
+    refund = {"action": "refund", "amount": "10.00", "reason": "Retard",
+              "idempotency_key": "e2e-wc-outage-1"}  # fmt: skip
+    first = admin.post(f"/api/v1/tickets/{ref}/order-actions", json=refund)
+    assert first.status_code == 202, first.text
+    assert first.json()["state"] == "unknown"
+    assert len(fake.refunds[order["id"]]) == 1  # it did happen at the store
+    retried = admin.post(f"/api/v1/tickets/{ref}/order-actions", json=refund)
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["state"] == "done"
+    assert len(fake.calls("POST", rf"orders/{order['id']}/refunds")) == 1
+    assert len(fake.refunds[order["id"]]) == 1
+
+
+ADDRESS = {"name": "Julie Tremblay", "address1": "55, avenue du Parc", "address2": None,
+           "city": "Québec", "province_code": "QC", "zip": "G1R 4P5", "country_code": "CA",
+           "phone": "+1 418-555-0100"}  # fmt: skip
+
+
+def test_each_other_action_reaches_the_store(server, admin, fake):
+    wait_synced(admin)
+    email = "actions@example.ca"
+    gant = fake.add_product("GAN-NOIR", "Gants", "30.00")
+    order = fake.add_order([(gant, 1)], email=email, customer_id=52)
+    ref = ticket_for(server, admin, order, email)
+
+    def act(body: dict) -> httpx.Response:
+        return admin.post(f"/api/v1/tickets/{ref}/order-actions", json=body)
+
+    moved = act({"action": "update_shipping_address", "address": ADDRESS,
+                 "idempotency_key": "e2e-wc-address"})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert fake.orders[order["id"]]["shipping"]["address_1"] == "55, avenue du Parc"
+    assert fake.orders[order["id"]]["shipping"]["postcode"] == "G1R 4P5"
+
+    replaced = act({"action": "replacement", "idempotency_key": "e2e-wc-replace"})
+    assert replaced.status_code == 200, replaced.text
+    children = [o for o in fake.orders.values() if o["parent_id"] == order["id"]]
+    assert len(children) == 1 and [li["sku"] for li in children[0]["line_items"]] == ["GAN-NOIR"]
+
+    coupon = act({"action": "discount_code", "amount": "10.00", "idempotency_key": "e2e-wc-code"})
+    assert coupon.status_code == 200, coupon.text
+    code = coupon.json()["code"]
+    assert code and [c["code"] for c in fake.coupons.values()] == [code.lower()]
+
+    cancelled = act({"action": "cancel", "reason": "customer", "refund": False,
+                     "restock": True, "idempotency_key": "e2e-wc-cancel"})  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.text
+    assert fake.orders[order["id"]]["status"] == "cancelled"
+
+
+def test_an_address_change_is_refused_once_the_order_is_completed(server, admin, fake):
+    wait_synced(admin)
+    email = "expediee@example.ca"
+    order = fake.add_order([(fake.add_product("CHA-VERT", "Chandail", "60.00"), 1)],
+                           email=email, customer_id=53, status="completed")  # fmt: skip
+    ref = ticket_for(server, admin, order, email)
+    before = len(fake.calls("PUT", rf"orders/{order['id']}"))
+    refused = admin.post(f"/api/v1/tickets/{ref}/order-actions", json={
+        "action": "update_shipping_address", "address": ADDRESS,
+        "idempotency_key": "e2e-wc-address-2"})  # fmt: skip
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["detail"]
+    assert len(fake.calls("PUT", rf"orders/{order['id']}")) == before
+    assert fake.orders[order["id"]]["shipping"]["address_1"] == "1234, rue Saint-Denis"
