@@ -10,12 +10,16 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from dashboard import history_view
 from tests.conftest import ADMIN_EMAIL, RunningServer, make_database, start_server
 from tests.test_dashboard import make_agent, open_page, signed_in, texts, token_for
 from tests.waiting import wait_until
+from widget_api.contracts.inbox import Event
+from widget_api.domain import ticket_readiness as readiness
 from widget_api.storage import Database, customers
 from widget_api.storage import tickets as ticket_store
 from widget_api.storage.events import SYSTEM
+from widget_api.storage.sla_outcomes import OutcomeRow
 
 # 13 h 30 in Montréal (UTC−5 in December); the tickets are urgent (calendar hours: first reply
 # within 60 minutes, resolution within 8 hours).
@@ -199,3 +203,56 @@ def test_no_mailbox_warning_until_one_is_created(server, admin_token, api, lang,
     assert detail["reply_channel_issue"] is None
     at = _open(server, admin_token, ref, lang)
     assert not any(words in w.value for w in at.warning)
+
+
+# -- the sentences and the judgement on their own --------------------------------------------
+def _event(name: str, before: dict | None, after: dict | None, actor: str = "agent") -> Event:
+    return Event(
+        id=1, occurred_at=NOW, name=name, actor_type=actor,
+        actor_id=7 if actor == "agent" else None, entity_type="ticket", entity_id=1,
+        before=before, after=after,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", ["Type de problème : Mauvais article (automatique)",
+                "Émilie a retiré l'assignation (non assigné)",
+                "Émilie a retiré l'étiquette : promo", "Le client a écrit"]),
+        ("en", ["Problem type: Wrong item (automatic)", "Émilie unassigned the ticket",
+                "Émilie removed the tag: promo", "The customer wrote"]),
+    ],
+)  # fmt: skip
+def test_sentences_name_every_code(lang, expected):
+    events = [
+        _event("ticket.problem_type_changed", {"problem_type": None},
+               {"problem_type": "wrong_item"}, actor="system"),
+        _event("ticket.assigned", {"assignee_id": 7}, {"assignee_id": None}),
+        _event("ticket.tags_changed", {"tags": ["promo", "vip"]}, {"tags": ["vip"]}),
+        _event("message.created", None, {"kind": "inbound"}, actor="customer"),
+        _event("message.delivery_changed", None, {"delivery": "sent"}, actor="system"),
+    ]  # fmt: skip
+    shown = [text for _, text in history_view.rows(events, {7: "Émilie"}, lang)]
+    assert shown == expected  # the delivery report is not history
+
+
+def _outcome(target: str, due: datetime, state: str = "pending") -> OutcomeRow:
+    naive = due.replace(tzinfo=None)
+    return OutcomeRow(1, target, naive - timedelta(hours=1), "Urgent", "calendar", 60, naive,
+                      None, state, 0.0, naive)  # fmt: skip
+
+
+def test_pending_targets_are_judged_as_of_now():
+    soon, past = NOW + timedelta(minutes=10), NOW - timedelta(minutes=1)
+    rows = [_outcome("first_reply", past), _outcome("resolution", soon)]
+    assert [t.state for t in readiness.sla_targets(rows, "ok", None, NOW)] == [
+        "breached",
+        "on_track",
+    ]
+    rows = [_outcome("next_reply", soon), _outcome("resolution", NOW + timedelta(hours=5))]
+    judged = readiness.sla_targets(rows, "at_risk", soon.replace(tzinfo=None), NOW)
+    assert [(t.target, t.state) for t in judged] == [
+        ("next_reply", "at_risk"),
+        ("resolution", "on_track"),
+    ]
