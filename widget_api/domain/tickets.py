@@ -117,7 +117,7 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
     if found is None:
         raise NotFound("error.not_found")
     row, customer, order, units, merged_into, messages, outcomes, has_mailbox = found
-    sms_ready = row["channel"] == "sms" and sms_settings.load(db) is not None
+    sms_ready = row["channel"] == "sms" and _sms_ready(db)
     issue = readiness.reply_issue(
         row["channel"], has_mailbox, sms_ready, (customer or {}).get("identities") or []
     )
@@ -138,6 +138,15 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
             "reply_channel_issue": issue,
         }
     )
+
+
+def _sms_ready(db: Database) -> bool:
+    """Whether SMS replies can go out: Twilio set up with a sender."""
+    try:
+        config = sms_settings.load(db)
+    except Exception:  # a token sealed under another key: no reply would go out either
+        return False
+    return config is not None and config.can_send
 
 
 def _with_identities(cur, customer: dict | None) -> dict | None:
