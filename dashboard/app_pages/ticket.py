@@ -11,9 +11,11 @@ from datetime import timedelta
 import streamlit as st
 from pydantic import ValidationError
 
+from dashboard import history_view
 from dashboard import inbox_rows as ir
 from dashboard import order_actions_view as oa
 from dashboard import order_panel as order_view_panel
+from dashboard import ticket_sla_view as sla_view
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
 from dashboard.i18n import label, money, person, short_when, tr
@@ -244,6 +246,8 @@ def composer(ticket: TicketDetail, names: dict[int, str]) -> None:
             label_visibility="collapsed",
         )
         if mode == "reply":
+            if blocked := sla_view.reply_warning(ticket, LANG):
+                st.warning(md(blocked), icon=":material/unsubscribe:")
             macro_picker(ref)
         collision = st.session_state.get("ticket_collision")
         if collision and collision["ref"] == ref:
@@ -489,8 +493,7 @@ def order_panel(ticket: TicketDetail) -> None:
 
 def activity(ref: str, agents: dict[int, str]) -> None:
     with st.expander(tr("dash.events.title", LANG), icon=":material/history:"):
-        events = client().events(ref)
-        st.dataframe(tv.event_rows(events, agents, LANG, TZ), hide_index=True, key="ticket_events")
+        history_view.render(client().events(ref), agents, LANG, TZ)
 
 
 # -- the page --
@@ -534,6 +537,7 @@ active_names = {a.id: a.name for a in roster if a.active}
 colleagues = {i: n for i, n in active_names.items() if i != ME["id"]}
 
 header(ticket)
+sla_view.render(ticket, LANG, TZ, now())
 main, side = st.columns([3, 2], gap="large")
 with main:
     presence(ref)

@@ -179,6 +179,15 @@ class Order(BaseModel):
     lines: list[OrderLine]
 
 
+class SlaTarget(BaseModel):
+    """One SLA target of the ticket as of now (the latest of each kind)."""
+
+    target: Literal["first_reply", "next_reply", "resolution"]
+    state: Literal["on_track", "at_risk", "breached", "met", "paused"]
+    due_at: UtcDateTime | None = None
+    met_at: UtcDateTime | None = None
+
+
 class TicketDetail(TicketSummary):
     source: dict | None
     customer_detail: Customer
@@ -192,6 +201,13 @@ class TicketDetail(TicketSummary):
     )
     merged_into: str | None = None
     messages: list[Message]
+    sla_targets: list[SlaTarget] = Field(default_factory=list)
+    reply_channel_ready: bool = Field(
+        default=True, description="Whether a public reply can reach the customer now."
+    )
+    reply_channel_issue: Literal["no_mailbox", "sms_not_configured", "sms_opted_out"] | None = (
+        Field(default=None, description="Why a reply cannot reach the customer, when it cannot.")
+    )
 
 
 class MessageCreate(BaseModel):

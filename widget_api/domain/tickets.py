@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from widget_api.channels import sms_status
+from widget_api import clock
+from widget_api.channels import sms_settings, sms_status
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
@@ -19,13 +20,15 @@ from widget_api.contracts.tickets import (
     TicketUpdate,
 )
 from widget_api.domain import address, inbox_views
+from widget_api.domain import ticket_readiness as readiness
 from widget_api.domain.errors import ComptoirError, Invalid, NotFound
 from widget_api.domain.mentions import mentioned_agents
 from widget_api.domain.rules import history as rule_history
 from widget_api.domain.sanitize import clean_html
 from widget_api.i18n import t
-from widget_api.storage import Database, agents, customers, orders, tickets
+from widget_api.storage import Database, agents, customers, orders, sla_outcomes, tickets
 from widget_api.storage import events as event_log
+from widget_api.storage import mail as mail_store
 from widget_api.storage import rules as rule_store
 from widget_api.storage import sms as sms_store
 from widget_api.storage.db import Writer
@@ -106,12 +109,18 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
             units,
             merged_into,
             tickets.messages(cur, ticket_id),
+            sla_outcomes.of_ticket(cur, ticket_id),
+            mail_store.default_outbound_mailbox(cur) is not None,
         )
 
     found = db.read(read)
     if found is None:
         raise NotFound("error.not_found")
-    row, customer, order, units, merged_into, messages = found
+    row, customer, order, units, merged_into, messages, outcomes, has_mailbox = found
+    sms_ready = row["channel"] == "sms" and _sms_ready(db)
+    issue = readiness.reply_issue(
+        row["channel"], has_mailbox, sms_ready, (customer or {}).get("identities") or []
+    )
     return TicketDetail.model_validate(
         {
             **_summary(row).model_dump(),
@@ -122,8 +131,22 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
             "sender_warnings": sender_warnings(messages, lang),
             "merged_into": merged_into,
             "messages": messages,
+            "sla_targets": readiness.sla_targets(
+                outcomes, row["sla_state"], row["sla_due_at"], clock.now()
+            ),
+            "reply_channel_ready": issue is None,
+            "reply_channel_issue": issue,
         }
     )
+
+
+def _sms_ready(db: Database) -> bool:
+    """Whether SMS replies can go out: Twilio set up with a sender."""
+    try:
+        config = sms_settings.load(db)
+    except Exception:  # a token sealed under another key: no reply would go out either
+        return False
+    return config is not None and config.can_send
 
 
 def _with_identities(cur, customer: dict | None) -> dict | None:
