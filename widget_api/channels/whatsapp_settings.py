@@ -47,9 +47,7 @@ def _stored(db: Database) -> dict:
 def load(db: Database) -> WhatsappConfig:
     value = _stored(db)
     opened = {
-        name: secret_box.open_secret(db, value[name], f"whatsapp_{name}")
-        if value.get(name)
-        else None
+        name: secret_box.open_secret(db, value[name], "whatsapp") if value.get(name) else None
         for name in _SECRETS
     }
     return WhatsappConfig(
