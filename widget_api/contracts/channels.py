@@ -143,3 +143,19 @@ class WhatsappTemplateReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
     language: str = Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
+class WhatsappOutboxItem(BaseModel):
+    id: int
+    ticket_id: int
+    message_id: int
+    to_number: str
+    template: WhatsappTemplate | None
+    status: str
+    attempts: int
+    last_error: str | None
+    error_code: int | None
+    wamid: str | None
+    wa_status: str | None
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None

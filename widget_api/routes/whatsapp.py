@@ -15,6 +15,7 @@ from litestar.params import JSONBody
 from widget_api.channels import whatsapp_settings, whatsapp_window
 from widget_api.channels.meta_signature import valid
 from widget_api.contracts.channels import (
+    WhatsappOutboxItem,
     WhatsappSettings,
     WhatsappSettingsUpdate,
     WhatsappTemplateReply,
@@ -104,9 +105,10 @@ def send_whatsapp_template(
 
 @get("/api/v1/whatsapp/outbox", operation_id="ListWhatsappOutbox", tags=_TAGS,
      guards=[admin_required], sync_to_thread=True)  # fmt: skip
-def list_whatsapp_outbox(state: State) -> list[dict]:
+def list_whatsapp_outbox(state: State) -> list[WhatsappOutboxItem]:
     """The 50 newest WhatsApp sends: their state, attempts and Meta's error if any."""
-    return state.db.read(wa_store.outbox_items)
+    rows = state.db.read(wa_store.outbox_items)
+    return [WhatsappOutboxItem.model_validate(row) for row in rows]
 
 
 HANDLERS = [
