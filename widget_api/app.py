@@ -19,6 +19,8 @@ from litestar.utils.sync import AsyncCallable
 from widget_api import __version__, clock
 from widget_api.channels.sms_inbound import SmsInbound
 from widget_api.channels.sms_outbox import SmsOutbox
+from widget_api.channels.whatsapp_inbound import WhatsappInbound
+from widget_api.channels.whatsapp_outbox import WhatsappOutbox
 from widget_api.commerce.hub import CommerceHub
 from widget_api.commerce.webhook_processor import WebhookProcessor
 from widget_api.domain import secret_box, server_secret, store
@@ -45,6 +47,7 @@ from widget_api.listeners.settings_reload import SettingsReload
 from widget_api.listeners.sla import SlaClock
 from widget_api.listeners.sms_outbox import SmsOutboxListener
 from widget_api.listeners.webhooks import WebhookWake
+from widget_api.listeners.whatsapp_outbox import WhatsappOutboxListener
 from widget_api.mail.service import MailService
 from widget_api.openapi_doc import document_errors
 from widget_api.openapi_page import ReferencePage
@@ -71,6 +74,7 @@ from widget_api.routes import (
     static,
     teams,
     webhook_deliveries,
+    whatsapp,
     widget,
     workspace,
 )
@@ -142,6 +146,13 @@ def create_app(
             timeout=settings.sms.timeout,
         )  # fmt: skip
         app.state.sms_outbox.start()
+        # WhatsApp (Meta) retries on the SMS channel's schedule (settings.sms).
+        app.state.whatsapp_inbound = WhatsappInbound(app.state.db, shop.default_language)
+        app.state.whatsapp_outbox = WhatsappOutbox(
+            app.state.db, base_delay=settings.sms.base_delay, max_delay=settings.sms.max_delay,
+            max_attempts=settings.sms.max_attempts, timeout=settings.sms.timeout,
+        )  # fmt: skip
+        app.state.whatsapp_outbox.start()
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -154,6 +165,7 @@ def create_app(
                 RulesListener(app.state.rules_engine),
                 WebhookWake(app.state.webhooks),
                 SmsOutboxListener(app.state.sms_outbox),
+                WhatsappOutboxListener(app.state.whatsapp_outbox),
                 AgentNotifier(app.state.db),
             ],
         )
@@ -170,6 +182,7 @@ def create_app(
             app.state.webhooks.stop()
             app.state.commerce_webhooks.stop()
             app.state.sms_outbox.stop()
+            app.state.whatsapp_outbox.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.commerce.close()
@@ -205,6 +218,7 @@ def create_app(
             *commerce_webhooks.HANDLERS,
             *commerce_settings.HANDLERS,
             *sms.HANDLERS,
+            *whatsapp.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

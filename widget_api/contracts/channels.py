@@ -98,3 +98,64 @@ class SmsOutboxItem(BaseModel):
     twilio_status: str | None
     created_at: UtcDateTime
     sent_at: UtcDateTime | None
+
+
+# -- WhatsApp (Meta's Cloud API) ----------------------------------------------------------------
+class WhatsappTemplate(BaseModel):
+    """An approved message template: its name and language as approved in WhatsApp Manager."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    language: str = Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", examples=["fr_CA", "en_US"])
+
+
+class WhatsappSettings(BaseModel):
+    """What an administrator sees: secrets are never returned, only whether they are set."""
+
+    configured: bool
+    phone_number_id: str | None
+    access_token_set: bool
+    app_secret_set: bool
+    verify_token_set: bool
+    templates: list[WhatsappTemplate]
+    graph_base_url: str
+    api_version: str
+    webhook_url: str = Field(description="Paste in the Meta app's WhatsApp webhook settings.")
+
+
+class WhatsappSettingsUpdate(BaseModel):
+    """Absent fields stay; a secret set to ``""`` is removed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone_number_id: str | None = Field(None, pattern=r"^[0-9]{1,30}$")
+    access_token: str | None = Field(None, max_length=1000)
+    app_secret: str | None = Field(None, max_length=200)
+    verify_token: str | None = Field(None, max_length=200)
+    templates: list[WhatsappTemplate] | None = Field(None, max_length=100)
+    graph_base_url: str | None = Field(None, pattern=r"^https?://[^\s]+$", max_length=300)
+    api_version: str | None = Field(None, pattern=r"^v[0-9]{1,3}\.[0-9]$")
+
+
+class WhatsappTemplateReply(BaseModel):
+    """Send an approved template on a WhatsApp ticket (the only way outside the 24 hours)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    language: str = Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
+class WhatsappOutboxItem(BaseModel):
+    id: int
+    ticket_id: int
+    message_id: int
+    to_number: str
+    template: WhatsappTemplate | None
+    status: str
+    attempts: int
+    last_error: str | None
+    error_code: int | None
+    wamid: str | None
+    wa_status: str | None
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None

@@ -9,7 +9,17 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 Language = Literal["fr", "en"]
 Channel = Literal[
-    "web", "chat", "email", "amazon", "ebay", "etsy", "walmart", "sms", "instagram", "facebook"
+    "web",
+    "chat",
+    "email",
+    "amazon",
+    "ebay",
+    "etsy",
+    "walmart",
+    "sms",
+    "instagram",
+    "facebook",
+    "whatsapp",
 ]
 Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 Priority = Literal["low", "normal", "high", "urgent"]

@@ -527,6 +527,15 @@ class SmsStatusChanged:
     error_code: int | None = None
 
 
+@dataclass(frozen=True)
+class WhatsappStatusChanged:
+    """Meta's report on an outgoing WhatsApp message (sent, delivered, read, failed)."""
+
+    status: str
+    wamid: str | None = None
+    error_code: int | None = None
+
+
 CUSTOMER_IDENTITY_ADDED = _event("customer.identity_added",
                                  "A customer was reached on a new channel identity.",
                                  IdentityAdded, _ANY)  # fmt: skip
@@ -534,6 +543,9 @@ SMS_OPT_CHANGED = _event("sms.opt_changed", "A phone number opted out of SMS or 
                          SmsOptChanged, frozenset({"customer"}))  # fmt: skip
 SMS_STATUS_CHANGED = _event("sms.status_changed", "Twilio reported on an outgoing SMS.",
                             SmsStatusChanged, _SYSTEM)  # fmt: skip
+WHATSAPP_STATUS_CHANGED = _event("whatsapp.status_changed",
+                                 "Meta reported on an outgoing WhatsApp message.",
+                                 WhatsappStatusChanged, _SYSTEM)  # fmt: skip
 
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",

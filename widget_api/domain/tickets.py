@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from widget_api import clock
-from widget_api.channels import sms_settings, sms_status
+from widget_api.channels import sms_settings, sms_status, whatsapp_window
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
@@ -199,6 +199,8 @@ def write_agent_message(
     channel, status = tickets.fields(w.cur, ticket_id, "channel", "status")
     if channel == "sms" and data.kind == "reply":
         sms_status.refuse_if_opted_out(w.cur, ticket_id)
+    if channel == "whatsapp" and data.kind == "reply":
+        whatsapp_window.refuse_outside_window(w.cur, ticket_id)
     message_id = tickets.add_message(
         w,
         tickets.NewMessage(
