@@ -10,12 +10,11 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, RunningServer, login, make_database, start_server
+from tests.conftest import ROOT, login, make_database, start_server
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALICE = "alice.export@exemple.ca"
@@ -49,8 +48,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
                         headers={"Authorization": ""},
                         files={"data": ("photo.png", PNG, "image/png")})  # fmt: skip
         assert up.status_code == 201, up.text
-        reply = admin.post(f"/api/v1/tickets/{refs[ALICE]}/messages",
-                           json={"kind": "reply", "body": "Bonjour Alice Zeppelin, voilà."})  # fmt: skip
+        body = {"kind": "reply", "body": "Bonjour Alice Zeppelin, voilà."}
+        reply = admin.post(f"/api/v1/tickets/{refs[ALICE]}/messages", json=body)
         assert reply.status_code == 201, reply.text
         yield {"server": running, "admin": admin, "token": token, "refs": refs,
                "tokens": tokens, "identity": identity.json(), "db": db_path}  # fmt: skip
@@ -103,7 +102,9 @@ def test_cli_export_refuses_while_the_server_runs_and_works_once_stopped(world, 
 
 def test_non_admin_is_refused(world):
     with httpx.Client(base_url=world["server"].url, timeout=10) as client:
-        client.headers["Authorization"] = f"Bearer {login(client, 'julie@shop.test', AGENT_PASSWORD)}"  # noqa: E501
+        client.headers["Authorization"] = (
+            f"Bearer {login(client, 'julie@shop.test', AGENT_PASSWORD)}"
+        )
         assert client.get("/api/v1/export").status_code == 403
         assert client.get("/api/v1/customers/lookup", params={"q": ALICE}).status_code == 403
         assert client.get("/api/v1/customers/1/export").status_code == 403
@@ -134,7 +135,9 @@ def test_access_request_then_erasure(world):
     assert [zf.read(n) for n in zf.namelist() if n.startswith("attachments/")] == [PNG]
     text = b"".join(zf.read(n) for n in zf.namelist())
     assert BOB.encode() not in text and b"brindille" not in text
-    me = admin.get("/api/v1/agents/me").json()["id"]
+    every = _archive(admin.get("/api/v1/export"))
+    agents = [json.loads(x) for x in every.read("comptoir-export/agents.jsonl").splitlines()]
+    me = next(a["id"] for a in agents if a["role"] == "admin")
     exported = _events(admin, "customer.data_exported")
     assert [(e["entity_id"], e["actor_type"], e["actor_id"]) for e in exported] == [
         (alice, "agent", me)]  # fmt: skip
