@@ -156,3 +156,21 @@ def test_access_request_then_erasure(world):
     assert [(e["entity_id"], e["actor_type"], e["actor_id"]) for e in redacted] == [
         (alice, "agent", me)]  # fmt: skip
     assert admin.post("/api/v1/customers/999999/erase").status_code == 404
+
+
+def test_cli_export_of_a_stopped_database_to_tar_gz(tmp_path):
+    import tarfile
+
+    db_path = tmp_path / "comptoir.duckdb"
+    make_database(db_path)
+    out = tmp_path / "out" / "all.tar.gz"
+    done = subprocess.run(
+        [sys.executable, "-m", "widget_api.cli", "export", "--db", str(db_path),
+         "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(out) as tar:
+        names = tar.getnames()
+        assert "comptoir-export/orders.jsonl" in names and "comptoir-export/README.md" in names
+        agents = tar.extractfile("comptoir-export/agents.jsonl").read()
+    assert b"alice" in agents.lower() and b"$argon2" not in agents
