@@ -36,7 +36,7 @@ class ErasureResult(BaseModel):
 
 
 @get("/api/v1/export", operation_id="ExportEverything", tags=_TAGS, guards=[admin_required],
-     sync_to_thread=True)  # fmt: skip
+     media_type="application/zip", sync_to_thread=True)  # fmt: skip
 def export_everything(state: State) -> File:
     """Every table as JSON Lines, attachments as files, ``tickets.csv`` and a ``README.md``
     describing each file and column, in one zip. Secrets are never in it."""
@@ -61,7 +61,8 @@ def lookup_customer(state: State, q: FromQuery[str]) -> list[CustomerMatch]:
 
 
 @get("/api/v1/customers/{customer_id:int}/export", operation_id="ExportCustomerData",
-     tags=_TAGS, guards=[admin_required], sync_to_thread=True)  # fmt: skip
+     tags=_TAGS, guards=[admin_required], media_type="application/zip",
+     sync_to_thread=True)  # fmt: skip
 def export_customer(state: State, request: Request, customer_id: FromPath[int]) -> Response:
     """An access request: a zip of the customer's data (``customer.json``: customer, tickets
     with messages, orders, returns, CSAT) and their attachments. Logged
