@@ -47,6 +47,7 @@ NAV = (
     NavPage("widget_settings", "admin", "set.nav.widget", ":material/chat:", admins_only=True),
     NavPage("sla_settings", "admin", "set.nav.sla", ":material/timer:", admins_only=True),
     NavPage("return_policy", "admin", "set.nav.returns", ":material/policy:", admins_only=True),
+    NavPage("privacy", "admin", "pv.title", ":material/shield_person:", admins_only=True),
 )
 
 

@@ -404,6 +404,7 @@ def _register_commands() -> None:
     from help_center.assist.cli import assist_command
     from help_center.cli import help_center_group
     from widget_api.bench import bench_command
+    from widget_api.export_cli import export_command
     from widget_api.mail.cli import mail_group
     from widget_api.orders_cli import orders_group
     from widget_api.problem_typing.cli import classify_command
@@ -418,6 +419,7 @@ def _register_commands() -> None:
     cli.add_command(mail_group)
     cli.add_command(secrets_group)
     cli.add_command(orders_group)
+    cli.add_command(export_command)
 
 
 _register_commands()

@@ -59,3 +59,19 @@ with middle, st.form("store_form"):
             st.session_state.store_tz = saved.timezone
             notify(tr("dash.store.saved", LANG))
             st.rerun()
+
+# The whole-store export (issue 17): prepared on demand, it can be large.
+with middle:
+    st.subheader(tr("pv.export_title", LANG))
+    st.caption(tr("pv.export_help", LANG))
+    export = st.session_state.get("store_export")
+    if export is None:
+        if st.button(tr("pv.export_prepare", LANG), key="store_export_prepare",
+                     icon=":material/folder_zip:"):  # fmt: skip
+            with api_errors(inline=True):
+                st.session_state.store_export = client().download("/api/v1/export")
+                st.rerun()
+    else:
+        st.download_button(tr("pv.export_download", LANG), export,
+                           file_name="comptoir-export.zip", mime="application/zip",
+                           key="store_export_download", icon=":material/download:")  # fmt: skip

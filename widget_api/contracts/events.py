@@ -185,6 +185,15 @@ class CustomerDataRequested:
 
 
 @dataclass(frozen=True)
+class CustomerDataExported:
+    """An agent downloaded a customer's data (an access request; counts only)."""
+
+    tickets: int
+    orders: int
+    attachments: int
+
+
+@dataclass(frozen=True)
 class ProductStockChanged:
     stock: int
     sku: str
@@ -433,6 +442,9 @@ CUSTOMER_REDACTED = _event("customer.redacted",
 CUSTOMER_DATA_REQUESTED = _event("customer.data_requested",
                                  "A customer asked for their data (platform privacy request).",
                                  CustomerDataRequested, _SYSTEM)  # fmt: skip
+CUSTOMER_DATA_EXPORTED = _event("customer.data_exported",
+                                "An agent downloaded a customer's data (access request).",
+                                CustomerDataExported, _AGENT)  # fmt: skip
 PRODUCT_STOCK_CHANGED = _event("product.stock_changed", "A product's stock changed (restock).",
                                ProductStockChanged, _AGENT_SYSTEM)  # fmt: skip
 
