@@ -535,6 +535,7 @@ SMS_OPT_CHANGED = _event("sms.opt_changed", "A phone number opted out of SMS or 
 SMS_STATUS_CHANGED = _event("sms.status_changed", "Twilio reported on an outgoing SMS.",
                             SmsStatusChanged, _SYSTEM)  # fmt: skip
 
+
 @dataclass(frozen=True)
 class AssistAnswered:
     """The widget's bot answered a question (or said a person will follow up)."""
@@ -563,7 +564,7 @@ ASSIST_ANSWERED = _event("assist.answered", "The widget's bot answered a custome
 ASSIST_FEEDBACK = _event("assist.feedback", "The customer said whether a bot answer helped.",
                          AssistFeedback, frozenset({"customer"}))  # fmt: skip
 ASSIST_HANDED_OFF = _event("assist.handed_off",
-                           "The bot handed the customer to a person (a ticket with its transcript).",
+                           "The bot handed the customer to a person (a ticket, its transcript).",
                            AssistHandedOff, frozenset({"customer"}))  # fmt: skip
 
 # -- the spine's summaries: what automation rules listen to -------------------------------------
