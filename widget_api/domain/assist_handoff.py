@@ -39,6 +39,16 @@ def is_sensitive(text: str) -> bool:
     return bool(_SENSITIVE.search(text))
 
 
+def screened(query: str, answer: dict) -> dict:
+    """A request for a person or a sensitive topic is handed off whatever the articles say."""
+    key = ("assist.handoff_sensitive" if is_sensitive(query)
+           else "assist.handoff_person" if asks_for_person(query) else None)  # fmt: skip
+    if key is None:
+        return answer
+    text = t(key, answer["lang"])
+    return {**answer, "answer": text, "citations": [], "links": [], "handoff": True}
+
+
 def record_answer(db: Database, query: str, answer: dict, at: datetime) -> int:
     return db.write(lambda w: assist_answers.record(
         w, query=query, lang=answer["lang"], answer=answer["answer"],

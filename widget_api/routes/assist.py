@@ -20,6 +20,7 @@ from widget_api.routes.guards import client_address, json_body, public_rate_limi
 def widget_assist(state: State, data: JSONBody[AssistQuestion]) -> AssistReply:
     """An answer quoted from the help center's articles, with its sources, or a hand-off."""
     answer = state.help.assist(data.query, data.lang).model_dump()
+    answer = assist_handoff.screened(data.query, answer)
     answer_id = assist_handoff.record_answer(state.db, data.query.strip(), answer, clock.now())
     titles = assist_handoff.titles(state.db, answer["citations"], answer["lang"])
     return AssistReply.model_validate({**answer, "answer_id": answer_id, "titles": titles})
