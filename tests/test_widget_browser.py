@@ -258,6 +258,13 @@ def start_chat(dialog, lang: str, body: str) -> None:
     dialog.get_by_role("tab", name=TEXT[lang]["chat"]).click()
     shown(dialog).get_by_label(TEXT[lang]["message"]).first.fill(body)
     dialog.get_by_role("button", name=TEXT[lang]["start"], exact=True).click()
+    # The bot answers first (issue 15): when it answers, ask for a person; a hand-off opens
+    # the conversation by itself.
+    person = dialog.locator('[data-bot="person"]')
+    expect(person.or_(dialog.locator(".ref")).first).to_be_visible()
+    if person.count() and person.first.is_visible():
+        person.first.click()
+    expect(dialog.locator(".ref")).to_be_visible()
     expect(dialog.get_by_role("log")).to_contain_text(body)
 
 
@@ -407,10 +414,16 @@ def test_offline_widget_shows_the_message_and_requires_an_email(page, stack):
         shot(page, "chat-offline-en")
         shown(dialog).get_by_label(TEXT["en"]["message"]).first.fill("Are you open on Sunday?")
         dialog.get_by_role("button", name=TEXT["en"]["start"], exact=True).click()
+        # The bot answers or hands off; a person needs the e-mail while closed.
+        person = dialog.locator('[data-bot="person"]').last
+        expect(person).to_be_visible()
+        if not dialog.get_by_role("alert").is_visible():
+            person.click()
         expect(dialog.get_by_role("alert")).to_be_visible()
         assert page.evaluate("() => Object.keys(localStorage).length") == 0
         shown(dialog).get_by_label(re.compile("^Email")).fill("sunday@example.com")
-        dialog.get_by_role("button", name=TEXT["en"]["start"], exact=True).click()
+        dialog.locator('[data-bot="person"]').last.click()
+        expect(dialog.locator(".ref")).to_be_visible()
         expect(dialog.get_by_role("log")).to_contain_text("Are you open on Sunday?")
     finally:
         widget_settings(stack.admin, business_hours=ALWAYS_OPEN)
