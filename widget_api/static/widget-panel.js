@@ -126,6 +126,7 @@
     botAnswered: ["Ça répond à ma question", "That answers my question"],
     botPerson: ["Parler à une personne", "Talk to a person"],
     botGlad: ["Tant mieux! Une autre question? Écrivez-la ci-dessous.", "Great! Anything else? Type it below."],
+    botHandedOff: ["Une personne de l'équipe a reçu votre échange avec l'assistant et vous répond ici.", "Someone from our team has your exchange with the assistant and will answer here."],
     botHandingOff: ["Nous ouvrons une conversation avec une personne de l'équipe…", "Opening a conversation with someone from our team…"],
     // Order statuses as the customer should read them.
     s_unfulfilled: ["Commande reçue", "Order received"],
@@ -216,7 +217,7 @@
     ".composer{display:flex;align-items:flex-end;gap:6px;padding:10px;background:#fff;border-top:1px solid #e6e8ec}.composer textarea{min-height:44px;max-height:140px;resize:none;border-radius:12px}" +
     ".composer .icon{color:#4b5563;flex:none;width:40px;height:44px}.composer .send{background:var(--c);color:var(--ink);border-radius:12px}.composer .send:hover{background:var(--c);filter:brightness(1.1)}" +
     ".cerr{margin:0 10px 8px}" +
-    ".bot{padding:0 0 12px;flex:none}.bot:empty{display:none}.msg.bot-answer .bubble{border-color:#cfd6de}.sources{margin:6px 4px 0;font-size:13px;color:#374151}.sources ul{margin:2px 0 0;padding-left:18px}" +
+    ".bot{list-style:none;margin:0;padding:0 0 12px;display:flex;flex-direction:column;gap:10px}.bot:empty{display:none}.msg.bot-answer .bubble{border-color:#cfd6de}.sources{margin:6px 4px 0;font-size:13px;color:#374151}.sources ul{margin:2px 0 0;padding-left:18px}" +
     ".choices{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0 0}" +
     "@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0;animation:none}.pane{padding:14px}}" +
     "@media (prefers-reduced-motion:reduce){.panel{animation:none}}";
@@ -1183,6 +1184,7 @@
               bot.questions = [];
               botLog.textContent = "";
               return opened(created).then(function () {
+                note(t("botHandedOff"));
                 input.focus();
               });
             },
