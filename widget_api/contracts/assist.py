@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from widget_api.contracts.widget import ChatStart
+
 MAX_QUESTION_CHARS = 1000
 
 
@@ -25,3 +27,28 @@ class AssistReply(BaseModel):
     confidence: float = Field(ge=0, le=1)
     lang: Literal["fr", "en"]
     links: list[str] = Field(description="Public links of the cited articles.")
+    answer_id: int | None = Field(
+        None, description="This answer as recorded (for feedback and a hand-off's transcript)."
+    )
+    titles: list[str] = Field(
+        default_factory=list, description="Titles of the cited articles, in the links' order."
+    )
+
+
+class AssistFeedback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: int = Field(ge=1)
+    helpful: bool
+
+
+class AssistHandoff(BaseModel):
+    """Hand the widget's conversation with the bot to a person: the chat to open, the bot
+    answers given so far (their transcript becomes an internal note) and whether the customer
+    asked for a person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chat: ChatStart
+    answer_ids: list[int] = Field(default_factory=list, max_length=50)
+    asked: bool = False

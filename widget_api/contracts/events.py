@@ -559,6 +559,38 @@ WHATSAPP_STATUS_CHANGED = _event("whatsapp.status_changed",
                                  "Meta reported on an outgoing WhatsApp message.",
                                  WhatsappStatusChanged, _SYSTEM)  # fmt: skip
 
+
+@dataclass(frozen=True)
+class AssistAnswered:
+    """The widget's bot answered a question (or said a person will follow up)."""
+
+    lang: str
+    citations: list
+    handoff: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
+class AssistFeedback:
+    helpful: bool
+
+
+@dataclass(frozen=True)
+class AssistHandedOff:
+    """The bot's conversation became a ticket; ``reason`` says why a person took over."""
+
+    reason: str
+    answers: int
+
+
+ASSIST_ANSWERED = _event("assist.answered", "The widget's bot answered a customer's question.",
+                         AssistAnswered, frozenset({"customer"}))  # fmt: skip
+ASSIST_FEEDBACK = _event("assist.feedback", "The customer said whether a bot answer helped.",
+                         AssistFeedback, frozenset({"customer"}))  # fmt: skip
+ASSIST_HANDED_OFF = _event("assist.handed_off",
+                           "The bot handed the customer to a person (a ticket, its transcript).",
+                           AssistHandedOff, frozenset({"customer"}))  # fmt: skip
+
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",
                         "Ticket fields changed; ``changes`` holds each as [before, after].",

@@ -119,6 +119,15 @@
     rated: ["Merci! Votre note : {n}/5.", "Thanks! Your rating: {n}/5."],
     closedNote: ["Cette conversation est résolue. Écrivez pour la rouvrir.", "This conversation is solved. Write to reopen it."],
     poweredBy: ["Propulsé par Comptoir", "Powered by Comptoir"],
+    // The bot that answers first, from the help center (issue 15).
+    bot: ["Assistant", "Assistant"],
+    botSources: ["Sources :", "Sources:"],
+    botThinking: ["L'assistant cherche une réponse…", "The assistant is looking for an answer…"],
+    botAnswered: ["Ça répond à ma question", "That answers my question"],
+    botPerson: ["Parler à une personne", "Talk to a person"],
+    botGlad: ["Tant mieux! Une autre question? Écrivez-la ci-dessous.", "Great! Anything else? Type it below."],
+    botHandedOff: ["Une personne de l'équipe a reçu votre échange avec l'assistant et vous répond ici.", "Someone from our team has your exchange with the assistant and will answer here."],
+    botHandingOff: ["Nous ouvrons une conversation avec une personne de l'équipe…", "Opening a conversation with someone from our team…"],
     // Order statuses as the customer should read them.
     s_unfulfilled: ["Commande reçue", "Order received"],
     s_processing: ["En préparation", "Being prepared"],
@@ -208,6 +217,8 @@
     ".composer{display:flex;align-items:flex-end;gap:6px;padding:10px;background:#fff;border-top:1px solid #e6e8ec}.composer textarea{min-height:44px;max-height:140px;resize:none;border-radius:12px}" +
     ".composer .icon{color:#4b5563;flex:none;width:40px;height:44px}.composer .send{background:var(--c);color:var(--ink);border-radius:12px}.composer .send:hover{background:var(--c);filter:brightness(1.1)}" +
     ".cerr{margin:0 10px 8px}" +
+    ".bot{list-style:none;margin:0;padding:0 0 12px;display:flex;flex-direction:column;gap:10px}.bot:empty{display:none}.msg.bot-answer .bubble{border-color:#cfd6de}.sources{margin:6px 4px 0;font-size:13px;color:#374151}.sources ul{margin:2px 0 0;padding-left:18px}" +
+    ".choices{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0 0}" +
     "@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0;animation:none}.pane{padding:14px}}" +
     "@media (prefers-reduced-motion:reduce){.panel{animation:none}}";
 
@@ -1006,7 +1017,9 @@
         orderField,
         sSubmit
       ]);
-      startPane.append(startForm);
+      // The bot's answers before any ticket exists: questions, answers, their sources.
+      var botLog = h("ol", { class: "bot", role: "log", "aria-live": "polite", "aria-label": t("bot") });
+      startPane.append(botLog, startForm);
       // Closed: say so, and ask for the e-mail first (the API refuses an offline chat without).
       function setOnline(online, message) {
         sIntro.className = online ? "intro" : "note";
@@ -1047,6 +1060,7 @@
           return;
         }
         showError(sErrors, null);
+        if (pendingKind !== "return") return ask(body);
         busy(sSubmit, true);
         start({ kind: pendingKind, body: body, name: sName.value.trim(), email: sEmail.value.trim(), order_number: sOrder.value.trim(), search_query_id: help.queryId() })
           .then(
@@ -1065,19 +1079,132 @@
           });
       });
 
-      function start(fields) {
+      function chatPayload(fields) {
         var payload = { kind: fields.kind || "chat", language: lang, page_url: location.href.slice(0, 1000), locale: (navigator.language || lang).slice(0, 35) };
         ["body", "name", "email", "order_number", "search_query_id"].forEach(function (key) {
           if (fields[key] != null && fields[key] !== "") payload[key] = fields[key];
         });
         if (ctx.identity) payload.identity = ctx.identity;
-        return request("POST", "/api/v1/widget/conversations", payload).then(function (created) {
-            forget();
-            token = created.conversation_token;
-            storage(token);
-            layout();
-            return load();
+        return payload;
+      }
+      function opened(created) {
+        forget();
+        token = created.conversation_token;
+        storage(token);
+        layout();
+        return load();
+      }
+      function start(fields) {
+        return request("POST", "/api/v1/widget/conversations", chatPayload(fields)).then(opened);
+      }
+
+      // -- the bot answers first; a person takes over on request, or when it cannot answer --
+      var bot = { ids: [], questions: [], handing: false };
+      function botSay(kids, kind) {
+        var item = h("li", { class: "msg " + kind }, kids);
+        botLog.append(item);
+        if (item.scrollIntoView) item.scrollIntoView({ block: "nearest" });
+        return item;
+      }
+      function ask(body) {
+        busy(sSubmit, true);
+        botSay([h("span", { class: "who", text: t("you") }), h("div", { class: "bubble", text: body })], "customer");
+        bot.questions.push(body);
+        sBody.value = "";
+        var wait = botSay([h("div", { class: "bubble", text: t("botThinking") })], "system");
+        request("POST", "/api/v1/widget/assist", { query: body, lang: lang })
+          .then(
+            function (reply) {
+              wait.remove();
+              if (reply.answer_id) bot.ids.push(reply.answer_id);
+              showAnswer(reply);
+              if (reply.handoff) handOff(false);
+            },
+            function (err) {
+              wait.remove();
+              showError(sErrors, err);
+            }
+          )
+          .then(function () {
+            if (!bot.handing) busy(sSubmit, false);
           });
+      }
+      // The answer is text only; its links come from ``links`` alone, as anchors built here.
+      function showAnswer(reply) {
+        var text = reply.answer || "";
+        var links = reply.links || [];
+        links.forEach(function (link) {
+          text = text.split(link).join("");
+        });
+        var kids = [h("span", { class: "who", text: t("bot") }), h("div", { class: "bubble", text: text.trim() })];
+        var sources = [];
+        links.forEach(function (link, index) {
+          var href = safeUrl(link);
+          var title = (reply.titles || [])[index] || (reply.citations || [])[index] || href;
+          if (href) sources.push(h("li", null, [h("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: title })]));
+        });
+        if (sources.length) kids.push(h("div", { class: "sources" }, [t("botSources"), h("ul", null, sources)]));
+        if (!reply.handoff) kids.push(choices(reply.answer_id));
+        botSay(kids, "bot-answer");
+      }
+      function choices(answerId) {
+        var row = h("div", { class: "choices" });
+        row.append(
+          h("button", { class: "btn ghost small", type: "button", "data-bot": "answered", text: t("botAnswered"), onclick: function () {
+            row.querySelectorAll("button").forEach(function (button) {
+              button.disabled = true;
+            });
+            request("POST", "/api/v1/widget/assist/feedback", { answer_id: answerId, helpful: true }).catch(function () {});
+            row.textContent = "";
+            row.append(h("p", { class: "intro", role: "status", text: t("botGlad") }));
+            sBody.focus();
+          } }),
+          h("button", { class: "btn small", type: "button", "data-bot": "person", text: t("botPerson"), onclick: function () {
+            handOff(true);
+          } })
+        );
+        return row;
+      }
+      function handOff(asked) {
+        if (bot.handing) return;
+        if (!sEmail.checkValidity() || (sEmail.required && !sEmail.value.trim())) {
+          showError(sErrors, { message: sEmail.validationMessage || t("offline") });
+          sEmail.focus();
+          botSay([choicesPersonOnly(asked)], "system");
+          return;
+        }
+        bot.handing = true;
+        busy(sSubmit, true);
+        var wait = botSay([h("div", { class: "bubble", text: t("botHandingOff") })], "system");
+        var chatFields = chatPayload({ kind: "chat", body: bot.questions.join("\n") || t("botPerson"), name: sName.value.trim(), email: sEmail.value.trim(), order_number: sOrder.value.trim(), search_query_id: help.queryId() });
+        request("POST", "/api/v1/widget/assist/handoff", { chat: chatFields, answer_ids: bot.ids, asked: !!asked })
+          .then(
+            function (created) {
+              bot.ids = [];
+              bot.questions = [];
+              botLog.textContent = "";
+              return opened(created).then(function () {
+                note(t("botHandedOff"));
+                input.focus();
+              });
+            },
+            function (err) {
+              wait.remove();
+              showError(sErrors, err);
+              botSay([choicesPersonOnly(asked)], "system");
+            }
+          )
+          .then(function () {
+            bot.handing = false;
+            busy(sSubmit, false);
+          });
+      }
+      // After a failed hand-off (offline without an e-mail, network): try again from here.
+      function choicesPersonOnly(asked) {
+        return h("button", { class: "btn small", type: "button", "data-bot": "person", text: t("botPerson"), onclick: function (event) {
+          event.currentTarget.closest("li").remove();
+          handOff(asked);
+        } });
       }
 
       function load() {
