@@ -26,7 +26,7 @@ HELP = ROOT / "tests" / "fixtures" / "help_center"
 # (`demo`: tests/test_startup_errors.py::test_demo_banner_waits_for_both_and_sigterm_stops_both).
 COVERED = {
     "init", "serve", "demo", "seed-demo", "backup", "restore", "bench", "mail import",
-    "secrets rotate",
+    "secrets rotate", "orders import", "export",
 }  # fmt: skip
 
 
@@ -146,3 +146,20 @@ def test_serve_on_a_fresh_database_then_stops_cleanly(fresh: Path, tmp_path: Pat
         assert process.wait(timeout=120) in (0, -signal.SIGTERM), log_path.read_text()
     assert "Traceback" not in log_path.read_text()
     assert not fresh.with_name(fresh.name + ".wal").exists()  # checkpointed on the way out
+
+
+def test_orders_import_on_a_fresh_database(fresh: Path, tmp_path: Path):
+    csv_file = tmp_path / "orders.csv"
+    csv_file.write_text(
+        "order_number,placed_at,email,sku,title,quantity,unit_price\n"
+        "ND-9001,2026-11-02 10:00,marie@example.ca,TUQ-NOIR,Tuque,2,25.00\n",
+        encoding="utf-8",
+    )
+    out = comptoir("orders", "import", "--db", str(fresh), str(csv_file), cwd=tmp_path)
+    assert "1 order(s) imported (1 new" in out
+
+
+def test_export_on_a_fresh_database(fresh: Path, tmp_path: Path):
+    archive = tmp_path / "export.zip"
+    comptoir("export", "--db", str(fresh), "--out", str(archive), cwd=tmp_path)
+    assert archive.stat().st_size > 0

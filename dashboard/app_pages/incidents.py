@@ -53,8 +53,7 @@ for i, alert in enumerate(alerts):
         tickets = reports.drill(api, start, end, [], alert["drill"])
         if show.toggle(tr("inc.show", lang), key=f"incidents_show_{i}"):
             st.dataframe(present(tickets, TICKET_ROWS, lang), hide_index=True, width="stretch")
-        # a tag, not Markdown (tr_md shows it)
-        tag_name = f"incident-{formats.slug(alert['key'], 51)}"
+        tag_name = "incident-" + formats.slug(alert["key"], 51)  # a tag, not Markdown
         if tag.button(tr_md("inc.tag", lang, tag=tag_name), key=f"incidents_tag_{i}"):
             try:
                 result = api.bulk_update(list(tickets["ref"]), add_tags=[tag_name])
