@@ -7,6 +7,7 @@ from typing import Annotated
 
 from litestar import Request, get, post, put
 from litestar.datastructures import State
+from litestar.params import JSONBody
 
 from widget_api.contracts.commerce import CommerceSettingsView, ConnectionResult
 from widget_api.contracts.commerce_admin import CommerceDelivery, CommerceSettingsBody
@@ -32,7 +33,7 @@ def get_commerce_settings(state: State, request: Request) -> CommerceSettingsVie
 @put("/api/v1/settings/commerce", operation_id="PutCommerceSettings", tags=_TAGS,
      guards=[admin_required, json_body], sync_to_thread=True)  # fmt: skip
 def put_commerce_settings(
-    state: State, request: Request, data: CommerceSettingsBody
+    state: State, request: Request, data: JSONBody[CommerceSettingsBody]
 ) -> CommerceSettingsView:
     """Choose the platform. Secrets sent as null (or left out) keep the saved ones while the
     platform stays the same; a new platform needs all of its secrets. Answers at once: the
@@ -45,7 +46,7 @@ def put_commerce_settings(
 @post("/api/v1/settings/commerce/test", operation_id="TestCommerceConnection", tags=_TAGS,
       guards=[admin_required], status_code=200, sync_to_thread=True)  # fmt: skip
 def test_commerce_connection(
-    state: State, request: Request, data: CommerceSettingsBody | None = None
+    state: State, request: Request, data: JSONBody[CommerceSettingsBody | None] = None
 ) -> ConnectionResult:
     """Call the platform with the saved settings, or with the body's (secrets left out fall
     back to the saved ones); nothing is saved. The answer's message is in the admin's

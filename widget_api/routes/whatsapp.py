@@ -10,7 +10,7 @@ import json
 import anyio
 from litestar import Request, Response, get, post, put
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from widget_api.channels import whatsapp_settings, whatsapp_window
 from widget_api.channels.meta_signature import valid
@@ -94,7 +94,7 @@ def put_whatsapp_settings(
       tags=_TAGS, status_code=201, guards=[agent_required, json_body],
       sync_to_thread=True)  # fmt: skip
 def send_whatsapp_template(
-    state: State, request: Request, ref: str, data: JSONBody[WhatsappTemplateReply]
+    state: State, request: Request, ref: FromPath[str], data: JSONBody[WhatsappTemplateReply]
 ) -> Message:
     """Send an approved template (name and language as listed in the settings)."""
     ticket_id = ticket_service.ticket_id_for_ref(state.db, ref)
