@@ -107,7 +107,7 @@ def test_returns_page_shows_the_demo_kpis_and_the_overdue_returns(demo_server, t
     assert 0 < kpis.summary.return_rate < 0.5
 
     late = _returns(api, overdue="true")
-    assert len(late) >= 6  # the demo's stuck ones, and any the weekend made late
+    assert len(late) >= 2  # the demo's two stuck ones, and any the weekend made late
     assert f"Retours en retard sur la cible : {len(late)}" in at.warning[0].value
     for item in late:  # in the alert and highlighted on the board
         assert at.button(key=f"returns_overdue_open_{item.rma}").label.startswith(item.rma)
