@@ -78,7 +78,8 @@ def _answer(index: _Ranking, line: str, limit: int) -> dict[str, Any]:
     return {"id": request.get("id"), "results": index.slugs(query, lang, limit)}
 
 
-def _request_id(line: str) -> Any:
+def request_id(line: str) -> Any:
+    """The ``id`` of a JSON Lines request, even a malformed one (for its error line)."""
     try:
         request = json.loads(line)
     except json.JSONDecodeError:
@@ -140,6 +141,6 @@ def search_command(
             answer = _answer(index, line, limit)
         except ValueError as exc:
             click.echo(f"error: line {number}: {exc}", err=True)
-            answer = {"id": _request_id(line), "error": f"line {number}: {exc}"}
+            answer = {"id": request_id(line), "error": f"line {number}: {exc}"}
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
     out.flush()

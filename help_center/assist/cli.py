@@ -17,6 +17,7 @@ import click
 
 from help_center.articles import ArticleError, load_articles
 from help_center.assist.engine import AssistEngine
+from help_center.cli import request_id
 
 __all__ = ("assist_command",)
 
@@ -42,14 +43,6 @@ def _answer(engine: AssistEngine, line: str) -> dict[str, Any]:
         "handoff": answer.handoff,
         "confidence": answer.confidence,
     }
-
-
-def _request_id(line: str) -> Any:
-    try:
-        request = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    return request.get("id") if isinstance(request, dict) else None
 
 
 @click.command("assist")
@@ -101,6 +94,6 @@ def assist_command(articles_dir: Path, questions: IO[str], out: IO[str], base_ur
             answer = _answer(engine, line)
         except ValueError as exc:
             click.echo(f"error: line {number}: {exc}", err=True)
-            answer = {"id": _request_id(line), "error": f"line {number}: {exc}"}
+            answer = {"id": request_id(line), "error": f"line {number}: {exc}"}
         out.write(json.dumps(answer, ensure_ascii=False) + "\n")
         out.flush()
