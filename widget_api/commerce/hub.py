@@ -10,25 +10,22 @@ from __future__ import annotations
 import logging
 import threading
 
-from pydantic import ValidationError
-
 from widget_api.commerce import registry
 from widget_api.commerce.base import CommerceBackend
 from widget_api.commerce.local import LocalStore
 from widget_api.commerce.platform import PlatformClient
 from widget_api.commerce.sync import SyncRunner
 from widget_api.contracts.commerce import (
-    SECRET_FIELDS,
     LocalCommerce,
     ShopifyCommerce,
     WooCommerce,
 )
-from widget_api.domain import secret_box
+from widget_api.domain import commerce_settings, secret_box
+from widget_api.domain.errors import ComptoirError
 from widget_api.settings import Settings
-from widget_api.storage import Database, settings_store
+from widget_api.storage import Database
 
 log = logging.getLogger(__name__)
-_MODELS = {"local": LocalCommerce, "shopify": ShopifyCommerce, "woocommerce": WooCommerce}
 
 
 class CommerceHub:
@@ -111,25 +108,12 @@ class CommerceHub:
                 runner.start()
 
     def _read_config(self) -> LocalCommerce | ShopifyCommerce | WooCommerce:
-        """The saved settings with their secrets opened (the built-in store when none, or when
-        they cannot be read: logged)."""
-        stored = self.db.read(lambda cur: settings_store.get(cur, "commerce")) or {}
-        model = _MODELS.get(stored.get("platform", "local"))
-        if model is None:
-            log.warning("unknown commerce platform %r: the built-in store", stored["platform"])
-            return LocalCommerce()
-        values = {k: v for k, v in stored.items() if k in model.model_fields}
-        for name in SECRET_FIELDS.get(values.get("platform", "local"), ()):
-            if values.get(name):
-                try:
-                    values[name] = secret_box.open_secret(self.db, values[name], "commerce")
-                except secret_box.SecretUnreadable as exc:
-                    log.warning("%s (%s)", exc, name)
-                    values[name] = None
+        """The saved settings with their secrets opened, read the one way the settings API
+        reads them (the built-in store when none, or when a secret cannot be opened: logged)."""
         try:
-            return model.model_validate(values)
-        except ValidationError as exc:
-            log.warning("the saved commerce settings are not valid (%s): built-in store", exc)
+            return commerce_settings.current(self.db)
+        except (secret_box.SecretUnreadable, ComptoirError) as exc:
+            log.warning("the saved commerce settings cannot be used (%s): built-in store", exc)
             return LocalCommerce()
 
     def close(self) -> None:
