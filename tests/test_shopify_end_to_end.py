@@ -1,7 +1,8 @@
 """Shopify through the whole server: the admin saves the connection (pointed at a fake Shopify
 on loopback), the initial sync and a signed ``orders/create`` webhook fill the order mirror,
-a customer's ticket naming "#1001" shows the order, and an agent's refund reaches the fake
-once, even when retried with the same key."""
+a customer's ticket naming "#1001" shows the order, tickets written before their order
+reached Comptoir are linked when it arrives, and an agent's refund reaches the fake once, even
+when retried with the same key."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def fake() -> Iterator[FakeShopify]:
 def server(tmp_path_factory, fake) -> Iterator[RunningServer]:
     db_path = tmp_path_factory.mktemp("shopify-e2e") / "comptoir.duckdb"
     make_database(db_path)
-    running = start_server(db_path)
+    # Pinned a day after the shop's orders were placed (tickets name no order older than 30 days).
+    running = start_server(db_path, env={"COMPTOIR_CLOCK__NOW": "2026-11-03T17:00:00"})
     yield running
     running.stop()
 
@@ -123,3 +125,48 @@ def test_a_ticket_naming_the_order_shows_it_and_a_refund_reaches_the_shop_once(s
     retried = admin.post(f"/api/v1/tickets/{ref}/order-actions", json=refund)
     assert retried.status_code == 200 and retried.json()["replayed"] is True
     assert fake.roots().count("refundCreate") == 1
+
+
+def _deliver_new_order(server: RunningServer, order: dict) -> None:
+    body = json.dumps(order).encode()
+    answer = httpx.post(f"{server.url}/webhooks/shopify", content=body, headers={
+        "X-Shopify-Topic": "orders/create", "X-Shopify-Webhook-Id": f"late-{order['id']}",
+        "X-Shopify-Hmac-Sha256": signed(body), "Content-Type": "application/json",
+    })  # fmt: skip
+    assert answer.status_code == 200, answer.text
+
+
+def _ticket(server: RunningServer, email: str, body: str) -> str:
+    made = httpx.post(f"{server.url}/api/v1/tickets", json={"email": email, "body": body})
+    assert made.status_code == 201, made.text
+    return made.json()["ticket_ref"]
+
+
+def _typed(admin: httpx.Client, ref: str) -> bool:
+    return admin.get(f"/api/v1/tickets/{ref}").json()["problem_confidence"] is not None
+
+
+def test_tickets_written_before_their_order_arrives_are_linked_when_it_does(server, admin):
+    wait_synced(admin)
+    # Written while the order's webhook was late: one names the number, one names none.
+    named = _ticket(server, "lea.roy@example.ca", "Avez-vous reçu ma commande #1077? Merci")
+    unnamed = _ticket(server, "noe.cote@example.ca", "Je viens de commander, tout est beau?")
+    # Another customer naming the same number gets nothing (not theirs).
+    stranger = _ticket(server, "autre@example.ca", "Ma commande #1077 est en retard")
+    for ref in (named, unnamed, stranger):  # typing (which links a known order) is over
+        wait_until(lambda r=ref: _typed(admin, r), f"ticket {ref} typed")
+        assert orders_of(admin, ref) is None
+
+    _deliver_new_order(server, rest_order(1077, order_id=820982911946157777,
+                                          email="lea.roy@example.ca",
+                                          updated_at="2026-11-03T10:00:00-05:00"))  # fmt: skip
+    _deliver_new_order(server, rest_order(1078, order_id=820982911946157878,
+                                          email="noe.cote@example.ca",
+                                          updated_at="2026-11-03T10:00:00-05:00"))  # fmt: skip
+    linked = wait_until(lambda: orders_of(admin, named), "order #1077 on the ticket naming it")
+    assert linked["number"] == "#1077"
+    by_email = wait_until(lambda: orders_of(admin, unnamed), "order #1078 on its customer's ticket")
+    assert by_email["number"] == "#1078"
+    assert orders_of(admin, stranger) is None
+    history = admin.get(f"/api/v1/tickets/{named}/events").json()
+    assert "ticket.order_linked" in [event["name"] for event in history]

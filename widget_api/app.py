@@ -41,6 +41,7 @@ from widget_api.listeners.agent_notifications import AgentNotifier
 from widget_api.listeners.auto_typing import AutoTyping
 from widget_api.listeners.csat import CsatSurvey
 from widget_api.listeners.dispatcher import Dispatcher
+from widget_api.listeners.order_linking import OrderLinking
 from widget_api.listeners.outbox import MailOutbox
 from widget_api.listeners.rules import RulesListener
 from widget_api.listeners.settings_reload import SettingsReload
@@ -168,6 +169,7 @@ def create_app(
                 SmsOutboxListener(app.state.sms_outbox),
                 WhatsappOutboxListener(app.state.whatsapp_outbox),
                 AgentNotifier(app.state.db),
+                OrderLinking(app.state.db),
             ],
         )
         app.state.dispatcher.start()

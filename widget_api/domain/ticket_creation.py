@@ -49,6 +49,9 @@ class NewInbound:
     own_text: str | None = None
     language: str | None = None  # known (a form's field, a return's); else detected
     order_number: str | None = None  # as the customer gave it, even if no order matches
+    #: ``order_number`` was found in the text, not typed in a field meant for it: a mention,
+    #: not a claim (no mismatch tag).
+    number_in_text: bool = False
     marketplace: str | None = None  # the relay it came through; the ticket is tagged with it
     source: dict[str, Any] | None = None
     message_meta: dict[str, Any] | None = None  # the first message's, when not ``source``
@@ -211,7 +214,7 @@ def _tags(inbound: NewInbound, order: dict | None, customer_id: int) -> tuple[st
     if (
         order
         and order["customer_id"] != customer_id
-        and not (inbound.by_mail or order.get("by_email"))
+        and not (inbound.by_mail or inbound.number_in_text or order.get("by_email"))
     ):
         tags = (*tags, ORDER_MISMATCH_TAG)
     return tags
