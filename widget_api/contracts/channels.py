@@ -159,3 +159,43 @@ class WhatsappOutboxItem(BaseModel):
     wa_status: str | None
     created_at: UtcDateTime
     sent_at: UtcDateTime | None
+
+
+# -- every channel ------------------------------------------------------------------------------
+class ChannelTestResult(BaseModel):
+    """``POST /api/v1/settings/channels/{channel}/test``: the platform answered with the
+    account's name, or why it did not (in the administrator's language)."""
+
+    ok: bool
+    account: str | None = Field(None, description="The name the platform gives the account.")
+    message: str | None = Field(None, description="Why the test failed, in the admin's language.")
+
+
+# -- Facebook Messenger and Instagram (Meta's Send API) -----------------------------------------
+class MessengerSettings(BaseModel):
+    """The Facebook Page (Messenger) and its Instagram professional account: what an
+    administrator sees, secrets only as whether they are set."""
+
+    configured: bool
+    page_id: str | None
+    page_access_token_set: bool
+    instagram_account_id: str | None
+    app_secret_set: bool
+    verify_token_set: bool
+    graph_base_url: str
+    api_version: str
+    webhook_url: str = Field(description="Paste in the Meta app's Messenger/Instagram webhooks.")
+
+
+class MessengerSettingsUpdate(BaseModel):
+    """Absent fields stay; a secret set to ``""`` is removed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page_id: str | None = Field(None, pattern=r"^[0-9]{1,30}$")
+    page_access_token: str | None = Field(None, max_length=1000)
+    instagram_account_id: str | None = Field(None, pattern=r"^[0-9]{1,30}$")
+    app_secret: str | None = Field(None, max_length=200)
+    verify_token: str | None = Field(None, max_length=200)
+    graph_base_url: str | None = Field(None, pattern=r"^https?://[^\s]+$", max_length=300)
+    api_version: str | None = Field(None, pattern=r"^v[0-9]{1,3}\.[0-9]$")
