@@ -354,7 +354,8 @@ def test_customer_text_never_loads_or_links_to_the_attacker(
 
             open_ticket(seeded["rated"])
             page.get_by_text("Historique du billet").click()
-            expect(page.get_by_text("a créé le billet").first).to_be_visible()  # its sentences
+            history = page.get_by_text("a créé le billet").filter(visible=True).first
+            expect(history).to_be_visible(timeout=30_000)  # its sentences
             clean("ticket-csat")
 
             go("Retours")

@@ -52,6 +52,8 @@ def new_context(browser):
 def sign_in_form(page):
     from playwright.sync_api import expect
 
+    # One form: while Streamlit reruns, the page being replaced may still show its own.
+    expect(page.get_by_label("Courriel")).to_have_count(1, timeout=WAIT)
     expect(page.get_by_label("Courriel")).to_be_visible(timeout=WAIT)
 
 

@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 # Small and derandomized: the same cases on every run, a few minutes on a loaded 2-core machine
 # (COMPTOIR_FUZZ_EXAMPLES=50 for a deeper run by hand).
-EXAMPLES = int(os.environ.get("COMPTOIR_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("COMPTOIR_FUZZ_EXAMPLES", "5"))
 # A JSON string that is a date and time with no offset: every timestamp in an answer is UTC and
 # says so, including in the free-form answers (reports, spikes) the document cannot describe.
 NAIVE_TIMESTAMP = re.compile(r'"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"')

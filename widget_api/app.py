@@ -120,8 +120,7 @@ def create_app(
         typer.warm()
         typing = AutoTyping(app.state.db, typer)
         app.state.help = HelpCenter(app.state.db, settings.api.public_base_url)
-        app.state.help.ensure_starter_content()
-        app.state.help.rebuild()
+        app.state.help.ensure_starter_content()  # its search index is built at the first search
         shop = store.get(app.state.db, settings)
         app.state.sla = SlaWorker(app.state.db, shop.timezone, tick_every=settings.sla.tick_seconds)
         app.state.sla.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -28,7 +29,35 @@ def _settings(db_path: Path | None = None) -> Settings:
     return settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands kept in other modules, imported only when run or listed: `comptoir serve` starts
+#: without loading what the classifier, the benchmarks or the importers need.
+_LAZY_COMMANDS = {
+    "assist": "help_center.assist.cli:assist_command",
+    "bench": "widget_api.bench:bench_command",
+    "rules-bench": "widget_api.rules_bench:rules_bench_command",
+    "classify": "widget_api.problem_typing.cli:classify_command",
+    "help-center": "help_center.cli:help_center_group",
+    "mail": "widget_api.mail.cli:mail_group",
+    "secrets": "widget_api.secrets_cli:secrets_group",
+    "orders": "widget_api.orders_cli:orders_group",
+    "export": "widget_api.export_cli:export_command",
+}
+
+
+class _LazyGroup(click.Group):
+    """Click's lazily loaded subcommands (its documentation's pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS:
+            module, attr = _LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="comptoir")
 def cli() -> None:
     """Comptoir: a self-hosted bilingual helpdesk for e-commerce merchants.
@@ -399,30 +428,6 @@ def config() -> None:
     """Print the resolved settings (secrets hidden)."""
     click.echo(json.dumps(Settings().redacted(), indent=2))
 
-
-def _register_commands() -> None:
-    from help_center.assist.cli import assist_command
-    from help_center.cli import help_center_group
-    from widget_api.bench import bench_command
-    from widget_api.export_cli import export_command
-    from widget_api.mail.cli import mail_group
-    from widget_api.orders_cli import orders_group
-    from widget_api.problem_typing.cli import classify_command
-    from widget_api.rules_bench import rules_bench_command
-    from widget_api.secrets_cli import secrets_group
-
-    cli.add_command(assist_command)
-    cli.add_command(bench_command)
-    cli.add_command(rules_bench_command)
-    cli.add_command(classify_command)
-    cli.add_command(help_center_group)
-    cli.add_command(mail_group)
-    cli.add_command(secrets_group)
-    cli.add_command(orders_group)
-    cli.add_command(export_command)
-
-
-_register_commands()
 
 if __name__ == "__main__":
     cli()

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scipy.stats import poisson
-
 from widget_api import clock
 from widget_api.contracts.sla import SlaSettings
 from widget_api.domain.sla.calendar import BusinessCalendar
@@ -117,18 +115,26 @@ def detect_spikes(rows: list[dict], weeks: list[datetime], rule: SpikeRule) -> l
             others = values[:i] + values[i + 1 :]
             baseline = max(statistics.median(history), statistics.fmean(others), 1.0)
             ratio = values[i] / baseline
-            p = float(poisson.sf(values[i] - 1, baseline))
+            p = _poisson_tail(values[i], baseline)
             if ratio >= rule.ratio and p <= rule.p_value:
                 found.append(Spike(dimension, key, problem_type, week, values[i],
                                    round(baseline, 2), round(ratio, 1), p))  # fmt: skip
     return sorted(found, key=lambda s: (s.p_value, -s.count))
 
 
+def _poisson_tail(count: int, mean: float) -> float:
+    """P(X >= count) for X ~ Poisson(mean). scipy is imported here, on the first report, not
+    when the server starts (it costs seconds there)."""
+    from scipy.stats import poisson
+
+    return float(poisson.sf(count - 1, mean))
+
+
 def _passes(count: int, baseline: float, rule: SpikeRule) -> bool:
     return (
         count >= rule.min_count
         and count / baseline >= rule.ratio
-        and float(poisson.sf(count - 1, baseline)) <= rule.p_value
+        and _poisson_tail(count, baseline) <= rule.p_value
     )
 
 

@@ -3,8 +3,8 @@
 The model is a multinomial logistic regression over two TF-IDF views of the folded text
 (lower-case, accents removed, digits collapsed): word 1–2-grams for phrasing, and character
 2–5-grams inside word boundaries for typos, missing accents and Québec spellings. It trains in
-well under two seconds on the shipped examples, so nothing is saved to disk: ``default()`` trains
-once per process and caches the result.
+a couple of seconds on the shipped examples; ``default()`` trains once per machine (the fitted
+model is kept in the user's cache folder, see ``model_cache``) and once per process in memory.
 
 The probability of the best type is the confidence. Below ``threshold`` the ticket is left for an
 agent (``label`` is None). Agent corrections are extra training examples, weighted more than
@@ -13,10 +13,12 @@ the shipped ones so that one correction is enough to move a near-identical messa
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -25,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from widget_api.problem_typing.dataset import Example, ticket_text, training_examples
+from widget_api.problem_typing.model_cache import cache_key, cached
 from widget_api.text import fold
 
 DEFAULT_THRESHOLD = 0.45
@@ -122,7 +125,12 @@ class ProblemTyper:
         """The typer trained on the shipped examples; trained at first call, then cached."""
         with cls._default_lock:
             if cls._default is None:
-                cls._default = cls().train(training_examples())
+                examples = training_examples()
+                # This file's text stands for how the model is built (features, settings).
+                settings = {"code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+                cls._default = cached(
+                    "problem-typer", cache_key(examples, settings), lambda: cls().train(examples)
+                )
             return cls._default
 
     @property
