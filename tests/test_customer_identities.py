@@ -79,9 +79,7 @@ def history(agent: httpx.Client, ref: str, name: str) -> list[dict]:
     return [e for e in agent.get(f"/api/v1/tickets/{ref}/events").json() if e["name"] == name]
 
 
-def test_sms_then_mail_linked_by_an_agent_is_one_customer_and_unlinking_undoes_it(
-    agent, anonymous
-):
+def test_sms_then_mail_linked_by_an_agent_is_one_customer_and_unlinking_undoes_it(agent, anonymous):
     phone = "+15145550177"
     text(anonymous, phone, "Bonjour, ma tuque violette est arrivée déchirée")
     sms_ticket = ticket_saying(agent, "tuque violette")
