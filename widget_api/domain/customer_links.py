@@ -241,10 +241,14 @@ def _undo_merge(
     if store.customer_row(w.cur, other_id) is not None:
         raise Conflict("identities.error.cannot_undo")
     moved, at, actor = link["moved"], utcnow(), Actor("agent", agent_id)
-    leaving = store.identities_by_ids(
-        w.cur, [i["id"] for i in moved["identities"]] + moved["created_identities"]
-    )
-    leaving = [i for i in leaving if i["customer_id"] == customer_id]
+    leaving = [
+        i
+        for i in store.identities_by_ids(w.cur, [i["id"] for i in moved["identities"]])
+        if i["customer_id"] == customer_id
+    ]
+    leaving = _pairs(leaving)
+    if other.get("email"):
+        leaving.append({"kind": "email", "value": other["email"]})
     # What the merge filled is emptied first: the e-mail is unique and goes back to its owner.
     store.clear_filled(w, customer_id, moved.get("filled") or {})
     store.delete_identities(w, moved["created_identities"])
@@ -259,7 +263,7 @@ def _undo_merge(
     store.set_external_ids(w, customer_id, moved.get("external_ids_before"))
     store.mark_unlinked(w, link["id"], agent_id, at)
     payload = {"link_id": link["id"], "identity_id": identity_id, "customer_id": other_id,
-               "identities": _dedupe(_pairs(leaving)), "tickets": len(back["tickets"]),
+               "identities": _dedupe(leaving), "tickets": len(back["tickets"]),
                "orders": len(back["orders"])}  # fmt: skip
     tickets_here = store.owned_ids(w.cur, customer_id)["tickets"]
     _log(w, ev.CUSTOMER_UNLINKED, customer_id, tickets_here, actor, at, payload)
