@@ -78,7 +78,7 @@ def _pairs(rows: list[dict]) -> list[dict[str, str]]:
     return [{"kind": r["kind"], "value": r["value"]} for r in rows]
 
 
-def _log(
+def log(
     w: Writer, name: str, customer_id: int, ticket_ids: list[int], actor: Actor, at,
     payload: dict[str, Any],
 ) -> None:  # fmt: skip
@@ -154,7 +154,7 @@ def _merge(w: Writer, keep_id: int, other_id: int, agent_id: int) -> CustomerLin
     payload = {"link_id": link_id, "other_customer_id": other_id,
                "identities": _dedupe(joined), "tickets": len(owned["tickets"]),
                "orders": len(owned["orders"])}  # fmt: skip
-    _log(w, ev.CUSTOMER_LINKED, keep_id, store.owned_ids(w.cur, keep_id)["tickets"], actor, at,
+    log(w, ev.CUSTOMER_LINKED, keep_id, store.owned_ids(w.cur, keep_id)["tickets"], actor, at,
          payload)  # fmt: skip
     return _result(w, keep_id, other_id, link_id, len(owned["tickets"]), len(owned["orders"]))
 
@@ -199,7 +199,7 @@ def _attach(
         "tickets": 0,
         "orders": 0,
     }
-    _log(w, ev.CUSTOMER_LINKED, customer_id, store.owned_ids(w.cur, customer_id)["tickets"],
+    log(w, ev.CUSTOMER_LINKED, customer_id, store.owned_ids(w.cur, customer_id)["tickets"],
          actor, at, payload)  # fmt: skip
     return _result(w, customer_id, None, link_id, 0, 0)
 
@@ -266,8 +266,8 @@ def _undo_merge(
                "identities": _dedupe(leaving), "tickets": len(back["tickets"]),
                "orders": len(back["orders"])}  # fmt: skip
     tickets_here = store.owned_ids(w.cur, customer_id)["tickets"]
-    _log(w, ev.CUSTOMER_UNLINKED, customer_id, tickets_here, actor, at, payload)
-    _log(w, ev.CUSTOMER_UNLINKED, other_id, back["tickets"], actor, at, payload)
+    log(w, ev.CUSTOMER_UNLINKED, customer_id, tickets_here, actor, at, payload)
+    log(w, ev.CUSTOMER_UNLINKED, other_id, back["tickets"], actor, at, payload)
     return _result(w, customer_id, other_id, link["id"], len(back["tickets"]), len(back["orders"]))
 
 
@@ -295,7 +295,7 @@ def _split_off(
         "tickets": 0,
         "orders": 0,
     }
-    _log(w, ev.CUSTOMER_UNLINKED, customer_id, store.owned_ids(w.cur, customer_id)["tickets"],
+    log(w, ev.CUSTOMER_UNLINKED, customer_id, store.owned_ids(w.cur, customer_id)["tickets"],
          actor, at, payload)  # fmt: skip
     return _result(w, customer_id, new_id, link_id, 0, 0)
 
