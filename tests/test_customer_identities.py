@@ -239,3 +239,21 @@ def test_an_agent_must_be_signed_in(anonymous):
         for headers in ({}, {"Authorization": "Bearer not-a-token"}):
             answer = anonymous.request(method, path, json=body, headers=headers)
             assert answer.status_code == 401, (method, path, answer.text)
+
+
+def test_erasing_a_linked_customer_forgets_every_identity_and_the_linked_profile(agent, anonymous):
+    text(anonymous, "+15145550166", "Bonjour, c'est Nadia: mes bottes d'hiver prennent l'eau")
+    by_phone = ticket_saying(agent, "bottes d'hiver")["customer"]["id"]
+    ref = write_form(anonymous, "nadia.b@example.ca", "Nadia B", "Mes bottes, suite")
+    customer = agent.get(f"/api/v1/tickets/{ref}").json()["customer"]["id"]
+    linked = agent.post(f"/api/v1/customers/{customer}/link", json={"customer_id": by_phone})
+    assert linked.status_code == 200, linked.text
+    phone_id = next(i["id"] for i in linked.json()["identities"] if i["kind"] == "phone")
+
+    assert agent.post(f"/api/v1/customers/{customer}/erase").status_code == 200
+    assert agent.get(f"/api/v1/customers/{customer}/identities").json() == []
+    found = agent.get("/api/v1/customers/search", params={"q": "514 555-0166"}).json()
+    assert found == []
+    # The linked profile kept to undo the link is gone too: nothing left to bring back.
+    undo = agent.delete(f"/api/v1/customers/{customer}/identities/{phone_id}")
+    assert undo.status_code == 404
