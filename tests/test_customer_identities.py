@@ -127,6 +127,10 @@ def test_sms_then_mail_linked_by_an_agent_is_one_customer_and_unlinking_undoes_i
     assert detail["messages"][-1]["body_text"] == "Et la taille était la mauvaise aussi"
     assert detail["customer"]["id"] == by_mail
 
+    # The customer's own e-mail is not theirs to unlink; the linked phone is.
+    own_email = next(i["id"] for i in listed if i["kind"] == "email")
+    assert agent.delete(f"/api/v1/customers/{by_mail}/identities/{own_email}").status_code == 409
+
     # Unlinking the phone undoes the link: the SMS profile is back, with its ticket.
     phone_id = next(i["id"] for i in listed if i["kind"] == "phone")
     undone = agent.delete(f"/api/v1/customers/{by_mail}/identities/{phone_id}")

@@ -224,12 +224,12 @@ def _unlink(w: Writer, customer_id: int, identity_id: int, agent_id: int) -> Cus
     identity = store.identity_by_id(w.cur, identity_id)
     if identity is None or identity["customer_id"] != customer_id:
         raise NotFound("identities.error.not_found")
+    if not identity["linked"]:  # the customer's own (or their e-mail kept by a merge)
+        raise Conflict("identities.error.not_linked", value=identity["value"])
     link = next((k for k in store.active_links(w.cur, customer_id) if _brought(k, identity_id)),
                 None)  # fmt: skip
     if link is not None and link["other_customer_id"] is not None:
         return _undo_merge(w, customer_id, link, identity_id, agent_id)
-    if link is None and not identity["linked"]:
-        raise Conflict("identities.error.not_linked", value=identity["value"])
     return _split_off(w, customer_id, identity, link, agent_id)
 
 
