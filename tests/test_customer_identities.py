@@ -5,17 +5,22 @@ the second profile and links it, and can unlink it again."""
 from __future__ import annotations
 
 import itertools
+import smtplib
 from collections.abc import Iterator
+from email.message import EmailMessage
+from email.utils import make_msgid
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from tests.conftest import RunningServer, login, make_database, start_server
+from tests.conftest import RunningServer, free_port, login, make_database, start_server
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
+from tests.waiting import wait_until
 from widget_api.channels.twilio_signature import public_url, signature
 
 PUBLIC = "https://support.boutique.test"
+MAILBOX = "support@nordet.example"
 _SIDS = itertools.count(1)
 
 
@@ -261,3 +266,65 @@ def test_erasing_a_linked_customer_forgets_every_identity_and_the_linked_profile
     # The linked profile kept to undo the link is gone too: nothing left to bring back.
     undo = agent.delete(f"/api/v1/customers/{customer}/identities/{phone_id}")
     assert undo.status_code == 404
+
+
+def _smtp(port: int, sender: str, subject: str, body: str) -> bool:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, MAILBOX, subject
+    msg["Message-ID"] = make_msgid(domain="videotron.ca")
+    msg.set_content(body)
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+            client.sendmail(sender, [MAILBOX], msg.as_bytes())
+        return True
+    except OSError:  # the listener is still starting
+        return False
+
+
+def test_sms_then_real_smtp_mail_linked_the_other_way_round(agent, anonymous, tmp_path):
+    """The SMS profile keeps the link this time: it takes the mail customer's address, and mail
+    sent to our SMTP listener from that address afterwards reaches it."""
+    port = free_port()
+    assert agent.post("/api/v1/mail/mailboxes", json={
+        "name": "Support", "address": MAILBOX, "inbound": "smtp"}).status_code == 201  # fmt: skip
+    assert agent.put("/api/v1/mail/settings", json={
+        "listener_enabled": True, "listener_host": "127.0.0.1", "listener_port": port,
+    }).status_code == 200  # fmt: skip
+    text(anonymous, "+15145550144", "Allô, c'est Éric, mon foulard n'est jamais arrivé")
+    sms_ticket = ticket_saying(agent, "foulard")
+    by_phone = sms_ticket["customer"]["id"]
+    wait_until(lambda: _smtp(port, "Éric Roy <eric.roy@videotron.ca>", "Foulard",
+                             "Je vous écris aussi par courriel pour le foulard rouge."),
+               "the SMTP listener")  # fmt: skip
+    mail_ticket = wait_until(
+        lambda: next(
+            iter(agent.get("/api/v1/tickets", params={"q": "foulard rouge"}).json()["items"]), None
+        ),
+        "the mail",
+    )
+    by_mail = mail_ticket["customer"]["id"]
+    assert by_mail != by_phone
+
+    linked = agent.post(f"/api/v1/customers/{by_phone}/link", json={"customer_id": by_mail})
+    assert linked.status_code == 200, linked.text
+    profile = agent.get(f"/api/v1/customers/{by_phone}").json()
+    assert profile["email"] == "eric.roy@videotron.ca"
+    assert {t["ref"] for t in profile["tickets"]} == {sms_ticket["ref"], mail_ticket["ref"]}
+
+    wait_until(lambda: _smtp(port, "eric.roy@videotron.ca", "Encore", "Et le foulard bleu?"),
+               "the SMTP listener")  # fmt: skip
+    later = wait_until(
+        lambda: next(
+            iter(agent.get("/api/v1/tickets", params={"q": "foulard bleu"}).json()["items"]), None
+        ),
+        "the mail",
+    )
+    assert later["customer"]["id"] == by_phone
+
+    email_id = next(i["id"] for i in linked.json()["identities"] if i["kind"] == "email")
+    undone = agent.delete(f"/api/v1/customers/{by_phone}/identities/{email_id}")
+    assert undone.status_code == 200, undone.text
+    back = agent.get(f"/api/v1/customers/{by_mail}").json()
+    assert back["email"] == "eric.roy@videotron.ca"
+    assert [t["ref"] for t in back["tickets"]] == [mail_ticket["ref"]]
+    assert agent.get(f"/api/v1/customers/{by_phone}").json()["email"] is None
