@@ -188,6 +188,9 @@ def test_an_attached_identity_routes_the_channel_to_the_customer_and_unlinks_alo
         "+15145550199"
     ]
     assert agent.get(f"/api/v1/customers/{alone}").json()["phone"] == "+15145550199"
+    # The SMS ticket that came through the phone leaves with it; the form ticket stays.
+    assert agent.get(f"/api/v1/tickets/{sms_ticket['ref']}").json()["customer"]["id"] == alone
+    assert agent.get(f"/api/v1/tickets/{ref}").json()["customer"]["id"] == customer
 
 
 def test_mail_from_a_linked_address_reaches_the_customer(agent, anonymous):
@@ -326,5 +329,7 @@ def test_sms_then_real_smtp_mail_linked_the_other_way_round(agent, anonymous, tm
     assert undone.status_code == 200, undone.text
     back = agent.get(f"/api/v1/customers/{by_mail}").json()
     assert back["email"] == "eric.roy@videotron.ca"
-    assert [t["ref"] for t in back["tickets"]] == [mail_ticket["ref"]]
+    # With the address go its mail ticket and the one opened from it since the link.
+    assert {t["ref"] for t in back["tickets"]} == {mail_ticket["ref"], later["ref"]}
+    assert later["ref"] != mail_ticket["ref"]
     assert agent.get(f"/api/v1/customers/{by_phone}").json()["email"] is None

@@ -38,7 +38,7 @@ from widget_api.storage import customer_links as store
 from widget_api.storage import sms as identity_store
 from widget_api.storage.db import Writer
 from widget_api.storage.events import Actor, append
-from widget_api.storage.rows import utcnow
+from widget_api.storage.rows import to_db_time, utcnow
 
 _EMAIL = TypeAdapter(EmailStr)
 _SEARCH_MIN = 2
@@ -258,6 +258,11 @@ def _undo_merge(
         if found is not None and found["customer_id"] == customer_id:
             store.set_identity(w, item["id"], other_id, item["linked"])
     back = store.still_owned(w.cur, moved, customer_id)
+    # Tickets opened since through the identities that leave (an SMS from the number, a mail
+    # from the address) go with them.
+    since = to_db_time(link["linked_at"])
+    later = store.tickets_through(w.cur, customer_id, since, leaving)
+    back["tickets"] = sorted(set(back["tickets"]) | set(later))
     store.move_owned(w, back, other_id)
     store.set_link_customer(w, moved.get("links") or [], other_id)
     store.set_external_ids(w, customer_id, moved.get("external_ids_before"))
@@ -274,8 +279,8 @@ def _undo_merge(
 def _split_off(
     w: Writer, customer_id: int, identity: dict, link: dict | None, agent_id: int
 ) -> CustomerLinkResult:
-    """An attached identity becomes a customer of its own (its tickets stay: they were this
-    customer's before the identity was attached)."""
+    """An attached identity becomes a customer of its own, with the tickets that came through
+    it since it was attached (the others were this customer's before)."""
     at, actor = utcnow(), Actor("agent", agent_id)
     kind, value = identity["kind"], identity["value"]
     language = store.customer_row(w.cur, customer_id)["language"]
@@ -284,6 +289,10 @@ def _split_off(
     phone = value if kind in ("phone", "whatsapp") else None
     new_id = store.new_customer(w, email=email, phone=phone, language=language, at=at)
     store.set_identity(w, identity["id"], new_id, linked=False)
+    # What came through the identity since it was attached leaves with it.
+    since = to_db_time(link["linked_at"] if link else identity["created_at"])
+    later = store.tickets_through(w.cur, customer_id, since, [{"kind": kind, "value": value}])
+    store.move_owned(w, {"tickets": later}, new_id)
     link_id = link["id"] if link else 0
     if link is not None:
         store.mark_unlinked(w, link["id"], agent_id, at)
@@ -292,12 +301,14 @@ def _split_off(
         "identity_id": identity["id"],
         "customer_id": new_id,
         "identities": [{"kind": kind, "value": value}],
-        "tickets": 0,
+        "tickets": len(later),
         "orders": 0,
     }
     log(w, ev.CUSTOMER_UNLINKED, customer_id, store.owned_ids(w.cur, customer_id)["tickets"],
          actor, at, payload)  # fmt: skip
-    return _result(w, customer_id, new_id, link_id, 0, 0)
+    if later:
+        log(w, ev.CUSTOMER_UNLINKED, new_id, later, actor, at, payload)
+    return _result(w, customer_id, new_id, link_id, len(later), 0)
 
 
 # -- finding a customer ---------------------------------------------------------------------------

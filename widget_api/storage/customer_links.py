@@ -64,6 +64,37 @@ def still_owned(cur: Cursor, ids: dict[str, list[int]], customer_id: int) -> dic
     return out
 
 
+#: Where a ticket's source names the identity it came through, per identity kind.
+_SOURCE_SENDER = {"phone": "sms", "whatsapp": "whatsapp", "email": "mail"}
+
+
+def tickets_through(
+    cur: Cursor, customer_id: int, since: datetime, identities: list[dict[str, str]]
+) -> list[int]:
+    """The customer's tickets opened at or after ``since`` through one of these identities
+    (an SMS or WhatsApp from the number, a mail from the address; as the ticket's source says)."""
+    wanted = [
+        (_SOURCE_SENDER[i["kind"]], i["value"].lower())
+        for i in identities
+        if i["kind"] in _SOURCE_SENDER
+    ]
+    if not wanted:
+        return []
+    rows = cur.execute(
+        "SELECT id FROM (SELECT id, CASE"
+        " WHEN json_extract_string(source, '$.sms.from') IS NOT NULL THEN 'sms'"
+        " WHEN json_extract_string(source, '$.whatsapp.from') IS NOT NULL THEN 'whatsapp'"
+        " WHEN json_extract_string(source, '$.mail.from') IS NOT NULL THEN 'mail' END AS via,"
+        " lower(coalesce(json_extract_string(source, '$.sms.from'),"
+        " json_extract_string(source, '$.whatsapp.from'),"
+        " json_extract_string(source, '$.mail.from'))) AS sender"
+        " FROM tickets WHERE customer_id = ? AND created_at >= ?)"
+        " WHERE list_contains(?::VARCHAR[][], [via, sender]) ORDER BY id",
+        [customer_id, since, [list(w) for w in wanted]],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def move_identities(w: Writer, identity_ids: list[int], to_customer: int, linked: bool) -> None:
     if identity_ids:
         w.cur.execute(
