@@ -15,6 +15,11 @@ from pydantic import TypeAdapter
 
 from widget_api.contracts.auth import Agent, AgentCreate, LoginResponse
 from widget_api.contracts.common import Page
+from widget_api.contracts.identities import (
+    CustomerCandidate,
+    CustomerLinkRequest,
+    CustomerLinkResult,
+)
 from widget_api.contracts.inbox import (
     AgentUpdate,
     BulkResult,
@@ -63,6 +68,7 @@ _VIEWERS = TypeAdapter(list[Viewer])
 _ATTACHMENTS = TypeAdapter(list[Attachment])
 _RULES = TypeAdapter(list[Rule])
 _RULE_RUNS = TypeAdapter(list[RuleRun])
+_CANDIDATES = TypeAdapter(list[CustomerCandidate])
 
 
 class ApiError(RuntimeError):
@@ -246,6 +252,22 @@ class ApiClient:
     def customer(self, customer_id: int) -> CustomerProfile:
         data = self._call("GET", f"/api/v1/customers/{customer_id}")
         return CustomerProfile.model_validate(data)
+
+    # -- identities linked by agents -------------------------------------------------------------
+    def search_customers(self, q: str) -> list[CustomerCandidate]:
+        data = self._call("GET", "/api/v1/customers/search", params={"q": q})
+        return _CANDIDATES.validate_python(data)
+
+    def link_customer(self, customer_id: int, **link: Any) -> CustomerLinkResult:
+        """``other_customer_id=`` merges that customer in; ``kind=, value=`` attaches one."""
+        other = link.pop("other_customer_id", None)
+        body = _body(CustomerLinkRequest(customer_id=other, **link))
+        data = self._call("POST", f"/api/v1/customers/{customer_id}/link", json=body)
+        return CustomerLinkResult.model_validate(data)
+
+    def unlink_identity(self, customer_id: int, identity_id: int) -> CustomerLinkResult:
+        data = self._call("DELETE", f"/api/v1/customers/{customer_id}/identities/{identity_id}")
+        return CustomerLinkResult.model_validate(data)
 
     # -- macros ------------------------------------------------------------------------------
     def macros(self, q: str | None = None, include_inactive: bool = False) -> list[Macro]:

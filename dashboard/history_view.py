@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from dashboard.i18n import DEFAULT_TZ, known, label, short_when, tr
+from dashboard.identity_text import summary_of
 from dashboard.safe import md as escape
 from widget_api.contracts import events as ev
 from widget_api.contracts.inbox import Event
@@ -114,6 +115,13 @@ def sentence(event: Event, names: Mapping[int, str], lang: str, tz: str = DEFAUL
         )
         key = "ws.history.sla_warning" if name == ev.SLA_WARNING else "ws.history.sla_breached"
         return tr(key, lang, target=target or "—")
+    if name in (ev.CUSTOMER_LINKED, ev.CUSTOMER_UNLINKED):
+        what = summary_of(after.get("identities") or [], lang) or "—"
+        if name == ev.CUSTOMER_UNLINKED:
+            return tr("identities.history.unlinked", lang, who=actor, identities=what)
+        merged = after.get("other_customer_id") is not None
+        key = "identities.history.linked" if merged else "identities.history.attached"
+        return tr(key, lang, who=actor, identities=what)
     # Anything else with a name in words: that name, by whom (never raw values or codes).
     if known(f"dash.event.{name}", lang):
         return tr("ws.history.other", lang, who=actor, what=label("dash.event", name, lang))

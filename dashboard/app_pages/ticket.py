@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import history_view
+from dashboard import history_view, identity_view
 from dashboard import inbox_rows as ir
 from dashboard import order_actions_view as oa
 from dashboard import order_panel as order_view_panel
@@ -456,7 +456,7 @@ def customer_panel(ticket: TicketDetail) -> None:
         st.markdown(f"**:material/person: {md(person(profile.name, profile.email, LANG))}**")
         lines = [f":material/mail: {code(profile.email)}"] if profile.email else []
         if profile.phone:
-            lines.append(f":material/call: {code(profile.phone)}")
+            lines.append(f":material/call: {code(identity_view.human_phone(profile.phone))}")
         lines.append(
             tr(
                 "dash.customer.since",
@@ -466,6 +466,7 @@ def customer_panel(ticket: TicketDetail) -> None:
             )
         )
         st.markdown("  \n".join(lines))
+        identity_view.render(profile.id, ticket.customer_detail.identities, LANG, TZ)
         one, two = st.columns(2)
         one.metric(tr("dash.customer.orders", LANG), profile.order_count)
         two.metric(tr("dash.customer.value", LANG), money(profile.lifetime_value_cents, LANG))

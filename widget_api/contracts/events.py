@@ -591,6 +591,41 @@ ASSIST_HANDED_OFF = _event("assist.handed_off",
                            "The bot handed the customer to a person (a ticket, its transcript).",
                            AssistHandedOff, frozenset({"customer"}))  # fmt: skip
 
+# -- identities linked by agents (issue 16) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerLinked:
+    """An agent linked another profile (``other_customer_id``) or one identity to the customer;
+    logged on the customer and on each of its tickets (their history shows it)."""
+
+    link_id: int
+    other_customer_id: int | None
+    identities: list  # [{kind, value}] that joined the customer
+    tickets: int  # tickets that moved over
+    orders: int
+
+
+@dataclass(frozen=True)
+class CustomerUnlinked:
+    """An agent unlinked a wrongly linked identity: the profile it came with is its own customer
+    again (``customer_id``), with what the link had moved."""
+
+    link_id: int
+    identity_id: int
+    customer_id: int
+    identities: list  # [{kind, value}] that left
+    tickets: int
+    orders: int
+
+
+CUSTOMER_LINKED = _event("customer.linked",
+                         "An agent linked another customer profile or identity to a customer.",
+                         CustomerLinked, _AGENT)  # fmt: skip
+CUSTOMER_UNLINKED = _event("customer.unlinked",
+                           "An agent unlinked an identity: its profile is a customer again.",
+                           CustomerUnlinked, _AGENT)  # fmt: skip
+
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",
                         "Ticket fields changed; ``changes`` holds each as [before, after].",

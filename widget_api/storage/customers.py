@@ -31,6 +31,16 @@ def find_or_create_many(
             emails,
         ).fetchall()
         known = {email: [customer_id, name] for email, customer_id, name in rows}
+        # An address an agent linked to a customer (an e-mail identity) reaches that customer.
+        linked = [e for e in emails if e not in known]
+        if linked:
+            rows = w.cur.execute(
+                "SELECT i.value, c.id, c.name FROM customer_identities i JOIN customers c"
+                " ON c.id = i.customer_id WHERE i.kind = 'email' AND i.value IN"
+                f" ({', '.join('?' for _ in linked)})",
+                linked,
+            ).fetchall()
+            known |= {email: [customer_id, name] for email, customer_id, name in rows}
     answers, new_rows, named = [], [], []
     for email, name, language in people:
         email = email.lower() if email else None

@@ -339,7 +339,13 @@ def open_ticket_for_order(
 
 
 def customer_id_by_email(cur: Cursor, email: str) -> int | None:
-    row = cur.execute("SELECT id FROM customers WHERE email = ?", [email.lower()]).fetchone()
+    """The customer's own address, else one an agent linked to them (an e-mail identity)."""
+    row = cur.execute(
+        "SELECT id FROM (SELECT id, 0 AS rank FROM customers WHERE email = ? UNION ALL"
+        " SELECT customer_id, 1 FROM customer_identities WHERE kind = 'email' AND value = ?)"
+        " ORDER BY rank LIMIT 1",
+        [email.lower(), email.lower()],
+    ).fetchone()
     return row[0] if row else None
 
 

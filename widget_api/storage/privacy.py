@@ -132,6 +132,13 @@ def erase_customer(
         " WHERE id = ?",
         [REDACTED, customer_id],
     )
+    # Channel identities and the profiles agents linked (kept to undo a link) name them too.
+    cur.execute("DELETE FROM customer_identities WHERE customer_id = ?", [customer_id])
+    cur.execute(
+        "UPDATE customer_links SET other_customer = NULL, unlinked_at = coalesce(unlinked_at, ?)"
+        " WHERE customer_id = ? OR other_customer_id = ?",
+        [at, customer_id, customer_id],
+    )
     messages = _erase_messages(w, customer_id, ticket_ids, needles)
     _erase_tickets(w, ticket_ids, needles)
     _erase_mail(w, ticket_ids, email)
