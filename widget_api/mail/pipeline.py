@@ -37,7 +37,15 @@ from widget_api.mail.parse import (
     parse,
 )
 from widget_api.refs import ticket_id_from_ref
-from widget_api.storage import Database, attachments, blocks, customers, orders, tickets
+from widget_api.storage import (
+    Database,
+    attachments,
+    blocks,
+    customer_links,
+    customers,
+    orders,
+    tickets,
+)
 from widget_api.storage import mail as store
 from widget_api.storage.events import Actor
 from widget_api.storage.rows import utcnow
@@ -303,7 +311,7 @@ class Pipeline:
                     return _Route(found, "subject_reference")
                 if found:
                     note = f"subject quotes {ref} but the sender is not its customer"
-            customer_id = store.customer_id_by_email(cur, sender)
+            customer_id = customer_links.customer_by_email(cur, sender)
             numbers = self._order_numbers(mail, market)
             if customer_id is not None and numbers:
                 since = utcnow() - timedelta(hours=self.limits.thread_window_hours)

@@ -338,17 +338,6 @@ def open_ticket_for_order(
     return row[0] if row else None
 
 
-def customer_id_by_email(cur: Cursor, email: str) -> int | None:
-    """The customer's own address, else one an agent linked to them (an e-mail identity)."""
-    row = cur.execute(
-        "SELECT id FROM (SELECT id, 0 AS rank FROM customers WHERE email = ? UNION ALL"
-        " SELECT customer_id, 1 FROM customer_identities WHERE kind = 'email' AND value = ?)"
-        " ORDER BY rank LIMIT 1",
-        [email.lower(), email.lower()],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def thread(cur: Cursor, ticket_id: int) -> list[dict]:
     """The ticket's mail, oldest first: Message-IDs, reply addresses, mailbox, Thread-Index."""
     cur.execute(
