@@ -1,0 +1,38 @@
+"""Messenger's (and Instagram's) messaging window: within 24 hours of the customer's last
+message a reply is a plain ``RESPONSE``; from 24 hours to 7 days it may still go out tagged
+``HUMAN_AGENT`` (a person answering, which Meta allows for a week); after that nothing may be
+sent until the customer writes again, and an agent's reply is refused with the reason."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from widget_api.domain.errors import Conflict
+from widget_api.storage import messenger as store
+from widget_api.storage.db import Cursor
+from widget_api.storage.rows import utcnow
+
+STANDARD = timedelta(hours=24)
+HUMAN_AGENT = timedelta(days=7)
+
+
+def messaging_type(last: datetime | None, at: datetime) -> tuple[str, str | None] | None:
+    """(``messaging_type``, ``tag``) for a reply written at ``at``; None when the window is
+    closed."""
+    if last is None:
+        return None
+    age = at - last
+    if age <= STANDARD:
+        return "RESPONSE", None
+    if age <= HUMAN_AGENT:
+        return "MESSAGE_TAG", "HUMAN_AGENT"
+    return None
+
+
+def refuse_outside_window(cur: Cursor, ticket_id: int, channel: str) -> None:
+    """Inside an agent's reply on a Messenger/Instagram ticket: 409 after 7 days."""
+    last = store.last_customer_message_at(cur, ticket_id)
+    if messaging_type(last, utcnow()) is None:
+        when = last.strftime("%Y-%m-%d %H:%M UTC") if last else "—"
+        platform = "Instagram" if channel == "instagram" else "Messenger"
+        raise Conflict("channels.messenger.error.window_closed", last=when, platform=platform)
