@@ -110,7 +110,7 @@ class SendApi:
         if not isinstance(data, dict):
             raise NotSent(f"{response.status_code}: conversation not readable")
         ours = {self.config.page_id, self.config.instagram_account_id} - {None}
-        since = item["created_at"] - _SLACK
+        since = messenger_window.naive_utc(item["created_at"]) - _SLACK
         for conversation in data.get("data") or []:
             for message in ((conversation or {}).get("messages") or {}).get("data") or []:
                 created = _graph_time(message.get("created_time"))
@@ -126,7 +126,7 @@ class SendApi:
 def _graph_time(raw: object) -> datetime | None:
     """The Graph API's ``2026-06-01T12:00:00+0000`` as naive UTC."""
     try:
-        return datetime.strptime(str(raw), "%Y-%m-%dT%H:%M:%S%z").replace(tzinfo=None)
+        return messenger_window.naive_utc(datetime.strptime(str(raw), "%Y-%m-%dT%H:%M:%S%z"))
     except ValueError:
         return None
 

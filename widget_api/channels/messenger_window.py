@@ -5,7 +5,7 @@ sent until the customer writes again, and an agent's reply is refused with the r
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from widget_api.domain.errors import Conflict
 from widget_api.storage import messenger as store
@@ -21,12 +21,17 @@ def messaging_type(last: datetime | None, at: datetime) -> tuple[str, str | None
     closed."""
     if last is None:
         return None
-    age = at - last
+    age = naive_utc(at) - naive_utc(last)
     if age <= STANDARD:
         return "RESPONSE", None
     if age <= HUMAN_AGENT:
         return "MESSAGE_TAG", "HUMAN_AGENT"
     return None
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Naive UTC, as the ``*_at`` columns store it (rows may come back zone-aware)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def refuse_outside_window(cur: Cursor, ticket_id: int, channel: str) -> None:
