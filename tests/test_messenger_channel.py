@@ -404,3 +404,20 @@ def test_the_outbox_and_settings_are_for_administrators_only(fb_server):
     with httpx.Client(base_url=fb_server.url, timeout=10) as anonymous:
         assert anonymous.get("/api/v1/messenger/outbox").status_code == 401
         assert anonymous.get("/api/v1/settings/channels/messenger").status_code == 401
+
+
+def test_a_malformed_delivery_is_answered_without_a_server_error(admin):
+    psid = "6100000000000106"
+    items = [
+        {"sender": "x"},
+        {"sender": {"id": psid}, "message": {"mid": ["m_odd"], "text": 5, "reply_to": "x",
+                                             "attachments": {"type": "image"}}},
+        {"sender": {"id": psid}, "reaction": {"mid": {"x": 1}}},
+        {"sender": {"id": psid}, "delivery": {"mids": "m_x", "watermark": "soon"}},
+    ]  # fmt: skip
+    odd = {"object": "page",
+           "entry": ["not an entry", {"messaging": "nope"}, {"messaging": items}]}  # fmt: skip
+    for payload in (odd, {"object": "instagram", "entry": "x"}, {"object": "page"}):
+        answer = post_signed(admin, payload)
+        assert answer.status_code == 200, answer.text
+    assert ticket_for(admin, "facebook", psid)["messages"][0]["body_text"] == "5"

@@ -44,6 +44,16 @@ _FILES = ("image", "audio", "video", "file")
 _MAX_FILES = 10
 
 
+def _dict(value: object) -> dict:
+    """A payload part that should be an object; anything else reads as empty (a malformed
+    delivery is skipped, never a 500)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _when(raw: object) -> datetime | None:
     """Meta's timestamps are milliseconds since the epoch."""
     try:
@@ -55,11 +65,11 @@ def _when(raw: object) -> datetime | None:
 def describe(attachment: dict, platform: str, lang: str) -> str | None:
     """Words for an attachment that is not a file to keep (a place, a share, a fallback)."""
     kind = str(attachment.get("type") or "unknown")
-    payload = attachment.get("payload") or {}
+    payload = _dict(attachment.get("payload"))
     if kind in _FILES:
         return None
     if kind == "location":
-        place = payload.get("coordinates") or {}
+        place = _dict(payload.get("coordinates"))
         return t("channels.messenger.location", lang, latitude=place.get("lat"),
                  longitude=place.get("long"),
                  title=attachment.get("title") or payload.get("title") or "")  # fmt: skip
@@ -77,12 +87,12 @@ def fetch_files(message: dict, limits: MailLimits, timeout: float = 20.0) -> Fet
     """The message's files from their (signed CDN) URLs, each under the per-file limit and all
     under the total."""
     out = Fetched()
-    files = [a for a in message.get("attachments") or []
+    files = [a for a in _list(message.get("attachments"))
              if isinstance(a, dict) and a.get("type") in _FILES][:_MAX_FILES]  # fmt: skip
     total = 0
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
         for i, item in enumerate(files):
-            url = str((item.get("payload") or {}).get("url") or "")
+            url = str(_dict(item.get("payload")).get("url") or "")
             if not url.startswith(("https://", "http://")):
                 out.problems.append(f"{i}: no URL")
                 continue
@@ -163,8 +173,8 @@ class MessengerInbound:
         if kinds is None:
             return counts
         platform, channel = kinds
-        for entry in payload.get("entry") or []:
-            for item in (entry or {}).get("messaging") or []:
+        for entry in _list(payload.get("entry")):
+            for item in _list(_dict(entry).get("messaging")):
                 if not isinstance(item, dict):
                     continue
                 outcome = self._item(item, platform, channel, config)
@@ -172,8 +182,8 @@ class MessengerInbound:
         return counts
 
     def _item(self, item: dict, platform: str, channel: str, config: MessengerConfig) -> str:
-        sender = str((item.get("sender") or {}).get("id") or "")
-        recipient = str((item.get("recipient") or {}).get("id") or "") or None
+        sender = str(_dict(item.get("sender")).get("id") or "")[:100]
+        recipient = str(_dict(item.get("recipient")).get("id") or "")[:100] or None
         if not sender:
             return "ignored"
         if isinstance(item.get("delivery"), dict):
@@ -185,9 +195,9 @@ class MessengerInbound:
         if isinstance(message, dict):
             if message.get("is_echo") or message.get("is_deleted") or not message.get("mid"):
                 return "ignored"  # the Page's own sends (ours or from Meta's inbox), unsends
-            key = str(message["mid"])
+            key = str(message["mid"])[:300]
         elif isinstance(reaction, dict) and reaction.get("mid"):
-            key = f"reaction:{reaction['mid']}:{sender}:{item.get('timestamp')}"
+            key = f"reaction:{reaction['mid']}:{sender}:{item.get('timestamp')}"[:400]
         else:
             return "ignored"
         at = utcnow()
@@ -209,13 +219,13 @@ class MessengerInbound:
     def _body(self, item: dict, platform: str, lang: str, fetched: Fetched) -> str:
         message = item.get("message")
         if not isinstance(message, dict):
-            reaction = item.get("reaction") or {}
+            reaction = _dict(item.get("reaction"))
             key = ("channels.messenger.unreaction" if reaction.get("action") == "unreact"
                    else "channels.messenger.reaction")  # fmt: skip
             return t(key, lang, platform=_label(platform),
                      emoji=reaction.get("emoji") or reaction.get("reaction") or "")  # fmt: skip
         lines = [str(message.get("text") or "")]
-        for attachment in message.get("attachments") or []:
+        for attachment in _list(message.get("attachments")):
             if isinstance(attachment, dict):
                 lines.append(describe(attachment, platform, lang) or "")
         body = "\n\n".join(line for line in lines if line).strip()[:_BODY_CHARS]
@@ -240,14 +250,14 @@ class MessengerInbound:
             if store.inbound_status(w.cur, key) != "received":
                 return "duplicate"
             if message is not None:
-                replied = (message.get("reply_to") or {}).get("mid")
+                replied = str(_dict(message.get("reply_to")).get("mid") or "")[:300]
                 if replied:
                     meta["messenger"]["reply_to"] = {
                         "mid": replied,
                         "message_id": store.message_by_mid(w.cur, replied),
                     }
             else:
-                reaction = item.get("reaction") or {}
+                reaction = _dict(item.get("reaction"))
                 earlier = store.message_by_mid(w.cur, str(reaction.get("mid")))
                 meta["messenger"]["reaction"] = {**reaction, "message_id": earlier}
             found = identities.identity(w.cur, platform, sender)
@@ -316,7 +326,7 @@ class MessengerInbound:
         return self.db.write(write)
 
     def _status(self, platform: str, recipient: str, status: str, report: dict) -> str:
-        mids = [str(m) for m in report.get("mids") or [] if m]
+        mids = [str(m) for m in _list(report.get("mids")) if m]
         if report.get("mid"):
             mids.append(str(report["mid"]))
         watermark = _when(report.get("watermark")) if report.get("watermark") else None
