@@ -421,3 +421,17 @@ def test_a_malformed_delivery_is_answered_without_a_server_error(admin):
         answer = post_signed(admin, payload)
         assert answer.status_code == 200, answer.text
     assert ticket_for(admin, "facebook", psid)["messages"][0]["body_text"] == "5"
+
+
+def test_the_same_words_sent_twice_are_not_taken_for_a_lost_send(admin, graph):
+    """A second "Merci!" whose send failed is sent again, not matched to the first one."""
+    psid = "6100000000000208"
+    ref, first = _reply(admin, psid, "Merci!")
+    _sent(admin, ref, first)
+    graph.fail_next(1)  # 500, nothing sent: the row is checked before it is sent again
+    again = admin.post(f"/api/v1/tickets/{ref}/messages", json={"kind": "reply", "body": "Merci!"})
+    assert again.status_code == 201, again.text
+    second = _sent(admin, ref, again.json()["id"])
+    sent = graph.sent_to(psid)
+    assert [m["message"]["text"] for m in sent] == ["Merci!", "Merci!"]
+    assert second["meta"]["messenger"]["mid"] == sent[1]["mid"]

@@ -8,7 +8,10 @@ connection after the request went out, a 5xx) may or may not have delivered the 
 row is marked ``checking`` *before* each call (a crash mid-call leaves it so too); before it is
 sent again, the Page's conversation with the person (``GET /{page-id}/conversations?platform=…
 &user_id=…&fields=messages{…}``) is searched for a message from the Page with the same text
-created since the row was queued. Only when it is not there is the reply sent again. A refusal
+created since the row was queued and not already ours on another row. Only when it is not there
+is the reply sent again. A message Meta accepted but does not list yet could be missed by the
+look-up: the back-off before it leaves the conversation time to show it (the trade-off the SMS
+outbox makes too). A refusal
 (4xx with Meta's ``error`` object) fails the reply at once, shown on the message; no connection
 or a rate limit is retried with doubling back-off up to ``max_attempts``.
 
@@ -96,9 +99,10 @@ class SendApi:
             raise Unknown(f"{response.status_code} {code}: {message}")
         raise Refused(code, message)
 
-    def find_sent(self, item: dict) -> str | None:
+    def find_sent(self, item: dict, known: set[str]) -> str | None:
         """The mid of a message from us with this text in the conversation since the row was
-        queued, else None; raises :class:`NotSent` when the conversation cannot be read."""
+        queued and not in ``known`` (other rows' mids), else None; raises :class:`NotSent`
+        when the conversation cannot be read."""
         params = {"platform": item["platform"], "user_id": item["recipient_id"],
                   "fields": "messages.limit(25){id,message,created_time,from}"}  # fmt: skip
         try:
@@ -116,6 +120,7 @@ class SendApi:
                 created = _graph_time(message.get("created_time"))
                 if (
                     str((message.get("from") or {}).get("id")) in ours
+                    and str(message.get("id")) not in known
                     and message.get("message") == item["body"]
                     and (created is None or created >= since)
                 ):
@@ -210,7 +215,8 @@ class MessengerOutbox(DueSender):
         api = SendApi(config, self._timeout)
         if item["status"] == "checking":
             try:
-                mid = api.find_sent(item)
+                known = self._db.read(lambda cur: store.known_mids(cur, item["recipient_id"]))
+                mid = api.find_sent(item, known)
             except NotSent as exc:
                 if item["attempts"] >= self.max_attempts:
                     return self._fail(item, item.get("last_error") or str(exc))

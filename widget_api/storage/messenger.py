@@ -157,6 +157,15 @@ def outbox_items(cur: Cursor, limit: int = 50) -> list[dict]:
     return dicts(cur)
 
 
+def known_mids(cur: Cursor, recipient_id: str) -> set[str]:
+    """The mids our outbox already holds for a person (a look-up must not claim them twice)."""
+    cur.execute(
+        "SELECT mid FROM messenger_outbox WHERE recipient_id = ? AND mid IS NOT NULL",
+        [recipient_id],
+    )
+    return {row[0] for row in cur.fetchall()}
+
+
 def mark_attempt(w: Writer, outbox_id: int, at: datetime) -> None:
     """Committed before Meta is called: a crash or a lost answer leaves it 'checking', so the
     conversation is looked at before any second send."""
