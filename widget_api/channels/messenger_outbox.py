@@ -23,19 +23,16 @@ The reply's ``messaging_type`` is decided when it is queued, from the customer's
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
 
 from widget_api.channels import messenger_settings, messenger_window
+from widget_api.channels.channel_outbox import ChannelOutbox
 from widget_api.channels.messenger_settings import MessengerConfig
 from widget_api.channels.whatsapp_outbox import _error_of
-from widget_api.due_sender import DueSender
 from widget_api.i18n import t
-from widget_api.storage import Database
 from widget_api.storage import messenger as store
 from widget_api.storage.rows import utcnow
 
@@ -136,38 +133,15 @@ def _graph_time(raw: object) -> datetime | None:
         return None
 
 
-class MessengerOutbox(DueSender):
+class MessengerOutbox(ChannelOutbox):
     thread_name = "comptoir-messenger-outbox"
-    gather_seconds = 0.05
+    storage = store
+    label = "Messenger"
 
-    def __init__(
-        self, db: Database, *, base_delay: float = 30.0, max_delay: float = 3600.0,
-        max_attempts: int = 8, timeout: float = 15.0,
-    ):  # fmt: skip
-        super().__init__(base_delay=base_delay, max_delay=max_delay, max_attempts=max_attempts)
-        self.idle_seconds = 30.0
-        self._db = db
-        self._timeout = timeout
-        self._pending: set[int] = set()
-        self._catch_up = True
-        self._lock = threading.Lock()
+    def _enqueue(self, row: dict) -> bool:
+        return self._db.write(lambda w: self._enqueue_in(w, row))
 
-    def mark(self, message_ids: Iterable[int]) -> None:
-        """Listener (its own thread): these replies were written; queue them soon."""
-        with self._lock:
-            self._pending.update(message_ids)
-        self._wake.set()
-
-    def enqueue_replies(self) -> int:
-        with self._lock:
-            ids, self._pending = sorted(self._pending), set()
-            catch_up, self._catch_up = self._catch_up, False
-        if not ids and not catch_up:
-            return 0
-        rows = self._db.read(lambda cur: store.replies_to_send(cur, None if catch_up else ids))
-        return sum(self._db.write(lambda w, r=row: self._enqueue(w, r)) for row in rows)
-
-    def _enqueue(self, w, row: dict) -> bool:
+    def _enqueue_in(self, w, row: dict) -> bool:
         platform = store.CHANNELS[row["channel"]]
         recipient = ((row.get("source") or {}).get(platform) or {}).get("from")
         if not recipient:
@@ -186,27 +160,8 @@ class MessengerOutbox(DueSender):
             store.mark_failed(w, outbox_id, t(key, "en"), None, utcnow(), key)
         return outbox_id is not None
 
-    def round(self) -> datetime | None:
-        self.enqueue_replies()
-        items = self._db.read(lambda cur: store.due(cur, utcnow()))
-        config = messenger_settings.load(self._db) if items else None
-        for item in items:
-            if self._stop.is_set():
-                break
-            self._send_one(item, config)
-        return self._db.read(store.next_due_at)
-
-    def _fail(self, item: dict, error: str, code: int | None = None, key: str | None = None):
-        """``key``: our own reason's text in the catalogues (Meta's come in English)."""
-        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow(), key))
-        log.warning("Messenger %s failed: %s", item["id"], error)
-
-    def _retry(self, item: dict, status: str, error: str) -> None:
-        attempts = item["attempts"] + 1
-        next_at = utcnow() + self.backoff(attempts)
-        self._db.write(lambda w: store.mark_retry(w, item["id"], status=status, error=error,
-                                                  next_at=next_at))  # fmt: skip
-        log.info("Messenger %s: %s; next try at %s", item["id"], error, next_at)
+    def _config(self) -> MessengerConfig:
+        return messenger_settings.load(self._db)
 
     def _send_one(self, item: dict, config: MessengerConfig | None) -> None:
         if config is None or not config.can_send:
@@ -220,7 +175,7 @@ class MessengerOutbox(DueSender):
             except NotSent as exc:
                 if item["attempts"] >= self.max_attempts:
                     return self._fail(item, item.get("last_error") or str(exc))
-                return self._retry(item, "checking", str(exc))
+                return self._later(item, "checking", str(exc))
             if mid is not None:  # the lost attempt did go out: never send it twice
                 self._db.write(lambda w: store.mark_sent(w, item["id"], mid, utcnow()))
                 return None
@@ -231,10 +186,9 @@ class MessengerOutbox(DueSender):
             mid = api.send(item)
         except Refused as exc:
             return self._fail(item, str(exc), exc.code)
-        except (NotSent, Unknown) as exc:
-            if item["attempts"] + 1 >= self.max_attempts and isinstance(exc, NotSent):
-                return self._fail(item, str(exc))
-            return self._retry(item, "queued" if isinstance(exc, NotSent) else "checking",
-                               str(exc))  # fmt: skip
+        except NotSent as exc:
+            return self._later(item, "queued", str(exc))
+        except Unknown as exc:
+            return self._later(item, "checking", str(exc))
         self._db.write(lambda w: store.mark_sent(w, item["id"], mid, utcnow()))
         return None
