@@ -20,6 +20,22 @@ from widget_api.storage.rows import utcnow
 log = logging.getLogger(__name__)
 
 
+class Refused(Exception):
+    """The platform refused the message for good (a 4xx with its error): fail the reply."""
+
+    def __init__(self, code: int | None, message: str):
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code
+
+
+class NotSent(Exception):
+    """The platform surely sent nothing (no connection, a rate limit): send again later."""
+
+
+class Unknown(Exception):
+    """The platform may have sent it (timeout, lost answer, 5xx): look before resending."""
+
+
 class ChannelOutbox(DueSender):
     gather_seconds = 0.05
     #: the channel's storage module (``widget_api.storage.sms``, ``.whatsapp``, ``.messenger``)

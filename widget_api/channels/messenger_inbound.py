@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from widget_api.channels.media_download import TooLarge, download
 from widget_api.channels.messenger_settings import MessengerConfig
 from widget_api.channels.sms_inbound import Fetched, Media
 from widget_api.domain import ticket_creation
@@ -97,8 +98,8 @@ def fetch_files(message: dict, limits: MailLimits, timeout: float = 20.0) -> Fet
                 out.problems.append(f"{i}: no URL")
                 continue
             try:
-                data, declared = _download(client, url, limits.max_attachment_bytes)
-            except _TooLarge:
+                data, declared = download(client, url, None, limits.max_attachment_bytes)
+            except TooLarge:
                 out.problems.append(f"{i}: larger than {limits.max_attachment_bytes} bytes")
                 continue
             except (httpx.HTTPError, OSError) as exc:
@@ -113,23 +114,6 @@ def fetch_files(message: dict, limits: MailLimits, timeout: float = 20.0) -> Fet
             mid = str(message.get("mid") or "message")[-24:]
             out.items.append(Media(f"{item['type']}-{mid}-{i}{ext}", kind, data))
     return out
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _download(client: httpx.Client, url: str, limit: int) -> tuple[bytes, str]:
-    """The file and its content type, refused past ``limit`` bytes as it streams."""
-    with client.stream("GET", url) as response:
-        response.raise_for_status()
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            chunks.append(chunk)
-        return b"".join(chunks), response.headers.get("content-type") or ""
 
 
 def _guess(kind: str) -> str:

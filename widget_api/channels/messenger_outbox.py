@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from widget_api.channels import messenger_settings, messenger_window
-from widget_api.channels.channel_outbox import ChannelOutbox
+from widget_api.channels.channel_outbox import ChannelOutbox, NotSent, Refused, Unknown
 from widget_api.channels.messenger_settings import MessengerConfig
 from widget_api.channels.whatsapp_outbox import _error_of
 from widget_api.i18n import t
@@ -39,22 +39,6 @@ from widget_api.storage.rows import utcnow
 log = logging.getLogger(__name__)
 _RATE_LIMITS = {4, 17, 32, 613}  # Meta's throttling codes: nothing was sent, try later
 _SLACK = timedelta(minutes=2)  # clocks differ: look a little before the row was queued
-
-
-class Refused(Exception):
-    """Meta refused the message for good (4xx with its error object)."""
-
-    def __init__(self, code: int | None, message: str):
-        super().__init__(f"{code}: {message}" if code else message)
-        self.code = code
-
-
-class NotSent(Exception):
-    """Meta surely sent nothing (no connection, a rate limit): send again later."""
-
-
-class Unknown(Exception):
-    """Meta may have sent it (timeout, lost answer, 5xx): look before sending again."""
 
 
 @dataclass

@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from widget_api.channels import sms_settings
-from widget_api.channels.channel_outbox import ChannelOutbox
+from widget_api.channels.channel_outbox import ChannelOutbox, NotSent, Refused, Unknown
 from widget_api.channels.sms_settings import STATUS_PATH, SmsConfig
 from widget_api.i18n import t
 from widget_api.storage import Database
@@ -32,22 +32,6 @@ from widget_api.storage import sms as store
 from widget_api.storage.rows import to_db_time, utcnow
 
 log = logging.getLogger(__name__)
-
-
-class Refused(Exception):
-    """Twilio refused the message for good (4xx with its error JSON)."""
-
-    def __init__(self, code: int | None, message: str):
-        super().__init__(f"{code}: {message}" if code else message)
-        self.code = code
-
-
-class NotSent(Exception):
-    """Twilio surely made nothing (no connection, 429): send again later."""
-
-
-class Unknown(Exception):
-    """Twilio may have made the message (timeout, lost answer, 5xx): look before resending."""
 
 
 @dataclass
