@@ -435,3 +435,18 @@ def test_the_same_words_sent_twice_are_not_taken_for_a_lost_send(admin, graph):
     sent = graph.sent_to(psid)
     assert [m["message"]["text"] for m in sent] == ["Merci!", "Merci!"]
     assert second["meta"]["messenger"]["mid"] == sent[1]["mid"]
+
+
+def test_a_reply_too_long_for_the_platform_is_refused_before_it_is_queued(admin, graph):
+    igsid = "17841400000000209"
+    post_signed(admin, instagram_webhook(text_event(igsid, "Allô!", ours=IG_ACCOUNT_ID)))
+    ref = ticket_for(admin, "instagram", igsid)["ref"]
+    body = "é" * 600  # 600 characters, 1,200 bytes: over Instagram's 1,000 bytes
+    for lang, words in (("fr", "1000 octets"), ("en", "1000 bytes")):
+        refused = admin.post(f"/api/v1/tickets/{ref}/messages",
+                             json={"kind": "reply", "body": body},
+                             headers={"Accept-Language": lang})  # fmt: skip
+        assert refused.status_code == 400, refused.text
+        assert words in refused.json()["detail"]
+    assert admin.get(f"/api/v1/tickets/{ref}").json()["messages"][-1]["body_text"] == "Allô!"
+    assert graph.sent_to(igsid) == []

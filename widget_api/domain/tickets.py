@@ -202,7 +202,7 @@ def write_agent_message(
     if channel == "whatsapp" and data.kind == "reply":
         whatsapp_window.refuse_outside_window(w.cur, ticket_id)
     if channel in ("facebook", "instagram") and data.kind == "reply":
-        messenger_window.refuse_outside_window(w.cur, ticket_id, channel)
+        messenger_window.refuse_reply(w.cur, ticket_id, channel, data.body)
     message_id = tickets.add_message(
         w,
         tickets.NewMessage(
