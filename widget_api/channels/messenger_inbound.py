@@ -193,7 +193,9 @@ class MessengerInbound:
         if not new:
             return "duplicate"
         known = self.db.read(lambda cur: identities.identity(cur, platform, sender))
-        name = None if known else profile_name(config, platform, sender, self.timeout) or None
+        name = None  # asked once, for a person writing (not reacting) for the first time
+        if known is None and isinstance(message, dict):
+            name = profile_name(config, platform, sender, self.timeout) or None
         fetched = Fetched()
         if isinstance(message, dict) and message.get("attachments"):
             fetched = fetch_files(message, MailLimits.load(self.db))

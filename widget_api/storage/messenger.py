@@ -57,12 +57,17 @@ def message_by_mid(cur: Cursor, mid: str) -> int | None:
 
 
 def last_customer_message_at(cur: Cursor, ticket_id: int) -> datetime | None:
-    """When the customer last wrote on this ticket, by Meta's clock (the 24 h / 7 day rule).
-    Reactions count: Meta opens the window on any message event from the person."""
+    """When the customer last wrote on this ticket (the 24 h / 7 day rule): by Meta's clock for
+    what came through the webhook (reactions count: Meta opens the window on any message event
+    from the person), by our own for inbound messages that did not (a demo's, an import's)."""
     row = cur.execute(
-        "SELECT max(coalesce(sent_at, received_at)) FROM messenger_inbound"
-        " WHERE ticket_id = ? AND status = 'filed'",
-        [ticket_id],
+        "SELECT max(wrote_at) FROM ("
+        " SELECT coalesce(sent_at, received_at) AS wrote_at FROM messenger_inbound"
+        "  WHERE ticket_id = ? AND status = 'filed'"
+        " UNION ALL SELECT m.created_at FROM messages m WHERE m.ticket_id = ?"
+        "  AND m.kind = 'inbound' AND NOT EXISTS (SELECT 1 FROM messenger_inbound i"
+        "  WHERE i.message_id = m.id))",
+        [ticket_id, ticket_id],
     ).fetchone()
     return row[0] if row else None
 
