@@ -11,13 +11,13 @@ sent again, the Page's conversation with the person (``GET /{page-id}/conversati
 created since the row was queued and not already ours on another row. Only when it is not there
 is the reply sent again. A message Meta accepted but does not list yet could be missed by the
 look-up: the back-off before it leaves the conversation time to show it (the trade-off the SMS
-outbox makes too). A refusal
-(4xx with Meta's ``error`` object) fails the reply at once, shown on the message; no connection
-or a rate limit is retried with doubling back-off up to ``max_attempts``.
+outbox makes too). A refusal (4xx with Meta's ``error`` object) fails the reply at once, shown
+on the message; no connection or a rate limit is retried with doubling back-off up to
+``max_attempts``.
 
-The reply's ``messaging_type`` is decided when it is queued, from the customer's last message:
-``RESPONSE`` within 24 hours, ``MESSAGE_TAG`` + ``HUMAN_AGENT`` up to 7 days (see
-``messenger_window``).
+The reply's ``messaging_type`` follows the customer's last message (see ``messenger_window``):
+``RESPONSE`` within 24 hours, ``MESSAGE_TAG`` + ``HUMAN_AGENT`` up to 7 days. It is decided when
+the reply is queued and again before each attempt, since retries may cross the 24-hour line.
 """
 
 from __future__ import annotations
@@ -165,7 +165,14 @@ class MessengerOutbox(ChannelOutbox):
                 return None
         if item["attempts"] >= self.max_attempts:
             return self._fail(item, item.get("last_error") or "too many attempts")
-        self._db.write(lambda w: store.mark_attempt(w, item["id"], utcnow()))
+        last = self._db.read(lambda cur: store.last_customer_message_at(cur, item["ticket_id"]))
+        kind = messenger_window.messaging_type(last, utcnow())
+        if kind is None:
+            key = "channels.messenger.fail.window_closed"
+            return self._fail(item, t(key, "en"), key=key)
+        if kind != (item["messaging_type"], item["tag"]):
+            item = {**item, "messaging_type": kind[0], "tag": kind[1]}
+        self._db.write(lambda w: store.mark_attempt(w, item["id"], utcnow(), *kind))
         try:
             mid = api.send(item)
         except Refused as exc:

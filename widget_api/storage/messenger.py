@@ -171,13 +171,16 @@ def known_mids(cur: Cursor, recipient_id: str) -> set[str]:
     return {row[0] for row in cur.fetchall()}
 
 
-def mark_attempt(w: Writer, outbox_id: int, at: datetime) -> None:
-    """Committed before Meta is called: a crash or a lost answer leaves it 'checking', so the
-    conversation is looked at before any second send."""
+def mark_attempt(
+    w: Writer, outbox_id: int, at: datetime, messaging_type: str, tag: str | None
+) -> None:
+    """Committed before Meta is called, with the kind of send it is: a crash or a lost answer
+    leaves it 'checking', so the conversation is looked at before any second send."""
     w.cur.execute(
         "UPDATE messenger_outbox SET status = 'checking', attempts = attempts + 1,"
-        " attempted_at = ? WHERE id = ? AND status IN ('queued', 'checking')",
-        [at, outbox_id],
+        " attempted_at = ?, messaging_type = ?, tag = ?"
+        " WHERE id = ? AND status IN ('queued', 'checking')",
+        [at, messaging_type, tag, outbox_id],
     )
 
 
