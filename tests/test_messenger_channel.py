@@ -450,3 +450,13 @@ def test_a_reply_too_long_for_the_platform_is_refused_before_it_is_queued(admin,
         assert words in refused.json()["detail"]
     assert admin.get(f"/api/v1/tickets/{ref}").json()["messages"][-1]["body_text"] == "Allô!"
     assert graph.sent_to(igsid) == []
+
+
+def test_a_tapped_button_is_filed_as_its_words(admin):
+    psid = "6100000000000107"
+    tap = {"sender": {"id": psid}, "recipient": {"id": PAGE_ID}, "timestamp": _ms(NOW),
+           "postback": {"mid": _mid(), "title": "Commencer", "payload": "GET_STARTED"}}  # fmt: skip
+    assert post_signed(admin, page_webhook(tap)).status_code == 200
+    assert post_signed(admin, page_webhook(tap)).status_code == 200
+    messages = ticket_for(admin, "facebook", psid)["messages"]
+    assert [m["body_text"] for m in messages] == ["Commencer"]

@@ -5,7 +5,8 @@
    200 (Meta redelivers until it gets one); echoes of the Page's own messages are skipped;
 2. attachments (image, audio, video, file) are fetched from their URL under the attachment
    limits; a fetch that fails costs the file, never the message (a note says what is missing);
-   locations, shares and fallbacks are described in words;
+   locations, shares and fallbacks are described in words; a tapped button (``postback``) is
+   filed as the words on it;
 3. the customer is found by their page-scoped (``messenger``) or Instagram-scoped
    (``instagram``) identity or made, named once from the Graph API's profile (best effort), and
    the message continues the customer's unresolved ticket on that channel, else opens one
@@ -176,6 +177,14 @@ class MessengerInbound:
             return self._status(platform, sender, "read", item["read"])
         message = item.get("message")
         reaction = item.get("reaction")
+        postback = item.get("postback")
+        posted = item  # as Meta sent it (kept); ``item`` becomes what is filed
+        if not isinstance(message, dict) and isinstance(postback, dict):
+            # A button tapped ("Get Started", a menu): filed as the words on the button.
+            mid = postback.get("mid") or f"postback:{sender}:{item.get('timestamp')}"
+            message = {"mid": str(mid), "text": str(postback.get("title") or
+                                                    postback.get("payload") or "")}  # fmt: skip
+            item = {**item, "message": message}
         if isinstance(message, dict):
             if message.get("is_echo") or message.get("is_deleted") or not message.get("mid"):
                 return "ignored"  # the Page's own sends (ours or from Meta's inbox), unsends
@@ -187,7 +196,7 @@ class MessengerInbound:
         at = utcnow()
         new = self.db.write(
             lambda w: store.store_inbound(w, mid=key, platform=platform, sender_id=sender,
-                                          recipient_id=recipient, event=item,
+                                          recipient_id=recipient, event=posted,
                                           sent_at=_when(item.get("timestamp")), at=at)
         )  # fmt: skip
         if not new:
