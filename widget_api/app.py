@@ -17,6 +17,8 @@ from litestar.template.config import TemplateConfig
 from litestar.utils.sync import AsyncCallable
 
 from widget_api import __version__, clock
+from widget_api.channels.messenger_inbound import MessengerInbound
+from widget_api.channels.messenger_outbox import MessengerOutbox
 from widget_api.channels.sms_inbound import SmsInbound
 from widget_api.channels.sms_outbox import SmsOutbox
 from widget_api.channels.whatsapp_inbound import WhatsappInbound
@@ -41,6 +43,7 @@ from widget_api.listeners.agent_notifications import AgentNotifier
 from widget_api.listeners.auto_typing import AutoTyping
 from widget_api.listeners.csat import CsatSurvey
 from widget_api.listeners.dispatcher import Dispatcher
+from widget_api.listeners.messenger_outbox import MessengerOutboxListener
 from widget_api.listeners.order_linking import OrderLinking
 from widget_api.listeners.outbox import MailOutbox
 from widget_api.listeners.rules import RulesListener
@@ -69,6 +72,7 @@ from widget_api.routes import (
     help_api,
     help_pages,
     mail,
+    messenger,
     notifications,
     order_actions,
     returns,
@@ -155,6 +159,13 @@ def create_app(
             max_attempts=settings.sms.max_attempts, timeout=settings.sms.timeout,
         )  # fmt: skip
         app.state.whatsapp_outbox.start()
+        # Messenger and Instagram (Meta) too.
+        app.state.messenger_inbound = MessengerInbound(app.state.db, shop.default_language)
+        app.state.messenger_outbox = MessengerOutbox(
+            app.state.db, base_delay=settings.sms.base_delay, max_delay=settings.sms.max_delay,
+            max_attempts=settings.sms.max_attempts, timeout=settings.sms.timeout,
+        )  # fmt: skip
+        app.state.messenger_outbox.start()
         # Every side effect of a change, in one list: each listener on its own thread.
         app.state.dispatcher = Dispatcher(
             app.state.db,
@@ -168,6 +179,7 @@ def create_app(
                 WebhookWake(app.state.webhooks),
                 SmsOutboxListener(app.state.sms_outbox),
                 WhatsappOutboxListener(app.state.whatsapp_outbox),
+                MessengerOutboxListener(app.state.messenger_outbox),
                 AgentNotifier(app.state.db),
                 OrderLinking(app.state.db),
             ],
@@ -186,6 +198,7 @@ def create_app(
             app.state.commerce_webhooks.stop()
             app.state.sms_outbox.stop()
             app.state.whatsapp_outbox.stop()
+            app.state.messenger_outbox.stop()
             app.state.mail.stop()
             app.state.sla.stop()
             app.state.commerce.close()
@@ -224,6 +237,7 @@ def create_app(
             *data_export.HANDLERS,
             *sms.HANDLERS,
             *whatsapp.HANDLERS,
+            *messenger.HANDLERS,
         ],
         lifespan=[lifespan],
         state=_initial_state(settings),

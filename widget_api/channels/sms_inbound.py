@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from widget_api.channels.media_download import TooLarge, download
 from widget_api.channels.phones import national_digits, to_e164
 from widget_api.channels.sms_settings import SmsConfig
 from widget_api.domain import ticket_creation
@@ -89,8 +90,8 @@ def fetch_media(
                 else None
             )
             try:
-                data = _download(client, url, auth, limits.max_attachment_bytes)
-            except _TooLarge:
+                data, _ = download(client, url, auth, limits.max_attachment_bytes)
+            except TooLarge:
                 out.problems.append(f"{i}: larger than {limits.max_attachment_bytes} bytes")
                 continue
             except (httpx.HTTPError, OSError) as exc:
@@ -104,22 +105,6 @@ def fetch_media(
             ext = mimetypes.guess_extension(kind) or ".bin"
             out.items.append(Media(f"{params.get('MessageSid', 'sms')}-{i}{ext}", kind, data))
     return out
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _download(client: httpx.Client, url: str, auth, limit: int) -> bytes:
-    with client.stream("GET", url, auth=auth) as response:
-        response.raise_for_status()
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class SmsInbound:

@@ -16,7 +16,6 @@ the message; other failures are retried with doubling back-off up to ``max_attem
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,30 +24,14 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from widget_api.channels import sms_settings
+from widget_api.channels.channel_outbox import ChannelOutbox, NotSent, Refused, Unknown
 from widget_api.channels.sms_settings import STATUS_PATH, SmsConfig
-from widget_api.due_sender import DueSender
 from widget_api.i18n import t
 from widget_api.storage import Database
 from widget_api.storage import sms as store
 from widget_api.storage.rows import to_db_time, utcnow
 
 log = logging.getLogger(__name__)
-
-
-class Refused(Exception):
-    """Twilio refused the message for good (4xx with its error JSON)."""
-
-    def __init__(self, code: int | None, message: str):
-        super().__init__(f"{code}: {message}" if code else message)
-        self.code = code
-
-
-class NotSent(Exception):
-    """Twilio surely made nothing (no connection, 429): send again later."""
-
-
-class Unknown(Exception):
-    """Twilio may have made the message (timeout, lost answer, 5xx): look before resending."""
 
 
 @dataclass
@@ -127,69 +110,34 @@ def _rfc2822(value: str | None) -> datetime | None:
         return None
 
 
-class SmsOutbox(DueSender):
+class SmsOutbox(ChannelOutbox):
     thread_name = "comptoir-sms-outbox"
-    gather_seconds = 0.05
+    storage = store
+    label = "SMS"
 
     def __init__(
         self, db: Database, public_base_url: str, *, base_delay: float = 30.0,
         max_delay: float = 3600.0, max_attempts: int = 8, timeout: float = 15.0,
     ):  # fmt: skip
-        super().__init__(base_delay=base_delay, max_delay=max_delay, max_attempts=max_attempts)
-        self.idle_seconds = 30.0
-        self._db = db
+        super().__init__(db, base_delay=base_delay, max_delay=max_delay,
+                         max_attempts=max_attempts, timeout=timeout)  # fmt: skip
         self._public = public_base_url.rstrip("/")
-        self._timeout = timeout
-        self._pending: set[int] = set()
-        self._catch_up = True
-        self._lock = threading.Lock()
 
-    # -- queueing ---------------------------------------------------------------------------
-    def mark(self, message_ids: Iterable[int]) -> None:
-        """Listener (its own thread): these replies were written; queue them soon."""
-        with self._lock:
-            self._pending.update(message_ids)
-        self._wake.set()
+    def _enqueue(self, row: dict) -> bool:
+        to = ((row.get("source") or {}).get("sms") or {}).get("from")
+        if not to:
+            log.warning("SMS reply %s: the ticket has no phone number", row["message_id"])
+            return False
+        made = self._db.write(
+            lambda w: store.enqueue(
+                w, ticket_id=row["ticket_id"], message_id=row["message_id"], to_number=to,
+                body=row["body_text"], at=utcnow(),
+            )
+        )  # fmt: skip
+        return made is not None
 
-    def enqueue_replies(self) -> int:
-        with self._lock:
-            ids, self._pending = sorted(self._pending), set()
-            catch_up, self._catch_up = self._catch_up, False
-        if not ids and not catch_up:
-            return 0
-        rows = self._db.read(lambda cur: store.replies_to_send(cur, None if catch_up else ids))
-        queued = 0
-        for row in rows:
-            to = ((row.get("source") or {}).get("sms") or {}).get("from")
-            if not to:
-                log.warning("SMS reply %s: the ticket has no phone number", row["message_id"])
-                continue
-            made = self._db.write(
-                lambda w, r=row, to=to: store.enqueue(
-                    w, ticket_id=r["ticket_id"], message_id=r["message_id"], to_number=to,
-                    body=r["body_text"], at=utcnow(),
-                )
-            )  # fmt: skip
-            queued += made is not None
-        return queued
-
-    # -- sending ----------------------------------------------------------------------------
-    def round(self) -> datetime | None:
-        self.enqueue_replies()
-        items = self._db.read(lambda cur: store.due(cur, utcnow()))
-        config = sms_settings.load(self._db) if items else None
-        for item in items:
-            if self._stop.is_set():
-                break
-            self._send_one(item, config)
-        return self._db.read(store.next_due_at)
-
-    def _fail(
-        self, item: dict, error: str, code: int | None = None, key: str | None = None
-    ) -> None:
-        """``key``: our own reason's text in the catalogues (Twilio's come in English)."""
-        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow(), key))
-        log.warning("SMS %s failed: %s", item["id"], error)
+    def _config(self) -> SmsConfig:
+        return sms_settings.load(self._db)
 
     def _send_one(self, item: dict, config: SmsConfig | None) -> None:
         if config is None or not config.can_send:
@@ -229,16 +177,6 @@ class SmsOutbox(DueSender):
 
     def _sent(self, item: dict, sid: str, status: str) -> None:
         self._db.write(lambda w: store.mark_sent(w, item["id"], sid, status, utcnow()))
-
-    def _later(self, item: dict, status: str, error: str) -> None:
-        attempts = item["attempts"] + 1
-        if attempts >= self.max_attempts and status == "queued":
-            return self._fail(item, error)
-        next_at = utcnow() + self.backoff(attempts)
-        self._db.write(lambda w: store.mark_retry(w, item["id"], status=status, error=error,
-                                                  next_at=next_at))  # fmt: skip
-        log.info("SMS %s: %s; next try at %s", item["id"], error, next_at)
-        return None
 
 
 def _naive(value: datetime) -> datetime:

@@ -13,18 +13,14 @@ SMS outbox makes too, without Twilio's look-up: the Graph API has no list of sen
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import httpx
 
 from widget_api.channels import whatsapp_settings
+from widget_api.channels.channel_outbox import ChannelOutbox
 from widget_api.channels.whatsapp_settings import WhatsappConfig
-from widget_api.due_sender import DueSender
 from widget_api.i18n import t
-from widget_api.storage import Database
 from widget_api.storage import whatsapp as store
 from widget_api.storage.rows import utcnow
 
@@ -93,65 +89,27 @@ def _error_of(response: httpx.Response) -> tuple[int | None, str]:
     return (code if isinstance(code, int) else None), message
 
 
-class WhatsappOutbox(DueSender):
+class WhatsappOutbox(ChannelOutbox):
     thread_name = "comptoir-whatsapp-outbox"
-    gather_seconds = 0.05
+    storage = store
+    label = "WhatsApp"
 
-    def __init__(
-        self, db: Database, *, base_delay: float = 30.0, max_delay: float = 3600.0,
-        max_attempts: int = 8, timeout: float = 15.0,
-    ):  # fmt: skip
-        super().__init__(base_delay=base_delay, max_delay=max_delay, max_attempts=max_attempts)
-        self.idle_seconds = 30.0
-        self._db = db
-        self._timeout = timeout
-        self._pending: set[int] = set()
-        self._catch_up = True
-        self._lock = threading.Lock()
+    def _enqueue(self, row: dict) -> bool:
+        to = ((row.get("source") or {}).get("whatsapp") or {}).get("from")
+        if not to:
+            log.warning("WhatsApp reply %s: the ticket has no number", row["message_id"])
+            return False
+        template = ((row.get("meta") or {}).get("whatsapp") or {}).get("template")
+        made = self._db.write(
+            lambda w: store.enqueue(
+                w, ticket_id=row["ticket_id"], message_id=row["message_id"], to_number=to,
+                body=row["body_text"], template=template, at=utcnow(),
+            )
+        )  # fmt: skip
+        return made is not None
 
-    def mark(self, message_ids: Iterable[int]) -> None:
-        """Listener (its own thread): these replies were written; queue them soon."""
-        with self._lock:
-            self._pending.update(message_ids)
-        self._wake.set()
-
-    def enqueue_replies(self) -> int:
-        with self._lock:
-            ids, self._pending = sorted(self._pending), set()
-            catch_up, self._catch_up = self._catch_up, False
-        if not ids and not catch_up:
-            return 0
-        rows = self._db.read(lambda cur: store.replies_to_send(cur, None if catch_up else ids))
-        queued = 0
-        for row in rows:
-            to = ((row.get("source") or {}).get("whatsapp") or {}).get("from")
-            if not to:
-                log.warning("WhatsApp reply %s: the ticket has no number", row["message_id"])
-                continue
-            template = ((row.get("meta") or {}).get("whatsapp") or {}).get("template")
-            made = self._db.write(
-                lambda w, r=row, to=to, tpl=template: store.enqueue(
-                    w, ticket_id=r["ticket_id"], message_id=r["message_id"], to_number=to,
-                    body=r["body_text"], template=tpl, at=utcnow(),
-                )
-            )  # fmt: skip
-            queued += made is not None
-        return queued
-
-    def round(self) -> datetime | None:
-        self.enqueue_replies()
-        items = self._db.read(lambda cur: store.due(cur, utcnow()))
-        config = whatsapp_settings.load(self._db) if items else None
-        for item in items:
-            if self._stop.is_set():
-                break
-            self._send_one(item, config)
-        return self._db.read(store.next_due_at)
-
-    def _fail(self, item: dict, error: str, code: int | None = None, key: str | None = None):
-        """``key``: our own reason's text in the catalogues (Meta's come in English)."""
-        self._db.write(lambda w: store.mark_failed(w, item["id"], error, code, utcnow(), key))
-        log.warning("WhatsApp %s failed: %s", item["id"], error)
+    def _config(self) -> WhatsappConfig:
+        return whatsapp_settings.load(self._db)
 
     def _send_one(self, item: dict, config: WhatsappConfig | None) -> None:
         if config is None or not config.can_send:

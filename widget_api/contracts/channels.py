@@ -199,3 +199,24 @@ class MessengerSettingsUpdate(BaseModel):
     verify_token: str | None = Field(None, max_length=200)
     graph_base_url: str | None = Field(None, pattern=r"^https?://[^\s]+$", max_length=300)
     api_version: str | None = Field(None, pattern=r"^v[0-9]{1,3}\.[0-9]$")
+
+
+class MessengerOutboxItem(BaseModel):
+    """One reply leaving through Meta's Send API (Messenger or Instagram), the WhatsApp
+    outbox's shape: its state, attempts and Meta's error if any."""
+
+    id: int
+    ticket_id: int
+    message_id: int
+    platform: Literal["messenger", "instagram"]
+    recipient_id: str = Field(description="The page-scoped or Instagram-scoped id.")
+    messaging_type: str = Field(description="RESPONSE, or MESSAGE_TAG (with tag HUMAN_AGENT).")
+    tag: str | None
+    status: str
+    attempts: int
+    last_error: str | None
+    error_code: int | None
+    mid: str | None
+    meta_status: str | None = Field(description="accepted, delivered or read.")
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None

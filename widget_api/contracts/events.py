@@ -561,6 +561,20 @@ WHATSAPP_STATUS_CHANGED = _event("whatsapp.status_changed",
 
 
 @dataclass(frozen=True)
+class MessengerStatusChanged:
+    """Meta's report on an outgoing Messenger or Instagram message (delivered, read)."""
+
+    status: str
+    mid: str | None = None
+    platform: str | None = None  # messenger | instagram
+
+
+MESSENGER_STATUS_CHANGED = _event("messenger.status_changed",
+                                  "Meta reported on an outgoing Messenger or Instagram message.",
+                                  MessengerStatusChanged, _SYSTEM)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class AssistAnswered:
     """The widget's bot answered a question (or said a person will follow up)."""
 

@@ -41,6 +41,7 @@ SETTINGS_SECRETS: dict[str, tuple[str, ...]] = {
     "commerce": ("access_token", "webhook_secret", "consumer_key", "consumer_secret"),
     "sms": ("auth_token",),
     "whatsapp": ("access_token", "app_secret", "verify_token"),
+    "messenger": ("page_access_token", "app_secret", "verify_token"),
 }
 _LABELS = {"widget": "the widget identity secret", "server_secret": "the server secret"}
 

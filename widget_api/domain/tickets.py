@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from widget_api import clock
-from widget_api.channels import sms_settings, sms_status, whatsapp_window
+from widget_api.channels import messenger_window, sms_settings, sms_status, whatsapp_window
 from widget_api.contracts import events as ev
 from widget_api.contracts.auth import Agent
 from widget_api.contracts.common import Page
@@ -201,6 +201,8 @@ def write_agent_message(
         sms_status.refuse_if_opted_out(w.cur, ticket_id)
     if channel == "whatsapp" and data.kind == "reply":
         whatsapp_window.refuse_outside_window(w.cur, ticket_id)
+    if channel in ("facebook", "instagram") and data.kind == "reply":
+        messenger_window.refuse_reply(w.cur, ticket_id, channel, data.body)
     message_id = tickets.add_message(
         w,
         tickets.NewMessage(

@@ -8,9 +8,13 @@ restart (every event after its remembered id), so it must tolerate seeing an eve
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from widget_api.contracts import events as ev
 from widget_api.storage.events import Event
+
+if TYPE_CHECKING:
+    from widget_api.channels.channel_outbox import ChannelOutbox
 
 
 class Listener(Protocol):
@@ -32,3 +36,30 @@ class Listener(Protocol):
     def close(self) -> None:
         """Stop background work of its own (called once, after the last ``handle``)."""
         ...
+
+
+class ChannelOutboxListener:
+    """The outbox listeners' shape: an agent's (or a rule's) reply written on one of the
+    outbox's ``channels`` is handed to it to be queued."""
+
+    name = "channel_outbox"
+    channels: tuple[str, ...] = ()
+    # The outbox scans every unqueued reply when it starts: nothing to replay.
+    durable = False
+
+    def __init__(self, outbox: ChannelOutbox):
+        self.outbox = outbox
+
+    def wants(self, event: Event) -> bool:
+        after = event.after or {}
+        return (
+            event.name == ev.MESSAGE_CREATED
+            and after.get("kind") == "outbound"
+            and after.get("channel") in self.channels
+        )
+
+    def handle(self, events: list[Event]) -> None:
+        self.outbox.mark(e.entity_id for e in events)
+
+    def close(self) -> None:
+        pass

@@ -4,7 +4,6 @@ WhatsApp accepts more than 24 hours after the customer's last message)."""
 
 from __future__ import annotations
 
-import hmac
 import json
 
 import anyio
@@ -12,8 +11,8 @@ from litestar import Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
+from widget_api.channels import meta_webhook as meta_webhook_config
 from widget_api.channels import whatsapp_settings, whatsapp_window
-from widget_api.channels.meta_signature import valid
 from widget_api.contracts.channels import (
     WhatsappOutboxItem,
     WhatsappSettings,
@@ -36,29 +35,24 @@ _MAX_BODY = 3_000_000
 async def meta_verify(request: Request, state: State) -> Response:
     """Meta's subscription handshake: echo ``hub.challenge`` when ``hub.verify_token`` is ours."""
     query = request.query_params
-    config = await anyio.to_thread.run_sync(whatsapp_settings.load, state.db)
+    configs = await anyio.to_thread.run_sync(meta_webhook_config.load, state.db)
     token = query.get("hub.verify_token") or ""
     challenge = query.get("hub.challenge") or ""
-    if (
-        query.get("hub.mode") != "subscribe"
-        or not config.verify_token
-        or not valid_token(config.verify_token, token)
-    ):
+    if query.get("hub.mode") != "subscribe" or not meta_webhook_config.token_ok(configs, token):
         raise Forbidden("channels.whatsapp.error.bad_verify_token")
     return Response(challenge, media_type="text/plain", status_code=200)
-
-
-def valid_token(expected: str, given: str) -> bool:
-    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 @post(whatsapp_settings.WEBHOOK_PATH, operation_id="MetaWebhook", tags=_TAGS, status_code=200,
       include_in_schema=False)  # fmt: skip
 async def meta_webhook(request: Request, state: State) -> Response:
-    """Messages and statuses, signed with the app secret; kept before the 200, each wamid once."""
+    """Messages and statuses of WhatsApp, Messenger and Instagram, signed with the app secret;
+    kept before the 200, each message once."""
     body = await request.body()
-    config = await anyio.to_thread.run_sync(whatsapp_settings.load, state.db)
-    if not valid(config.app_secret, body, request.headers.get("x-hub-signature-256")):
+    configs = await anyio.to_thread.run_sync(meta_webhook_config.load, state.db)
+    signature = request.headers.get("x-hub-signature-256")
+    allowed = meta_webhook_config.signed_objects(configs, body, signature)
+    if not allowed:
         raise Unauthorized("channels.whatsapp.error.bad_signature")
     if len(body) > _MAX_BODY:
         raise Invalid("channels.whatsapp.error.bad_payload")
@@ -66,7 +60,14 @@ async def meta_webhook(request: Request, state: State) -> Response:
         payload = json.loads(body)
     except ValueError as exc:
         raise Invalid("channels.whatsapp.error.bad_payload") from exc
-    await anyio.to_thread.run_sync(state.whatsapp_inbound.receive, payload)
+    kind = payload.get("object") if isinstance(payload, dict) else None
+    if kind in meta_webhook_config.KNOWN_OBJECTS and kind not in allowed:
+        raise Unauthorized("channels.whatsapp.error.bad_signature")
+    if kind in meta_webhook_config.MESSENGER_OBJECTS:  # Messenger and Instagram
+        await anyio.to_thread.run_sync(state.messenger_inbound.receive, payload,
+                                       configs.messenger)  # fmt: skip
+    else:
+        await anyio.to_thread.run_sync(state.whatsapp_inbound.receive, payload)
     return Response("", media_type="text/plain", status_code=200)
 
 
