@@ -144,3 +144,32 @@ def test_the_inbox_channel_view_lists_that_channels_open_tickets(demo, token, ap
     assert not at.exception, at.exception
     shown = set(at.dataframe[0].value["ref"])
     assert shown == expected
+
+
+def test_rules_can_target_the_new_channels(api):
+    vocabulary = api.get("/api/v1/rules/vocabulary").json()
+    channel = next(f for f in vocabulary["fields"] if f["name"] == "channel")
+    labels = {v["value"]: (v["label_fr"], v["label_en"]) for v in channel["values"]}
+    for name in CHANNELS:
+        assert labels[name] == (t(f"channel.{name}", "fr"), t(f"channel.{name}", "en"))
+    assert labels["facebook"][1] == "Messenger (Facebook)"
+    rule = {"name": "Messagerie", "trigger": {"event": "ticket.created"},
+            "conditions": {"any": [{"field": "channel", "operator": "equals", "value": c}
+                                   for c in ("whatsapp", "instagram")]},
+            "actions": [{"kind": "add_tags", "params": {"tags": ["messagerie"]}}]}  # fmt: skip
+    answer = api.post("/api/v1/rules/dry-run", json={"rule": rule, "limit": 1000})
+    assert answer.status_code == 200, answer.text
+    matched = {r["ticket_ref"] for r in answer.json()["tickets"] if r["matched"]}
+    wanted = {t["ref"] for c in ("whatsapp", "instagram") for t in channel_tickets(api, c)}
+    tried = {r["ticket_ref"] for r in answer.json()["tickets"]}
+    assert matched == wanted & tried and matched
+
+
+def test_sla_policies_can_target_the_new_channels(api):
+    current = api.get("/api/v1/settings/sla").json()
+    policy = {"name": "Messagerie", "channels": list(CHANNELS), "hours": "calendar",
+              "targets": {"first_reply_minutes": 30}}  # fmt: skip
+    body = {**current, "policies": [policy, *current["policies"]]}
+    saved = api.put("/api/v1/settings/sla", json=body)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["policies"][0]["channels"] == list(CHANNELS)
