@@ -230,3 +230,11 @@ def test_agents_do_not_get_the_page(server, admin):
     at = signed_in(server.url, agent_token, "fr")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_the_analytics_channel_filter_offers_every_channel(server, token):
+    at = signed_in(server.url, token, "en").switch_page("app_pages/analytics.py").run()
+    assert not at.exception, at.exception
+    options = at.multiselect(key="analytics_channels").options
+    for name in ("sms", "whatsapp", "facebook", "instagram"):
+        assert tr(f"channel.{name}", "en") in options
