@@ -7,10 +7,12 @@ Twilio's reason."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import get_args
 
 import httpx
 import pytest
 
+from dashboard.channel_icons import CHANNEL_ICONS
 from dashboard.i18n import tr
 from dashboard.safe import md
 from tests.conftest import RunningServer, login, make_database, start_server
@@ -26,6 +28,7 @@ from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FRIENDLY_NAME, INVALID_T
 from tests.test_dashboard import signed_in, texts
 from tests.test_sms_channel import PUBLIC, post_signed, sms, ticket_for
 from tests.waiting import wait_until
+from widget_api.contracts.common import Channel
 from widget_api.i18n import t
 
 PAGE = "app_pages/channels.py"
@@ -238,3 +241,12 @@ def test_the_analytics_channel_filter_offers_every_channel(server, token):
     options = at.multiselect(key="analytics_channels").options
     for name in ("sms", "whatsapp", "facebook", "instagram"):
         assert tr(f"channel.{name}", "en") in options
+
+
+def test_every_channel_has_its_own_icon_and_a_name_in_both_languages():
+    assert set(CHANNEL_ICONS) == set(get_args(Channel))
+    messaging = [CHANNEL_ICONS[c] for c in ("sms", "whatsapp", "facebook", "instagram", "email")]
+    assert len(set(messaging)) == len(messaging)  # told apart at a glance
+    for lang in ("fr", "en"):
+        for name in get_args(Channel):
+            assert tr(f"channel.{name}", lang) != f"channel.{name}"
