@@ -18,6 +18,7 @@ from tests.conftest import RunningServer, login, start_server
 from tests.test_dashboard import signed_in
 from widget_api.i18n import t
 from widget_api.storage import Database
+from widget_api.storage import tickets as ticket_store
 
 ADMIN = ("admin@nordet.example", "comptoir-demo")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -122,13 +123,16 @@ def test_whatsapp_window_applies_to_the_demo_conversations(api):
     assert answer.status_code == 201, answer.text
 
 
-def test_seeding_twice_adds_nothing(demo, tmp_path):
-    # The server holds the demo database: a second seed is tried on a copy's twin instead, made
-    # the same way, so the check reads the rows seed_demo_channels looks at.
+def test_seeding_twice_adds_nothing(tmp_path):
+    """prepare_demo seeded the conversations already (the served demo is locked by its server,
+    so a small demo of its own is made); a second seeding finds them and writes nothing."""
     path = tmp_path / "again.duckdb"
     prepare_demo(path, *ADMIN, tickets=60, now=NOW.replace(tzinfo=None))
     with Database(path) as db:
+        count = db.read(ticket_store.count)
+        assert count > 60  # the generated tickets and the conversations
         assert seed_demo_channels(db, NOW.replace(tzinfo=None)) == 0
+        assert db.read(ticket_store.count) == count
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
