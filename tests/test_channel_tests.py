@@ -117,6 +117,20 @@ def test_sms_test_answers_twilios_account_name_and_never_the_token(admin, twilio
     assert twilio.create_calls == 0  # a test sends nothing
 
 
+def test_sms_test_of_a_suspended_account_says_so(admin, twilio):
+    configure_sms(admin, twilio.url)
+    twilio.account_status = "suspended"
+    try:
+        for lang in ("fr", "en"):
+            result = run_test(admin, SMS, lang)
+            assert result == {"ok": False, "account": FRIENDLY_NAME,
+                              "message": t("canaux.test.sms_suspended", lang,
+                                           name=FRIENDLY_NAME)}  # fmt: skip
+    finally:
+        twilio.account_status = "active"
+    assert run_test(admin, SMS)["ok"] is True
+
+
 def test_sms_test_with_a_wrong_token_gives_twilios_reason(admin, twilio):
     configure_sms(admin, twilio.url, token="not-the-right-token")
     for lang in ("fr", "en"):

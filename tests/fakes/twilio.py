@@ -31,6 +31,7 @@ class FakeTwilio:
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
     friendly_name: str = FRIENDLY_NAME
+    account_status: str = "active"  # active | suspended | closed
     messages: list[dict] = field(default_factory=list)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name → (type, bytes)
     create_calls: int = 0
@@ -145,7 +146,8 @@ class FakeTwilio:
             "auth_token": self.auth_token, "date_created": "Thu, 30 Jul 2015 20:00:00 +0000",
             "date_updated": "Thu, 30 Jul 2015 20:00:00 +0000",
             "friendly_name": self.friendly_name, "owner_account_sid": self.account_sid,
-            "sid": self.account_sid, "status": "active", "type": "Full", "uri": uri + ".json",
+            "sid": self.account_sid, "status": self.account_status, "type": "Full",
+            "uri": uri + ".json",
             "subresource_uris": {"messages": uri + "/Messages.json"},
         }  # fmt: skip
 

@@ -80,6 +80,9 @@ def check_sms(db: Database, lang: str, timeout: float = TIMEOUT) -> ChannelTestR
     name = data.get("friendly_name") or data.get("sid")
     if not name:
         return _failed("canaux.test.unexpected", lang, platform="Twilio")
+    if data.get("status") in ("suspended", "closed"):  # answers, but sends nothing
+        why = t(f"canaux.test.sms_{data['status']}", lang, name=name)
+        return ChannelTestResult(ok=False, account=str(name), message=why)
     return ChannelTestResult(ok=True, account=str(name))
 
 
