@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from dashboard.channel_icons import channel_icon
 from dashboard.i18n import ago, label, person, tr
 from widget_api.contracts.inbox import ViewCounts
 from widget_api.contracts.tickets import TicketSummary
@@ -114,6 +115,13 @@ def nav_entries(counts: ViewCounts) -> list[NavEntry]:
         if n and name != "untyped"
     ]
     return entries
+
+
+def entry_icon(entry: NavEntry) -> str | None:
+    """A view's icon, or the channel's (SMS, WhatsApp, Messenger, Instagram… each its own)."""
+    if entry.group == "channels":
+        return channel_icon(entry.name)
+    return VIEW_ICONS.get(entry.name)
 
 
 def choice_title(choice: str, lang: str) -> str:

@@ -41,6 +41,7 @@ NAV = (
     # Agents see the rules (and try them); only administrators change them.
     NavPage("rules", "admin", "dash.rules.title", ":material/automation:"),
     NavPage("mail", "admin", "mail.title", ":material/mail:", admins_only=True),
+    NavPage("channels", "admin", "canaux.title", ":material/hub:", admins_only=True),
     NavPage(
         "commerce", "admin", "dash.commerce.title", ":material/shopping_cart:", admins_only=True
     ),

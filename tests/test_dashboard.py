@@ -48,6 +48,7 @@ PAGES = {
     "returns": "app_pages/returns.py",
     "receiving": "app_pages/receiving.py",
     "commerce": "app_pages/commerce.py",
+    "channels": "app_pages/channels.py",  # tested in test_dashboard_channels.py
     # Settings screens: tested in test_dashboard_settings.py.
     "widget_settings": "app_pages/widget_settings.py",
     "sla_settings": "app_pages/sla_settings.py",
@@ -442,7 +443,7 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     agent = navigation.visible("agent", everything)
     assert list(admin) == ["support", "reports", "admin"]
     assert [p.name for p in admin["admin"]] == [
-        "agents", "store", "macros", "rules", "mail", "commerce", "widget_settings",
+        "agents", "store", "macros", "rules", "mail", "channels", "commerce", "widget_settings",
         "sla_settings", "return_policy", "privacy",
     ]  # fmt: skip
     assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
@@ -469,7 +470,15 @@ _DYNAMIC_KEYS = {
     "status.": ("new", "open", "pending", "on_hold", "solved", "closed"),
     "priority.": ("low", "normal", "high", "urgent"),
     "channel.": ("web", "chat", "email", "amazon", "ebay", "etsy", "walmart", "sms", "instagram",
-                 "facebook"),
+                 "facebook", "whatsapp"),
+    "canaux.tab.": ("sms", "whatsapp", "messenger"),
+    "canaux.about.": ("sms", "whatsapp", "messenger"),
+    "canaux.paste.": ("sms", "whatsapp", "messenger"),
+    "canaux.webhook.": ("inbound_webhook_url", "status_callback_url", "webhook_url"),
+    "canaux.f.": ("account_sid", "auth_token", "from_number", "messaging_service_sid",
+                  "api_base_url", "phone_number_id", "access_token", "app_secret", "verify_token",
+                  "graph_base_url", "api_version", "page_id", "page_access_token",
+                  "instagram_account_id"),
     "sla.": ("ok", "at_risk", "breached"),
     "role.": ("admin", "agent"),
 }  # fmt: skip

@@ -186,6 +186,7 @@ def init(
 def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) -> None:
     """Fill an empty database with the Nordet demo store (deterministic for a seed)."""
     from data.demo_store import seed_demo
+    from data.demo_store.chat_channels import seed_demo_channels
     from data.demo_store.returns import seed_demo_returns
     from data.demo_store.teams import seed_demo_teams
     from widget_api.storage import Database, DatabaseUnavailable
@@ -196,6 +197,7 @@ def seed_demo_command(db_path: Path | None, seed: int, days: int, tickets: int) 
         with Database(settings.db.path) as db:
             summary = seed_demo(db, seed=seed, days=days, tickets=tickets)
             seed_demo_returns(db, seed=seed, now=summary.end, settings=settings)
+            seed_demo_channels(db, now=summary.end)
             seed_demo_teams(db)
     except (DatabaseUnavailable, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

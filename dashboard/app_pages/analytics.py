@@ -4,6 +4,7 @@ its data as CSV and a drill-down to the tickets behind it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import get_args
 
 import streamlit as st
 
@@ -12,10 +13,11 @@ from dashboard.api_client import SessionExpired
 from dashboard.i18n import label, tr
 from dashboard.session import client, sign_out, today
 from dashboard.tables import TICKET_ROWS, Col, names, present
+from widget_api.contracts.common import Channel
 from widget_api.i18n import catalog
 
 lang = st.session_state.lang
-CHANNELS = ["web", "chat", "email", "amazon", "ebay", "etsy", "walmart", "sms", "instagram"]
+CHANNELS = list(get_args(Channel))  # every channel, Messenger and WhatsApp included
 L = formats.chart_labels(lang, (
     "day", "tickets", "channel", "hour", "weekday", "hours", "compliance", "metric", "open",
     "week", "csat", "problem_type", "policy", "met", "breached", "measure", "responses",

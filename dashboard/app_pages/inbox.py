@@ -112,7 +112,7 @@ def views_column(counts) -> None:
                 st.button(
                     f"{md(ir.choice_title(entry.choice, LANG))} :gray-badge[{entry.count}]",
                     key=f"inbox_view_{entry.choice.replace(':', '_')}",
-                    icon=ir.VIEW_ICONS.get(entry.name),
+                    icon=ir.entry_icon(entry),
                     type="primary" if active else "tertiary",
                     on_click=choose_view,
                     args=(entry.choice,),

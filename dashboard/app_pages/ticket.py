@@ -18,6 +18,7 @@ from dashboard import order_panel as order_view_panel
 from dashboard import ticket_sla_view as sla_view
 from dashboard import ticket_view as tv
 from dashboard.api_client import ApiError, Collision, SessionExpired
+from dashboard.channel_icons import channel_icon
 from dashboard.i18n import label, money, person, short_when, tr
 from dashboard.safe import badge, code, md, tr_md
 from dashboard.session import (
@@ -146,7 +147,8 @@ def header(ticket: TicketDetail) -> None:
             icon=":material/flag:",
             color=PRIORITY_BADGE[ticket.priority],
         )
-        st.badge(label("channel", ticket.channel, LANG), icon=":material/forum:", color="gray")
+        st.badge(label("channel", ticket.channel, LANG), icon=channel_icon(ticket.channel),
+                 color="gray")  # fmt: skip
         if ticket.problem_type:
             st.badge(badge(label("ptype", ticket.problem_type, LANG)), icon=":material/category:")
         for tag in ticket.tags:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from data.demo_store.chat_channels import seed_demo_channels
 from data.demo_store.generator import seed_demo
 from data.demo_store.returns import seed_demo_returns
 from data.demo_store.teams import seed_demo_teams
@@ -51,6 +52,7 @@ def prepare_demo(
         if not db.read(ticket_store.count):
             summary = seed_demo(db, tickets=tickets, now=now)
             seed_demo_returns(db, seed=summary.seed, now=summary.end, settings=Settings())
+            seed_demo_channels(db, now=summary.end)  # SMS, WhatsApp, Messenger, Instagram
         seed_demo_teams(db)  # also into a demo made before teams existed
     return shifted
 

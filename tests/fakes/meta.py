@@ -12,11 +12,14 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 ACCESS_TOKEN = "EAAG-fake-meta-access-token-0123456789"
 PHONE_NUMBER_ID = "106540352242922"
 API_VERSION = "v23.0"
-INVALID_TO = "15005550001"  # answered with Meta's 131026 "Message undeliverable"
+INVALID_TO = "15005550001"
+VERIFIED_NAME = "Nordet"
+DISPLAY_PHONE_NUMBER = "+1 438-555-0199"  # answered with Meta's 131026 "Message undeliverable"
 
 
 @dataclass
@@ -38,6 +41,9 @@ class FakeMeta:
             def do_POST(self) -> None:
                 fake._post(self)
 
+            def do_GET(self) -> None:
+                fake._get(self)
+
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -57,6 +63,24 @@ class FakeMeta:
             return [m for m in self.sent if m["to"] == wa_id.lstrip("+")]
 
     # -- the API ---------------------------------------------------------------------------
+    def _get(self, handler: BaseHTTPRequestHandler) -> None:
+        """``GET /{version}/{phone-number-id}?fields=…``: the WhatsApp business phone number
+        (``verified_name``, ``display_phone_number``, ``id``; only the fields asked for)."""
+        parts = urlsplit(handler.path)
+        if parts.path != f"/{API_VERSION}/{self.phone_number_id}":
+            return _answer(handler, 400, _error(
+                f"Unsupported get request. Object with ID '{parts.path.rsplit('/', 1)[-1]}' does "
+                "not exist, cannot be loaded due to missing permissions, or does not support this "
+                "operation.", "GraphMethodException", 100))  # fmt: skip
+        if handler.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return _answer(handler, 401, _error("Invalid OAuth access token - Cannot parse "
+                                                "access token", "OAuthException", 190))  # fmt: skip
+        number = {"verified_name": VERIFIED_NAME, "display_phone_number": DISPLAY_PHONE_NUMBER,
+                  "quality_rating": "GREEN", "code_verification_status": "VERIFIED"}  # fmt: skip
+        asked = dict(parse_qsl(parts.query)).get("fields", "")
+        fields = [f for f in asked.split(",") if f in number]
+        _answer(handler, 200, {**{f: number[f] for f in fields}, "id": self.phone_number_id})
+
     def _post(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length)

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
 FROM_NUMBER = "+14385550100"
+FRIENDLY_NAME = "Nordet — service à la clientèle"
 INVALID_TO = "+15005550001"  # Twilio's magic "invalid number" (error 21211)
 
 
@@ -29,6 +30,8 @@ INVALID_TO = "+15005550001"  # Twilio's magic "invalid number" (error 21211)
 class FakeTwilio:
     account_sid: str = ACCOUNT_SID
     auth_token: str = AUTH_TOKEN
+    friendly_name: str = FRIENDLY_NAME
+    account_status: str = "active"  # active | suspended | closed
     messages: list[dict] = field(default_factory=list)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name → (type, bytes)
     create_calls: int = 0
@@ -102,6 +105,9 @@ class FakeTwilio:
         if not self._authorised(handler):
             return
         parts = urlsplit(handler.path)
+        if parts.path == f"/2010-04-01/Accounts/{self.account_sid}.json":
+            self._json(handler, 200, self._account())
+            return
         if parts.path == self._messages_path():
             query = dict(parse_qsl(parts.query))
             with self._lock:
@@ -131,6 +137,19 @@ class FakeTwilio:
             handler.wfile.write(data)
             return
         self._json(handler, 404, _error(20404, "The requested resource was not found", 404))
+
+    def _account(self) -> dict:
+        """The Account resource (``GET /2010-04-01/Accounts/{Sid}.json``) as Twilio documents
+        it; real Twilio includes the auth token too, which Comptoir must never pass on."""
+        uri = f"/2010-04-01/Accounts/{self.account_sid}"
+        return {
+            "auth_token": self.auth_token, "date_created": "Thu, 30 Jul 2015 20:00:00 +0000",
+            "date_updated": "Thu, 30 Jul 2015 20:00:00 +0000",
+            "friendly_name": self.friendly_name, "owner_account_sid": self.account_sid,
+            "sid": self.account_sid, "status": self.account_status, "type": "Full",
+            "uri": uri + ".json",
+            "subresource_uris": {"messages": uri + "/Messages.json"},
+        }  # fmt: skip
 
     def _post(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
