@@ -65,14 +65,17 @@ def still_owned(cur: Cursor, ids: dict[str, list[int]], customer_id: int) -> dic
 
 
 #: Where a ticket's source names the identity it came through, per identity kind.
-_SOURCE_SENDER = {"phone": "sms", "whatsapp": "whatsapp", "email": "mail"}
+_SOURCE_SENDER = {"phone": "sms", "whatsapp": "whatsapp", "email": "mail",
+                  "messenger": "messenger", "instagram": "instagram"}  # fmt: skip
+_VIAS = tuple(dict.fromkeys(_SOURCE_SENDER.values()))
 
 
 def tickets_through(
     cur: Cursor, customer_id: int, since: datetime, identities: list[dict[str, str]]
 ) -> list[int]:
     """The customer's tickets opened at or after ``since`` through one of these identities
-    (an SMS or WhatsApp from the number, a mail from the address; as the ticket's source says)."""
+    (an SMS, WhatsApp, Messenger or Instagram message from the number or id, a mail from the
+    address; as the ticket's source says: ``{"sms": {"from": ...}}``)."""
     wanted = [
         (_SOURCE_SENDER[i["kind"]], i["value"].lower())
         for i in identities
@@ -80,14 +83,14 @@ def tickets_through(
     ]
     if not wanted:
         return []
+    paths = [f"'$.{via}.from'" for via in _VIAS]
+    via = " ".join(
+        f"WHEN json_extract_string(source, {path}) IS NOT NULL THEN '{name}'"
+        for name, path in zip(_VIAS, paths, strict=True)
+    )
+    sender = ", ".join(f"json_extract_string(source, {path})" for path in paths)
     rows = cur.execute(
-        "SELECT id FROM (SELECT id, CASE"
-        " WHEN json_extract_string(source, '$.sms.from') IS NOT NULL THEN 'sms'"
-        " WHEN json_extract_string(source, '$.whatsapp.from') IS NOT NULL THEN 'whatsapp'"
-        " WHEN json_extract_string(source, '$.mail.from') IS NOT NULL THEN 'mail' END AS via,"
-        " lower(coalesce(json_extract_string(source, '$.sms.from'),"
-        " json_extract_string(source, '$.whatsapp.from'),"
-        " json_extract_string(source, '$.mail.from'))) AS sender"
+        f"SELECT id FROM (SELECT id, CASE {via} END AS via, lower(coalesce({sender})) AS sender"
         " FROM tickets WHERE customer_id = ? AND created_at >= ?)"
         " WHERE list_contains(?::VARCHAR[][], [via, sender]) ORDER BY id",
         [customer_id, since, [list(w) for w in wanted]],
