@@ -405,6 +405,7 @@ def _register_commands() -> None:
     from help_center.cli import help_center_group
     from widget_api.bench import bench_command
     from widget_api.export_cli import export_command
+    from widget_api.import_cli import import_group
     from widget_api.mail.cli import mail_group
     from widget_api.orders_cli import orders_group
     from widget_api.problem_typing.cli import classify_command
@@ -420,6 +421,7 @@ def _register_commands() -> None:
     cli.add_command(secrets_group)
     cli.add_command(orders_group)
     cli.add_command(export_command)
+    cli.add_command(import_group)
 
 
 _register_commands()
