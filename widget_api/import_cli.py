@@ -74,3 +74,49 @@ def csv_command(db_path: Path | None, csv_file: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     if run["tickets"] == 0 and run["skipped"] == 0:
         raise SystemExit(1)
+
+
+@import_group.command("zendesk")
+@db_option
+@click.option("--subdomain", required=True, help="The account: {subdomain}.zendesk.com.")
+@click.option("--email", required=True, help="E-mail of the Zendesk agent the token belongs to.")
+@click.option(
+    "--token",
+    required=True,
+    envvar="COMPTOIR_IMPORT_ZENDESK_TOKEN",
+    help="Zendesk API token [env COMPTOIR_IMPORT_ZENDESK_TOKEN].",
+)
+@click.option(
+    "--api-base-url",
+    default=None,
+    help="Base URL of the API [default: https://{subdomain}.zendesk.com].",
+)
+@click.option(
+    "--per-page", type=click.IntRange(1, 1000), default=1000, show_default=True,
+    help="Tickets per export page (one page is written per transaction).",
+)  # fmt: skip
+def zendesk_command(
+    db_path: Path | None,
+    subdomain: str,
+    email: str,
+    token: str,
+    api_base_url: str | None,
+    per_page: int,
+) -> None:
+    """Import a Zendesk Support account through its incremental export API: tickets, comments
+    (private ones as internal notes), requesters and agents (agents get no password). Stopped
+    or failed, it resumes from the last page written when run again."""
+    from widget_api.domain.import_zendesk import ZendeskSource
+    from widget_api.domain.imports import ImportFailed
+
+    source = ZendeskSource(subdomain, email, token, base_url=api_base_url, per_page=per_page)
+    try:
+        _run(db_path, source)
+    except ImportFailed as exc:
+        raise click.ClickException(f"{exc} (run the same command again to resume)") from exc
+    finally:
+        source.close()
+
+
+if __name__ == "__main__":  # the command alone, without loading every other command
+    import_group()

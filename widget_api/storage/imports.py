@@ -174,9 +174,12 @@ def write_batch(
     cursor: str | None,
     errors: list[dict[str, Any]],
     at: datetime,
+    later: list[tuple[str, MessageRow]] = (),  # type: ignore[assignment]
 ) -> BatchCounts:
-    """Write the batch's new tickets with their people and messages, move the run's cursor and
-    counts, and log one ``import.batch`` event: all in the caller's one transaction."""
+    """Write the batch's new tickets with their people and messages, and the messages that come
+    apart from their tickets (``later``: ticket source id, message; a source that exports
+    comments in their own stream), move the run's cursor and counts, and log one
+    ``import.batch`` event: all in the caller's one transaction."""
     counts = BatchCounts(errors=errors)
     done = imported_ticket_ids(w.cur, source, [t.source_id for t in tickets])
     fresh: list[TicketRow] = []
@@ -187,11 +190,12 @@ def write_batch(
         else:
             seen.add(ticket.source_id)
             fresh.append(ticket)
+    every = [m for t in fresh for m in t.messages] + [m for _, m in later]
     needed_agents = {t.assignee for t in fresh if t.assignee} | {
-        m.author for t in fresh for m in t.messages if m.author_type == "agent" and m.author
+        m.author for m in every if m.author_type == "agent" and m.author
     }
     needed_customers = {t.customer for t in fresh} | {
-        m.author for t in fresh for m in t.messages if m.author_type == "customer" and m.author
+        m.author for m in every if m.author_type == "customer" and m.author
     }
     agent_ids, counts.agents = _agents(
         w, source, {k: agents[k] for k in needed_agents if k in agents}, at
@@ -202,6 +206,8 @@ def write_batch(
     if fresh:
         counts.messages = _tickets(w, source, fresh, customers, agent_ids, customer_ids)
     counts.tickets = len(fresh)
+    if later:
+        counts.messages += _later_messages(w, source, later, agent_ids, customer_ids)
     _advance(w, run_id, cursor, counts, at)
     append(
         w,
@@ -337,12 +343,8 @@ def _tickets(
         first_reply = first_reply_by = last_in = last_out = None
         replies = 0
         for message in ticket.messages:
-            author_id = (
-                agent_ids.get(message.author or "")
-                if message.author_type == "agent"
-                else customer_ids.get(message.author or "")
-                if message.author_type == "customer"
-                else None
+            author_id = _add_message(
+                w, m_cols, source, (ticket_id, ticket.channel), message, (agent_ids, customer_ids)
             )
             if message.kind == "inbound":
                 last_in = message.at
@@ -352,15 +354,6 @@ def _tickets(
                 if first_reply is None:
                     first_reply, first_reply_by = message.at, author_id
             texts.append(fold(message.body_text)[:4000])
-            for key, value in (
-                ("id", w.next_id("messages")), ("ticket_id", ticket_id), ("kind", message.kind),
-                ("author_type", message.author_type), ("author_id", author_id),
-                ("author_name", message.author_name), ("channel", ticket.channel),
-                ("body_text", message.body_text), ("body_html", message.body_html),
-                ("created_at", message.at), ("import_source", source),
-                ("import_id", message.source_id),
-            ):  # fmt: skip
-                m_cols[key].append(value)
         closed = ticket.status in ("solved", "closed")
         solved_at = ticket.solved_at or (ticket.updated_at if closed else None)
         docs.append(" ".join(texts))
@@ -391,6 +384,97 @@ def _tickets(
         w, "messages", pa.table({k: pa.array(v, _MESSAGE_COLUMNS[k]) for k, v in m_cols.items()})
     )
     return len(m_cols["id"])
+
+
+def _later_messages(
+    w: Writer,
+    source: str,
+    later: list[tuple[str, MessageRow]],
+    agent_ids: dict[str, int],
+    customer_ids: dict[str, int],
+) -> int:
+    """Add messages to tickets imported earlier (skipping those written before and those of
+    tickets not imported), then bring the tickets' facts and search text up to date."""
+    keys = sorted({key for key, _ in later})
+    tickets = {
+        row[0]: (row[1], row[2])
+        for row in w.cur.execute(
+            "SELECT import_id, id, channel FROM tickets WHERE import_source = ?"
+            " AND import_id IN (SELECT unnest(?::VARCHAR[]))",
+            [source, keys],
+        ).fetchall()
+    }
+    known = {
+        row[0]
+        for row in w.cur.execute(
+            "SELECT import_id FROM messages WHERE import_source = ?"
+            " AND import_id IN (SELECT unnest(?::VARCHAR[]))",
+            [source, [m.source_id for _, m in later]],
+        ).fetchall()
+    }
+    m_cols: dict[str, list[Any]] = {k: [] for k in _MESSAGE_COLUMNS}
+    texts: dict[int, list[str]] = {}
+    for key, message in later:
+        ticket = tickets.get(key)
+        if ticket is None or message.source_id in known:
+            continue
+        known.add(message.source_id)
+        texts.setdefault(ticket[0], []).append(fold(message.body_text)[:4000])
+        _add_message(w, m_cols, source, ticket, message, (agent_ids, customer_ids))
+    if not texts:
+        return 0
+    _insert(
+        w, "messages", pa.table({k: pa.array(v, _MESSAGE_COLUMNS[k]) for k, v in m_cols.items()})
+    )
+    ids = list(texts)
+    docs = [" ".join(texts[i]) for i in ids]
+    w.cur.execute(
+        "UPDATE tickets SET search_doc = tickets.search_doc || ' ' || d.doc,"
+        f" {', '.join(f'{c} = coalesce(tickets.{c}, 0) | d.{c}' for c in signatures.COLUMNS)}"
+        f" FROM (SELECT unnest(?::BIGINT[]) AS id, unnest(?::VARCHAR[]) AS doc,"
+        f" {signatures.unnest_sql()}) d WHERE tickets.id = d.id",
+        [ids, docs, *signatures.column_lists(signatures.signatures(docs))],
+    )
+    w.cur.execute(
+        "UPDATE tickets SET message_count = d.n, last_customer_message_at = d.last_in,"
+        " last_agent_message_at = d.last_out, agent_replies = d.replies,"
+        " first_response_at = d.first_at, first_reply_by = d.first_by"
+        " FROM (SELECT ticket_id AS id, count(*) AS n,"
+        "   max(created_at) FILTER (WHERE kind = 'inbound') AS last_in,"
+        "   max(created_at) FILTER (WHERE kind = 'outbound' AND author_type = 'agent') AS last_out,"
+        "   count(*) FILTER (WHERE kind = 'outbound' AND author_type = 'agent') AS replies,"
+        "   min(created_at) FILTER (WHERE kind = 'outbound' AND author_type = 'agent') AS first_at,"
+        "   arg_min(author_id, created_at) FILTER (WHERE kind = 'outbound'"
+        "     AND author_type = 'agent') AS first_by"
+        "   FROM messages WHERE ticket_id IN (SELECT unnest(?::BIGINT[])) GROUP BY 1) d"
+        " WHERE tickets.id = d.id",
+        [ids],
+    )
+    return len(m_cols["id"])
+
+
+def _add_message(
+    w: Writer,
+    m_cols: dict[str, list[Any]],
+    source: str,
+    ticket: tuple[int, str],
+    message: MessageRow,
+    authors: tuple[dict[str, int], dict[str, int]],
+) -> int | None:
+    """Append a message's columns (its author resolved to this helpdesk's agent or customer)
+    to ``m_cols``; return the author's id."""
+    agent_ids, customer_ids = authors
+    people = agent_ids if message.author_type == "agent" else customer_ids
+    author_id = people.get(message.author or "") if message.author_type != "system" else None
+    for key, value in (
+        ("id", w.next_id("messages")), ("ticket_id", ticket[0]), ("kind", message.kind),
+        ("author_type", message.author_type), ("author_id", author_id),
+        ("author_name", message.author_name), ("channel", ticket[1]),
+        ("body_text", message.body_text), ("body_html", message.body_html),
+        ("created_at", message.at), ("import_source", source), ("import_id", message.source_id),
+    ):  # fmt: skip
+        m_cols[key].append(value)
+    return author_id
 
 
 _TS = pa.timestamp("us")
