@@ -516,3 +516,38 @@ def counts_by_source(cur: Cursor) -> dict[str, int]:
         "SELECT import_source, count(*) FROM tickets WHERE import_source IS NOT NULL GROUP BY 1"
     ).fetchall()
     return dict(rows)
+
+
+#: Where a side effect of a ticket leaves a row (imported history must leave none).
+_EFFECT_TABLES = (
+    "events", "sla_outcomes", "mail_outbox", "csat_ratings", "rule_runs", "agent_notifications",
+    "sms_outbox", "whatsapp_outbox",
+)  # fmt: skip
+
+
+def side_effects(cur: Cursor, source: str) -> dict[str, int]:
+    """Rows that name a ticket imported from ``source``, per table, and imported tickets with
+    an SLA state: all zero when history triggered nothing."""
+    found = {}
+    for table in _EFFECT_TABLES:
+        (found[table],) = cur.execute(
+            f"SELECT count(*) FROM {table} WHERE ticket_id IN"
+            " (SELECT id FROM tickets WHERE import_source = ?)",
+            [source],
+        ).fetchone()
+    (found["sla_state"],) = cur.execute(
+        "SELECT count(*) FROM tickets WHERE import_source = ? AND sla_state IS NOT NULL", [source]
+    ).fetchone()
+    return found
+
+
+def totals(cur: Cursor, source: str) -> dict[str, int]:
+    """Imported tickets (and distinct source ids) and messages of ``source``."""
+    tickets, distinct = cur.execute(
+        "SELECT count(*), count(DISTINCT import_id) FROM tickets WHERE import_source = ?",
+        [source],
+    ).fetchone()
+    (messages,) = cur.execute(
+        "SELECT count(*) FROM messages WHERE import_source = ?", [source]
+    ).fetchone()
+    return {"tickets": tickets, "distinct_ids": distinct, "messages": messages}
