@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -129,7 +130,7 @@ class FakeZendesk:
         self._lock = threading.Lock()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        self._server = _Server(("127.0.0.1", self.port), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -224,6 +225,13 @@ def _audit(n: int, comment: dict[str, Any], at: int, with_comments: bool) -> dic
             "created_at": comment["created_at"], "updater_id": comment["author_id"],
             "via": "Web form", "system": {}, "event_type": "Audit", "merged_ticket_ids": [],
             "child_events": children}  # fmt: skip
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed mid-request (the resume test) is no error of the fake."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler(fake: FakeZendesk) -> type[BaseHTTPRequestHandler]:
