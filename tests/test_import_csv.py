@@ -12,6 +12,7 @@ import httpx
 from click.testing import CliRunner
 
 from tests.conftest import ADMIN_EMAIL, login, make_database, start_server
+from tests.waiting import wait_until
 from widget_api.cli import cli
 from widget_api.contracts import events as ev
 from widget_api.storage import Database, agents, events, imports, tickets
@@ -114,5 +115,28 @@ def test_the_original_id_is_searchable_and_analytics_can_leave_history_out(tmp_p
                 "/api/v1/analytics/tickets", params={**window, "imported": "false"}
             ).json()
             assert len(with_history) == 2 and without == []
+
+            # The same from the dashboard: the server runs it in the background.
+            refused = client.post("/api/v1/imports", json={"source": "csv", "csv_text": "a,b\n"})
+            assert refused.status_code == 400
+            assert "missing column(s): ticket_id, created_at, body" in refused.text
+            text = SAMPLE.read_text(encoding="utf-8").replace("FS-100", "WEB-100")
+            started = client.post(
+                "/api/v1/imports", json={"source": "csv", "csv_text": text, "file_name": "web.csv"}
+            )
+            assert started.status_code == 202, started.text
+
+            def finished() -> dict | None:
+                last = client.get("/api/v1/imports").json()[0]
+                return (
+                    last
+                    if last["account"].startswith("web.csv") and last["state"] == "done"
+                    else None
+                )
+
+            run = wait_until(finished, "the import started from the API to finish")
+            assert (run["tickets"], run["error_count"]) == (2, 3)
+            found = client.get("/api/v1/tickets", params={"q": "WEB-1001"}).json()
+            assert [t["subject"] for t in found["items"]] == ["Taille du manteau"]
     finally:
         server.stop()

@@ -90,6 +90,10 @@ class CsvSource:
             raise BadFile(f"{path} is not UTF-8 text ({exc.reason})") from exc
         return cls(text, path.name)
 
+    def check(self) -> None:
+        """Raise BadFile when the file is not in the layout at all (before starting)."""
+        self._groups()
+
     def batches(self, cursor: str | None) -> Iterator[Batch]:
         groups, errors = self._groups()
         done = int(cursor or 0)
@@ -166,7 +170,8 @@ class CsvSource:
             kind = "note" if row.internal else "inbound" if row.author == "customer" else "outbound"
             messages.append(
                 MessageRow(
-                    source_id=row.message_id or f"{row.ticket_id}/{n + 1}",
+                    # A message id is the ticket's own (other helpdesks number per ticket).
+                    source_id=f"{row.ticket_id}/{row.message_id or n + 1}",
                     kind=kind,
                     author_type=row.author,
                     author=author,
