@@ -53,6 +53,7 @@ PAGES = {
     "sla_settings": "app_pages/sla_settings.py",
     "return_policy": "app_pages/return_policy.py",
     "privacy": "app_pages/privacy.py",
+    "imports": "app_pages/imports.py",  # tested in test_dashboard_imports.py
 }
 WINTER_ORDER = "ND-200003"
 _emails = itertools.count()
@@ -443,7 +444,7 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     assert list(admin) == ["support", "reports", "admin"]
     assert [p.name for p in admin["admin"]] == [
         "agents", "store", "macros", "rules", "mail", "commerce", "widget_settings",
-        "sla_settings", "return_policy", "privacy",
+        "sla_settings", "return_policy", "privacy", "imports",
     ]  # fmt: skip
     assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
     assert [p.name for p in agent["support"]] == [

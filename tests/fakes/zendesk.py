@@ -8,7 +8,8 @@ shapes developer.zendesk.com documents:
   ``ticket_events``, ``next_page``, ``count``, ``end_time``, ``end_of_stream``; the last event of
   a page comes again at the top of the next, as Zendesk's time-based exports do): each audit with
   its ``child_events``, a ``Comment`` among them (``public: false`` is an internal note);
-- ``GET /api/v2/users/show_many.json?ids=…``: ``users``.
+- ``GET /api/v2/users/show_many.json?ids=…``: ``users``;
+- ``GET /api/v2/tickets/count.json``: ``count`` (``value``, ``refreshed_at``).
 
 Authentication is HTTP Basic ``{email}/token:{api_token}`` (401 otherwise). Tickets are made
 on request from their number (``ticket(n)``), so 50,000 of them cost no memory up front. It
@@ -148,6 +149,8 @@ class FakeZendesk:
             return self._export(query)
         if path == "/api/v2/incremental/ticket_events.json":
             return self._events(query)
+        if path == "/api/v2/tickets/count.json":
+            return 200, {"count": {"value": self.count, "refreshed_at": _iso_of(_EPOCH_S)}}
         if path == "/api/v2/users/show_many.json":
             ids = [int(i) for i in query.get("ids", "").split(",") if i.isdigit()][:100]
             return 200, {"users": [u for u in map(user, ids) if u is not None]}

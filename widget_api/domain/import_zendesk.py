@@ -167,7 +167,16 @@ class ZendeskSource:
 
     # -- the batches ------------------------------------------------------------------------------
     def batches(self, cursor: str | None) -> Iterator[Batch]:
-        return grouped(self._pages(cursor), _BATCH_ROWS)
+        total = self._count()
+        for batch in grouped(self._pages(cursor), _BATCH_ROWS):
+            batch.total = total
+            yield batch
+
+    def _count(self) -> int | None:
+        """The account's ticket count (``tickets/count.json``): the progress bar's end."""
+        body = self._get("/api/v2/tickets/count.json", {})
+        value = (body.get("count") or {}).get("value")
+        return value if isinstance(value, int) else None
 
     def _pages(self, cursor: str | None) -> Iterator[Batch]:
         phase, _, position = (cursor or "tickets:").partition(":")
