@@ -174,7 +174,7 @@ def write_batch(
     cursor: str | None,
     errors: list[dict[str, Any]],
     at: datetime,
-    later: list[tuple[str, MessageRow]] = (),  # type: ignore[assignment]
+    later: list[tuple[str, MessageRow]] | None = None,
 ) -> BatchCounts:
     """Write the batch's new tickets with their people and messages, and the messages that come
     apart from their tickets (``later``: ticket source id, message; a source that exports
@@ -190,6 +190,7 @@ def write_batch(
         else:
             seen.add(ticket.source_id)
             fresh.append(ticket)
+    later = later or []
     every = [m for t in fresh for m in t.messages] + [m for _, m in later]
     needed_agents = {t.assignee for t in fresh if t.assignee} | {
         m.author for m in every if m.author_type == "agent" and m.author
