@@ -464,6 +464,7 @@ _DYNAMIC_KEYS = {
     "dash.language.": ("fr", "en"),
     "dash.language_inline.": ("fr", "en"),
     "dash.actor.": ("agent", "customer", "system"),
+    "im.state.": ("running", "done", "failed"),
     "ptype.": ("order_status", "delivery_problem", "return_request", "refund_status", "wrong_item",
                "defective_product", "address_change", "order_change", "product_question",
                "billing", "other"),

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard.i18n import short_when, tr
+from dashboard.i18n import label, short_when, tr
 from dashboard.session import api_errors, client, is_admin, lang, notify
 
 LANG = lang()
@@ -62,7 +62,7 @@ def runs() -> None:
                 seen = run["tickets"] + run["skipped"]
                 # Account names come from the file or the subdomain typed: plain text.
                 updated = short_when(datetime.fromisoformat(run["updated_at"]), LANG)
-                state = tr("im.state." + run["state"], LANG)
+                state = label("im.state", run["state"], LANG)
                 st.text(f"{run['source']} · {run['account']} · {state} · {updated}")
                 counts = tr("im.counts", LANG, tickets=seen, new=run["tickets"],
                             messages=run["messages"], errors=run["error_count"])  # fmt: skip
