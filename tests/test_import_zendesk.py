@@ -26,7 +26,9 @@ from widget_api.storage import Database, agents, events, imports, tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, TOKEN = "admin@boutique.example", "zd-token"
-_PROGRESS = re.compile(r"^(\d+) tickets \((\d+) new, (\d+) already imported\), (\d+) messages$")
+_PROGRESS = re.compile(
+    r"^(\d+)(?:/\d+)? tickets \((\d+) new, (\d+) already imported\), (\d+) messages$"
+)
 
 
 def _args(db_path: Path, fake: FakeZendesk, token: str = TOKEN) -> list[str]:
