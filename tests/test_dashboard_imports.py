@@ -4,6 +4,7 @@ the token typed is never shown back."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.fakes.zendesk import FakeZendesk
@@ -41,3 +42,16 @@ def test_a_zendesk_import_started_from_the_page_shows_its_progress(server):
     (bar,) = at.get("progress")
     assert bar.proto.value == 100
     assert bar.proto.text.startswith("120 tickets (120 new), 204 messages, 0 rows left out")
+
+    # The ticket page says where an imported ticket comes from, with its number there.
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        found = client.get("/api/v1/tickets", params={"q": "#117"}).json()["items"]
+    (hit,) = found  # the number it had in Zendesk finds it
+    assert hit["subject"] == "Commande 117 : question"
+    page = signed_in(server.url, token, "en")
+    page.session_state["ticket_ref"] = hit["ref"]
+    page = open_page(page, "ticket")
+    assert not page.exception
+    captions = [c.value for c in page.caption]
+    assert "Imported from zendesk, where its number was 117." in captions
