@@ -49,6 +49,7 @@ NAV = (
     NavPage("sla_settings", "admin", "set.nav.sla", ":material/timer:", admins_only=True),
     NavPage("return_policy", "admin", "set.nav.returns", ":material/policy:", admins_only=True),
     NavPage("privacy", "admin", "pv.title", ":material/shield_person:", admins_only=True),
+    NavPage("imports", "admin", "im.title", ":material/move_to_inbox:", admins_only=True),
 )
 
 

@@ -155,7 +155,8 @@ def admin_api(server: RunningServer) -> Iterator[httpx.Client]:
 # worker is left alone with a long one. Only an order: a file missing here still runs.
 LONGEST_FIRST = (
     "test_demo_today", "test_fresh_init_commands", "test_startup_errors",
-    "test_dashboard_browser", "test_durability", "test_dashboard_notifications_browser",
+    "test_dashboard_browser", "test_import_zendesk", "test_durability",
+    "test_dashboard_notifications_browser",
     "test_dashboard_injection_browser", "test_full_disk", "test_openapi_fuzz",
     "test_dashboard_inbox_layout_browser", "test_rules_agent_mail",
     "test_dashboard_signin_browser", "test_dashboard_shopify_actions", "test_sla_one_computation",

@@ -54,6 +54,7 @@ PAGES = {
     "sla_settings": "app_pages/sla_settings.py",
     "return_policy": "app_pages/return_policy.py",
     "privacy": "app_pages/privacy.py",
+    "imports": "app_pages/imports.py",  # tested in test_dashboard_imports.py
 }
 WINTER_ORDER = "ND-200003"
 _emails = itertools.count()
@@ -444,7 +445,7 @@ def test_the_sidebar_shows_admin_pages_to_admins_only():
     assert list(admin) == ["support", "reports", "admin"]
     assert [p.name for p in admin["admin"]] == [
         "agents", "store", "macros", "rules", "mail", "channels", "commerce", "widget_settings",
-        "sla_settings", "return_policy", "privacy",
+        "sla_settings", "return_policy", "privacy", "imports",
     ]  # fmt: skip
     assert [p.name for p in agent["admin"]] == ["rules"]  # agents see the rules, read-only
     assert [p.name for p in agent["support"]] == [
@@ -464,6 +465,7 @@ _DYNAMIC_KEYS = {
     "dash.language.": ("fr", "en"),
     "dash.language_inline.": ("fr", "en"),
     "dash.actor.": ("agent", "customer", "system"),
+    "im.state.": ("running", "done", "failed"),
     "ptype.": ("order_status", "delivery_problem", "return_request", "refund_status", "wrong_item",
                "defective_product", "address_change", "order_change", "product_question",
                "billing", "other"),

@@ -41,6 +41,7 @@ _LAZY_COMMANDS = {
     "secrets": "widget_api.secrets_cli:secrets_group",
     "orders": "widget_api.orders_cli:orders_group",
     "export": "widget_api.export_cli:export_command",
+    "import": "widget_api.import_cli:import_group",
 }
 
 

@@ -166,6 +166,10 @@ def header(ticket: TicketDetail) -> None:
         st.caption(tr("dash.ticket.opened", LANG, assignee=md(ticket.assignee_name), **opened))
     else:
         st.caption(tr("dash.ticket.opened_unassigned", LANG, **opened))
+    imported = (ticket.source or {}).get("import") if isinstance(ticket.source, dict) else None
+    if isinstance(imported, dict):  # history from another helpdesk: its id there
+        origin = {"source": md(str(imported.get("source"))), "id": md(str(imported.get("id")))}
+        st.caption(tr("im.ticket_origin", LANG, **origin))
     if ticket.merged_into:
         st.info(
             tr("dash.ticket.merged_into", LANG, ref=ticket.merged_into), icon=":material/merge:"

@@ -640,6 +640,29 @@ CUSTOMER_UNLINKED = _event("customer.unlinked",
                            "An agent unlinked an identity: its profile is a customer again.",
                            CustomerUnlinked, _AGENT)  # fmt: skip
 
+
+# -- imports (issue 17): imported history is logged per batch, never per ticket ------------------
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One batch of another helpdesk's history was written (tickets new here, tickets a previous
+    run already wrote, and the people and messages that came with them)."""
+
+    source: str
+    tickets: int
+    skipped: int
+    messages: int
+    customers: int
+    agents: int
+    errors: int
+
+
+IMPORT_BATCH = _event("import.batch",
+                      "A batch of imported history was written (no per-ticket events: no rule, "
+                      "SLA clock, survey or message reacts to history).", ImportBatch,
+                      _SYSTEM)  # fmt: skip
+
 # -- the spine's summaries: what automation rules listen to -------------------------------------
 TICKET_UPDATED = _event("ticket.updated",
                         "Ticket fields changed; ``changes`` holds each as [before, after].",

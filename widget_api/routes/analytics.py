@@ -38,7 +38,11 @@ _TAGS = ["analytics"]
 
 
 def _scope(
-    state: State, start: str | None, end: str | None, channel: list[Channel] | None
+    state: State,
+    start: str | None,
+    end: str | None,
+    channel: list[Channel] | None,
+    imported: bool = True,
 ) -> Scope:
     tz = store.get(state.db, state.settings).timezone
     try:
@@ -53,7 +57,7 @@ def _scope(
     analytics.ensure_reference(state.db, state.sla.settings, state.sla.calendar)
     return Scope(
         start=datetime.combine(first, time()), end=datetime.combine(last + timedelta(days=1),
-        time()), channels=tuple(channel or ()), tz=tz,
+        time()), channels=tuple(channel or ()), tz=tz, imported=imported,
     )  # fmt: skip
 
 
@@ -80,12 +84,14 @@ def analytics_report(
     channel: FromQuery[list[Channel] | None] = None,
     format: FromQuery[Literal["json", "csv"]] = "json",
     section: FromQuery[str | None] = None,
+    imported: FromQuery[bool] = True,
 ) -> Any:
     """One report over a date range (``start``/``end``, YYYY-MM-DD) and channels. With
-    ``format=csv`` the rows (of ``section`` for reports made of several tables) as CSV."""
+    ``format=csv`` the rows (of ``section`` for reports made of several tables) as CSV.
+    ``imported=false`` leaves out the history imported from another helpdesk."""
     if name not in REPORTS:
         raise Invalid("error.validation", detail=f"report: one of {', '.join(REPORTS)}")
-    data = analytics.report(state.db, name, _scope(state, start, end, channel))
+    data = analytics.report(state.db, name, _scope(state, start, end, channel, imported))
     if format != "csv":
         return data
     if isinstance(data, dict):
@@ -107,11 +113,13 @@ def analytics_tickets(
     channel: FromQuery[list[Channel] | None] = None,
     format: FromQuery[Literal["json", "csv"]] = "json",
     limit: Annotated[int, limit_param(50_000)] = 5000,
+    imported: FromQuery[bool] = True,
 ) -> Any:
     """The tickets behind a chart: any of the drill filters (e.g. ``problem_type``, ``week``,
     ``sku``, ``carrier``, ``policy``, ``first_reply_breached``, ``dow`` + ``hour``) as query
-    parameters; ``format=csv`` exports the per-ticket rows."""
-    scope = _scope(state, start, end, channel)
+    parameters; ``format=csv`` exports the per-ticket rows; ``imported=false`` leaves out
+    imported history."""
+    scope = _scope(state, start, end, channel, imported)
     filters: dict[str, object] = {}
     for name in DRILL_FILTERS:
         value = request.query_params.get(name)
@@ -137,10 +145,11 @@ def incident_spikes(
     start: FromQuery[str | None] = None,
     end: FromQuery[str | None] = None,
     channel: FromQuery[list[Channel] | None] = None,
+    imported: FromQuery[bool] = True,
 ) -> list[dict]:
     """Recurring-incident alerts: a problem type, SKU, carrier or warehouse whose weekly count
     jumps well above its trailing baseline. Each names the drill-down filters."""
-    scope = _scope(state, start, end or None, channel)
+    scope = _scope(state, start, end or None, channel, imported)
     return [
         {**s.__dict__, "drill": {"problem_type": s.problem_type, "week": s.week.isoformat(),
                                  **({s.dimension: s.key} if s.dimension != "problem_type"

@@ -62,10 +62,14 @@ class Scope:
     end: datetime
     channels: tuple[str, ...] = ()
     tz: str = "America/Toronto"
+    #: False leaves out the history imported from another helpdesk.
+    imported: bool = True
 
     def where(self, alias: str = "t") -> tuple[str, list]:
         sql = f"{alias}.created_at >= ? AND {alias}.created_at < ?"
         params: list = [self.start, self.end]
+        if not self.imported:
+            sql += f" AND {alias}.import_source IS NULL"
         if self.channels:
             sql += f" AND {alias}.channel IN ({', '.join('?' for _ in self.channels)})"
             params += list(self.channels)
@@ -240,6 +244,8 @@ def backlog(cur: Cursor, scope: Scope) -> list[dict]:
     if scope.channels:
         channel_sql = f" AND channel IN ({', '.join('?' for _ in scope.channels)})"
         channel_params = list(scope.channels)
+    if not scope.imported:
+        channel_sql += " AND import_source IS NULL"
     cur.execute(
         f"""WITH days AS (
             SELECT CAST(d AS DATE) AS day FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1,

@@ -80,12 +80,12 @@ def due_episodes(
 ) -> list[tuple[int, datetime, str]]:
     """(id, status since, run key) of tickets in ``status`` since at or before ``before`` whose
     episode (this stay in the status) the rule has not run for yet, by id, one page at a time
-    (pass the last id as ``after_id``). Merged tickets are left out. The run key is the one of
-    ``domain/rules/schedule.py::episode_key``."""
+    (pass the last id as ``after_id``). Merged tickets and imported history are left out. The
+    run key is the one of ``domain/rules/schedule.py::episode_key``."""
     return cur.execute(
         "WITH due AS (SELECT id, coalesce(status_changed_at, created_at) AS since FROM tickets"
         "   WHERE status = ? AND coalesce(status_changed_at, created_at) <= ? AND id > ?"
-        "   AND merged_into_id IS NULL),"
+        "   AND merged_into_id IS NULL AND import_source IS NULL),"
         " keyed AS (SELECT id, since, 'rule:' || ? || ':ticket:' || id || ':episode:'"
         "   || strftime(since, '%Y%m%dT%H%M%S%f') AS run_key FROM due)"
         " SELECT k.id, k.since, k.run_key FROM keyed k"

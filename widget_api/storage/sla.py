@@ -60,7 +60,13 @@ def timelines(cur: Cursor, ticket_ids: list[int]) -> dict[int, dict]:
 
 
 def all_ids(cur: Cursor) -> list[int]:
-    return [r[0] for r in cur.execute("SELECT id FROM tickets ORDER BY id").fetchall()]
+    """Every ticket the SLA covers: imported history has no SLA clock."""
+    return [
+        r[0]
+        for r in cur.execute(
+            "SELECT id FROM tickets WHERE import_source IS NULL ORDER BY id"
+        ).fetchall()
+    ]
 
 
 def write_states(w: Writer, states: dict[int, tuple]) -> None:
