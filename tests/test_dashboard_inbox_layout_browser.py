@@ -163,6 +163,7 @@ def test_keys_move_through_the_view_and_focus_the_reply_box(server, seeded, dash
             settle(page)
             expect(page.get_by_text("Billet 1 sur")).to_be_visible()
             assert page.url == first
+            page.screenshot(path=ARTIFACTS / "ticket-keys.png")
         except Exception:
             page.screenshot(path=ARTIFACTS / "ticket-keys-failure.png")
             raise
