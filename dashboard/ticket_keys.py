@@ -1,7 +1,7 @@
-"""Keyboard navigation in the ticket workspace: the previous and next ticket of the inbox view
-the agent came from, focus on the reply box, and "assign to me" — each a button with a key
-(Streamlit's button shortcuts, which stay quiet while the agent types in a field), and a line
-that tells the agent which key does what."""
+"""Keyboard navigation in the inbox and the ticket workspace: in the inbox, J opens the view's
+first ticket; in a ticket, the previous and next ticket of the inbox view the agent came from,
+focus on the reply box, and "assign to me". Each is a button with a key (Streamlit's button
+shortcuts, which stay quiet while the agent types in a field), and a line names the keys."""
 
 from __future__ import annotations
 
@@ -52,6 +52,22 @@ def focus_script(draft_key: str) -> None:
         " if (tries > 0) setTimeout(() => focus(tries - 1), 100); })(50);</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def inbox_line(refs: Sequence[str], lang: str, *, open_ref: Callable[[str], None]) -> None:
+    """Under the inbox list: J opens the view's first ticket, then the keys work on from there."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="inbox_keys"):
+        st.button(
+            tr("dash.keys.first", lang),
+            key="inbox_key_first",
+            icon=ICONS["next"],
+            shortcut=KEYS["next"],
+            disabled=not refs,
+            on_click=open_ref,
+            args=(refs[0] if refs else "",),
+            type="tertiary",
+        )
+        st.caption(tr("dash.keys.help", lang, **KEYS))
 
 
 def toolbar(

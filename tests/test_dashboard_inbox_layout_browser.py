@@ -135,20 +135,20 @@ def test_on_a_phone_the_tickets_come_before_the_views(server, seeded, dashboard_
 
 
 def test_keys_move_through_the_view_and_focus_the_reply_box(server, seeded, dashboard_url):
-    """J opens the next ticket of the view, K the previous one, E focuses the reply box, and
-    letters typed in the box stay text (no navigation)."""
+    """In the inbox J opens the view's first ticket; in a ticket J opens the next one of the
+    view, K the previous one, E focuses the reply box, and letters typed there stay text."""
     from playwright.sync_api import expect
 
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-CA")
         try:
             _signed_in(page, dashboard_url)
-            box = page.locator(GRID).bounding_box()
-            page.mouse.click(box["x"] + 200, box["y"] + 35 + 17)
-            expect(page.locator(".st-key-ticket_keys")).to_be_visible(timeout=WAIT)
+            expect(page.locator(".st-key-inbox_keys")).to_be_visible(timeout=WAIT)
+            page.evaluate("document.activeElement && document.activeElement.blur()")  # no field
+            page.keyboard.press("j")  # the inbox: the view's first ticket
             expect(page.get_by_text("Billet 1 sur")).to_be_visible(timeout=WAIT)
             first = page.url
-            page.evaluate("document.activeElement && document.activeElement.blur()")  # no field
+            page.evaluate("document.activeElement && document.activeElement.blur()")
             page.keyboard.press("j")
             expect(page.get_by_text("Billet 2 sur")).to_be_visible(timeout=WAIT)
             assert page.url != first

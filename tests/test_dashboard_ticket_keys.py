@@ -127,3 +127,16 @@ def test_neighbour_stops_at_both_ends():
     assert ticket_keys.neighbour(refs, "C3", 1) is None
     assert ticket_keys.neighbour(refs, "C1", -1) is None
     assert ticket_keys.neighbour(refs, "C9", 1) is None
+
+
+def test_j_in_the_inbox_opens_the_first_ticket_of_the_view(server, admin_token, made):
+    at = signed_in(server.url, admin_token, "fr")
+    at = open_page(at, "inbox")
+    at.text_input(key="inbox_q").set_value(WORD).run()
+    refs = at.session_state["inbox_refs"]
+    first = at.button(key="inbox_key_first")
+    assert first.proto.shortcut == ticket_keys.KEYS["next"].lower()
+    assert any("Raccourcis clavier" in c.value for c in at.caption)
+    first.click().run()
+    assert at.session_state["ticket_ref"] == refs[0]
+    assert any("Billet 1 sur 3 de la vue" in c.value for c in at.caption)  # on the ticket page
