@@ -4,6 +4,7 @@ no sideways and the view counts are whole; a click on a ticket's row opens it; o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -130,4 +131,39 @@ def test_on_a_phone_the_tickets_come_before_the_views(server, seeded, dashboard_
             assert grid_top < 844  # the tickets start on the first screen
         except Exception:
             page.screenshot(path=ARTIFACTS / "inbox-layout-phone-failure.png", full_page=True)
+            raise
+
+
+def test_keys_move_through_the_view_and_focus_the_reply_box(server, seeded, dashboard_url):
+    """In the inbox J opens the view's first ticket; in a ticket J opens the next one of the
+    view, K the previous one, E focuses the reply box, and letters typed there stay text."""
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-CA")
+        try:
+            _signed_in(page, dashboard_url)
+            expect(page.locator(".st-key-inbox_keys")).to_be_visible(timeout=WAIT)
+            page.evaluate("document.activeElement && document.activeElement.blur()")  # no field
+            page.keyboard.press("j")  # the inbox: the view's first ticket
+            expect(page.get_by_text("Billet 1 sur")).to_be_visible(timeout=WAIT)
+            first = page.url
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            page.keyboard.press("j")
+            expect(page.get_by_text("Billet 2 sur")).to_be_visible(timeout=WAIT)
+            assert page.url != first
+            page.keyboard.press("k")
+            expect(page.get_by_text("Billet 1 sur")).to_be_visible(timeout=WAIT)
+            page.keyboard.press("e")
+            ref = re.search(r"ref=(\w+)", first).group(1)
+            reply_box = page.locator(f".st-key-ticket_draft_{ref} textarea")
+            expect(reply_box).to_be_focused(timeout=WAIT)
+            page.keyboard.type("je")
+            expect(reply_box).to_have_value("je")
+            settle(page)
+            expect(page.get_by_text("Billet 1 sur")).to_be_visible()
+            assert page.url == first
+            page.screenshot(path=ARTIFACTS / "ticket-keys.png")
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "ticket-keys-failure.png")
             raise

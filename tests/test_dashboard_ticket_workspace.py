@@ -15,7 +15,9 @@ from tests.conftest import ADMIN_EMAIL, RunningServer, make_database, start_serv
 from tests.test_dashboard import make_agent, open_page, signed_in, texts, token_for
 from tests.waiting import wait_until
 from widget_api.contracts.inbox import Event
+from widget_api.domain import secrets
 from widget_api.domain import ticket_readiness as readiness
+from widget_api.domain.visitor_links import VisitorLinks
 from widget_api.storage import Database, customers
 from widget_api.storage import tickets as ticket_store
 from widget_api.storage.events import SYSTEM
@@ -43,6 +45,23 @@ def _email_ticket(w, subject: str, email: str, at: datetime, channel: str = "ema
     return ticket_id
 
 
+VISITOR_TOKEN = "visiteur-anonyme-jeton-secret"
+
+
+def _anonymous_chat(w, at: datetime) -> int:
+    """A chat opened by a visitor who gave no e-mail (reachable only through the widget)."""
+    naive = at.replace(tzinfo=None)
+    customer_id, _ = customers.find_or_create(w, email=None, name=None, language="fr", at=naive)
+    new = ticket_store.NewTicket(
+        subject="Clavardage anonyme", body_text="Allô?", channel="chat", language="fr",
+        customer_id=customer_id, customer_email=None, customer_name=None, order_id=None,
+        order_number=None, token_hash=secrets.token_hash(VISITOR_TOKEN), source=None, at=naive,
+    )  # fmt: skip
+    ticket_id, _, _ = ticket_store.create(w, new, SYSTEM)
+    ticket_store.update(w, ticket_id, {"priority": "urgent"}, SYSTEM, naive)
+    return ticket_id
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> RunningServer:
     db_path = tmp_path_factory.mktemp("workspace") / "comptoir.duckdb"
@@ -51,6 +70,7 @@ def server(tmp_path_factory) -> RunningServer:
         db.write(lambda w: _email_ticket(w, "Colis en retard", "a@example.com", ON_TIME))
         db.write(lambda w: _email_ticket(w, "Mauvaise taille", "b@example.com", LATE))
         db.write(lambda w: _email_ticket(w, "Texto", "c@example.com", ON_TIME, "sms"))
+        db.write(lambda w: _anonymous_chat(w, ON_TIME))
     running = start_server(db_path, env={"COMPTOIR_CLOCK__NOW": NOW.isoformat()})
     yield running
     running.stop()
@@ -220,6 +240,61 @@ def test_sms_ticket_warns_while_sms_is_not_set_up(server, admin_token, api, lang
     )
     at = _open(server, admin_token, ref, lang)
     assert any(words in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", "Le visiteur du clavardage n'est plus connecté"),
+     ("en", "The chat visitor is no longer connected")],
+)  # fmt: skip
+def test_an_anonymous_chat_warns_while_its_visitor_is_gone(server, admin_token, api, lang, words):
+    """No widget open on the visitor's side: the reply would reach nobody. While the widget's
+    live stream is open, no warning; once it closes (and the reconnect grace is over), again."""
+    ref = _ref(api, "Clavardage anonyme")
+
+    def issue() -> str | None:
+        return api.get(f"/api/v1/tickets/{ref}").json()["reply_channel_issue"]
+
+    assert issue() == "chat_visitor_left"
+    at = _open(server, admin_token, ref, lang)
+    assert any(words in w.value for w in at.warning)
+
+    url = f"{server.url}/api/v1/conversations/{VISITOR_TOKEN}/stream"
+    with httpx.stream("GET", url, timeout=30) as stream:
+        assert stream.status_code == 200
+        next(stream.iter_lines())  # the server has started the stream
+        wait_until(lambda: issue() is None, "the visitor counted as connected")
+        at = _open(server, admin_token, ref, lang)
+        assert not any(words in w.value for w in at.warning)
+    wait_until(lambda: issue() == "chat_visitor_left", "the visitor counted as gone")
+
+
+def test_a_visitor_is_connected_while_a_stream_is_open_and_a_moment_after():
+    now = [100.0]
+    links = VisitorLinks(grace=10, clock=lambda: now[0])
+    assert not links.connected("C1")
+    links.opened("C1")
+    links.opened("C1")  # two tabs
+    links.closed("C1")
+    now[0] += 60
+    assert links.connected("C1")  # the other tab is still open
+    links.closed("C1")
+    now[0] += 5
+    assert links.connected("C1")  # the browser reconnects within the grace
+    now[0] += 6
+    assert not links.connected("C1")
+
+
+def test_only_an_anonymous_chat_whose_visitor_left_is_unreachable():
+    def issue(channel: str, email: str | None, connected: bool) -> str | None:
+        return readiness.reply_issue(
+            channel, True, True, [], visitor_email=email, visitor_connected=connected
+        )
+
+    assert issue("chat", None, False) == "chat_visitor_left"
+    assert issue("chat", None, True) is None
+    assert issue("chat", "a@example.com", False) is None  # the reply goes by e-mail too
+    assert issue("web", None, False) is None
 
 
 # -- the sentences and the judgement on their own --------------------------------------------

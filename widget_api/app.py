@@ -36,6 +36,7 @@ from widget_api.domain.rules.engine import RulesEngine
 from widget_api.domain.rules.schedule import RuleScheduler
 from widget_api.domain.rules.starters import ensure_starter_rules
 from widget_api.domain.sla.worker import SlaWorker
+from widget_api.domain.visitor_links import VisitorLinks
 from widget_api.domain.webhook_sender import WebhookSender
 from widget_api.domain.widget import AgentsOnline
 from widget_api.errors import HANDLERS
@@ -315,6 +316,7 @@ def _initial_state(settings: Settings):
             ),
             "presence": Presence(),
             "customer_presence": Presence(ttl=8.0),
+            "visitor_links": VisitorLinks(),
             "agents_online": AgentsOnline(),
         }
     )

@@ -8,7 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import inbox_rows as ir
-from dashboard import reports
+from dashboard import reports, ticket_keys
 from dashboard.api_client import ApiError, SessionExpired
 from dashboard.i18n import label, short_when, tr
 from dashboard.safe import md
@@ -51,6 +51,10 @@ def open_clicked(cells: list, refs: list[str]) -> None:
     row = cells[0][0]
     if 0 <= row < len(refs):
         st.session_state.inbox_open = refs[row]
+
+
+def open_ref(ref: str) -> None:
+    st.session_state.inbox_open = ref
 
 
 def pick_view() -> None:
@@ -312,6 +316,7 @@ def ticket_list(query: str, sort: str) -> None:
             on_click=next_page,
             args=(page.next_cursor,),
         )
+    ticket_keys.inbox_line(refs, LANG, open_ref=open_ref)
     if selected:
         bulk_bar(selected)
 

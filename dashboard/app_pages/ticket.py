@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import history_view, identity_view
+from dashboard import history_view, identity_view, ticket_keys
 from dashboard import inbox_rows as ir
 from dashboard import order_actions_view as oa
 from dashboard import order_panel as order_view_panel
@@ -128,6 +128,12 @@ def insert_macro(ref: str, names: dict[int, str]) -> None:
 
 def detach_macro() -> None:
     st.session_state.pop("ticket_macro", None)
+
+
+def assign_to_me(ref: str) -> None:
+    with api_errors():
+        client().update_ticket(ref, assignee_id=ME["id"])
+        notify(tr("dash.keys.assigned", LANG, ref=ref))
 
 
 def wake_up(ref: str) -> None:
@@ -274,6 +280,8 @@ def composer(ticket: TicketDetail, names: dict[int, str]) -> None:
             on_change="ignore",
             persist_state="session",
         )
+        if mode == "reply":
+            ticket_keys.focus_script(draft_key(ref))
         length, opted_out = tv.sms_notes(ticket, st.session_state.get(draft_key(ref), ""), LANG)
         if mode == "reply" and length:
             st.caption(length)
@@ -544,6 +552,14 @@ active_names = {a.id: a.name for a in roster if a.active}
 colleagues = {i: n for i, n in active_names.items() if i != ME["id"]}
 
 header(ticket)
+ticket_keys.toolbar(
+    ref,
+    st.session_state.get("inbox_refs") or [],
+    ticket.assignee_id == ME["id"],
+    LANG,
+    open_ticket=open_ticket,
+    assign_to_me=assign_to_me,
+)
 sla_view.render(ticket, LANG, TZ, now())
 main, side = st.columns([3, 2], gap="large")
 with main:

@@ -205,9 +205,9 @@ class TicketDetail(TicketSummary):
     reply_channel_ready: bool = Field(
         default=True, description="Whether a public reply can reach the customer now."
     )
-    reply_channel_issue: Literal["no_mailbox", "sms_not_configured", "sms_opted_out"] | None = (
-        Field(default=None, description="Why a reply cannot reach the customer, when it cannot.")
-    )
+    reply_channel_issue: (
+        Literal["no_mailbox", "sms_not_configured", "sms_opted_out", "chat_visitor_left"] | None
+    ) = Field(default=None, description="Why a reply cannot reach the customer, when it cannot.")
 
 
 class MessageCreate(BaseModel):

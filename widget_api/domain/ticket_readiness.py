@@ -1,6 +1,7 @@
 """What the ticket workspace shows besides the ticket itself: each SLA target's state with its
 due time, and whether a public reply can reach the customer at all (an e-mail ticket with no
-outgoing mailbox, an SMS ticket without Twilio or whose number sent STOP)."""
+outgoing mailbox, an SMS ticket without Twilio or whose number sent STOP, a chat whose anonymous
+visitor has left)."""
 
 from __future__ import annotations
 
@@ -49,11 +50,20 @@ def sla_targets(
 
 
 def reply_issue(
-    channel: str, has_mailbox: bool, sms_ready: bool, identities: Sequence[dict]
+    channel: str,
+    has_mailbox: bool,
+    sms_ready: bool,
+    identities: Sequence[dict],
+    *,
+    visitor_email: str | None = None,
+    visitor_connected: bool = True,
 ) -> str | None:
-    """Why a public reply cannot reach the customer now, or None when it can."""
+    """Why a public reply cannot reach the customer now, or None when it can. An anonymous chat
+    visitor (no e-mail) is reached only while the widget is open on their page."""
     if channel == "email" and not has_mailbox:
         return "no_mailbox"
+    if channel == "chat" and not visitor_email and not visitor_connected:
+        return "chat_visitor_left"
     if channel == "sms":
         if not sms_ready:
             return "sms_not_configured"

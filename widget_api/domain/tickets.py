@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from widget_api import clock
@@ -90,7 +91,16 @@ def view_counts(db: Database, agent: Agent) -> ViewCounts:
     return ViewCounts.model_validate(db.read(read))
 
 
-def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail:
+def detail_by_id(
+    db: Database,
+    ticket_id: int,
+    lang: str = "fr",
+    visitor_connected: Callable[[str], bool] | None = None,
+) -> TicketDetail:
+    """The ticket as the workspace shows it. ``visitor_connected`` (ref → whether the chat
+    visitor's widget is open) lets it warn that a chat reply will reach nobody; without it the
+    visitor is taken as reachable."""
+
     def read(cur):
         row = tickets.summary(cur, ticket_id)
         if row is None:
@@ -119,8 +129,10 @@ def detail_by_id(db: Database, ticket_id: int, lang: str = "fr") -> TicketDetail
     row, customer, order, units, merged_into, messages, outcomes, has_mailbox = found
     sms_ready = row["channel"] == "sms" and _sms_ready(db)
     issue = readiness.reply_issue(
-        row["channel"], has_mailbox, sms_ready, (customer or {}).get("identities") or []
-    )
+        row["channel"], has_mailbox, sms_ready, (customer or {}).get("identities") or [],
+        visitor_email=row["customer_email"] or (customer or {}).get("email"),
+        visitor_connected=visitor_connected is None or visitor_connected(row["ref"]),
+    )  # fmt: skip
     return TicketDetail.model_validate(
         {
             **_summary(row).model_dump(),
@@ -170,8 +182,10 @@ def sender_warnings(messages: list[dict], lang: str) -> list[str]:
     return found
 
 
-def get_ticket(db: Database, ref: str, lang: str = "fr") -> TicketDetail:
-    return detail_by_id(db, _ticket_id(db, ref), lang)
+def get_ticket(
+    db: Database, ref: str, lang: str = "fr", visitor_connected: Callable[[str], bool] | None = None
+) -> TicketDetail:
+    return detail_by_id(db, _ticket_id(db, ref), lang, visitor_connected)
 
 
 def mentions_in(db: Database, data: MessageCreate) -> tuple[int, ...]:

@@ -98,7 +98,9 @@ class TicketController(Controller):
     @get("/{ref:str}", operation_id="GetTicket", guards=[agent_required], sync_to_thread=True)
     def get_ticket(self, state: State, request: Request, ref: FromPath[str]) -> TicketDetail:
         """A ticket with its customer, linked order and lines, and whole thread."""
-        return tickets.get_ticket(state.db, ref, request.state.agent.language)
+        return tickets.get_ticket(
+            state.db, ref, request.state.agent.language, state.visitor_links.connected
+        )
 
     @post(
         "/{ref:str}/messages",

@@ -73,14 +73,19 @@ async def conversation_stream(
     last_event = request.headers.get("last-event-id", "")
     resumed = ascii_int(last_event)
     after_id = after if resumed is None else resumed
-    conversations.get(state.db, token, state.presence)  # 404 before the stream starts
+    ref = conversations.get(state.db, token, state.presence).ticket_ref  # 404 before streaming
 
     async def events() -> AsyncIterator[ServerSentEventMessage]:
-        yield ServerSentEventMessage(comment="connected", retry=3000)
-        async for event, data, event_id in conversations.stream(
-            state.db, token, state.presence, after_id
-        ):
-            yield ServerSentEventMessage(data=data, event=event, id=event_id)
+        # While the stream is open the visitor can be reached; the workspace warns otherwise.
+        state.visitor_links.opened(ref)
+        try:
+            yield ServerSentEventMessage(comment="connected", retry=3000)
+            async for event, data, event_id in conversations.stream(
+                state.db, token, state.presence, after_id
+            ):
+                yield ServerSentEventMessage(data=data, event=event, id=event_id)
+        finally:
+            state.visitor_links.closed(ref)
 
     return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
 
