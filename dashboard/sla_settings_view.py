@@ -40,10 +40,28 @@ def applies_to(policy: dict, lang: str) -> str:
     return " · ".join(p for p in parts if p) or tr("set.sla.any", lang)
 
 
+# The policies a new store starts with (``widget_api.contracts.sla``) are stored under their
+# English names; until the merchant renames one, it is shown in the interface language.
+DEFAULT_NAMES = {
+    "Urgent": "urgent",
+    "Marketplaces (Amazon, eBay, Etsy, Walmart)": "marketplaces",
+    "Chat": "chat",
+    "High priority": "high",
+    "Standard (email, web, SMS, social)": "standard",
+}
+
+
+def shown_name(name: str, lang: str) -> str:
+    """A policy's name as shown: a default policy's in ``lang``, any other as written."""
+    key = DEFAULT_NAMES.get(name)
+    return tr(f"set.sla.default_name.{key}", lang) if key else name
+
+
 def title(position: int, policy: dict, lang: str) -> str:
     """An expander's title: number, name, the tickets it covers and the first-reply target."""
     first = duration(policy["targets"].get("first_reply_minutes"), lang)
-    return f"{position}. {policy['name']} — {applies_to(policy, lang)} · {first}"
+    name = shown_name(policy["name"], lang)
+    return f"{position}. {name} — {applies_to(policy, lang)} · {first}"
 
 
 def new_policy(lang: str) -> dict:

@@ -12,6 +12,7 @@ from dashboard import charts, formats, reports
 from dashboard.api_client import SessionExpired
 from dashboard.i18n import label, tr
 from dashboard.session import client, sign_out, today
+from dashboard.sla_settings_view import shown_name
 from dashboard.tables import TICKET_ROWS, Col, names, present
 from widget_api.contracts.common import Channel
 from widget_api.i18n import catalog
@@ -113,8 +114,10 @@ with tabs[1]:
         download(times, "response-times")
 with tabs[2]:
     if len(sla):
-        show(charts.sla_compliance(named(sla, "metric", "an.metric_name"), L))
-        st.dataframe(present(sla, SLA, lang), hide_index=True, width="stretch")
+        # A default policy's stored (English) name shown in the language; the download keeps it.
+        shown = sla.assign(policy=sla["policy"].map(lambda name: shown_name(name, lang)))
+        show(charts.sla_compliance(named(shown, "metric", "an.metric_name"), L))
+        st.dataframe(present(shown, SLA, lang), hide_index=True, width="stretch")
         download(sla, "sla-compliance")
 with tabs[3]:
     if len(backlog):

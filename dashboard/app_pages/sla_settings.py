@@ -116,7 +116,10 @@ policies = []
 for position, (uid, policy) in enumerate(editing, start=1):
     with st.expander(sv.title(position, policy, LANG), expanded=False):
         name = st.text_input(
-            tr("set.sla.name", LANG), value=policy["name"], max_chars=80, key=f"sla_{uid}_name"
+            tr("set.sla.name", LANG),
+            value=sv.shown_name(policy["name"], LANG),
+            max_chars=80,
+            key=f"sla_{uid}_name",
         )
         left, right = st.columns(2)
         channels = left.multiselect(
