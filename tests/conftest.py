@@ -154,7 +154,7 @@ def admin_api(server: RunningServer) -> Iterator[httpx.Client]:
 # are run first, so that with `-n 2 --dist loadfile` the short files fill the end and neither
 # worker is left alone with a long one. Only an order: a file missing here still runs.
 LONGEST_FIRST = (
-    "test_demo_today", "test_fresh_init_commands", "test_startup_errors",
+    "test_every_page_browser", "test_demo_today", "test_fresh_init_commands", "test_startup_errors",
     "test_dashboard_browser", "test_import_zendesk", "test_durability",
     "test_dashboard_notifications_browser",
     "test_dashboard_injection_browser", "test_full_disk", "test_openapi_fuzz",
