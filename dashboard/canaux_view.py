@@ -21,17 +21,17 @@ from dashboard.tables import Col, present
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # the settings field (``PUT`` body key)
+    setting: str  # the settings field (``PUT`` body key)
     secret: bool = False  # write-only: the answer says only ``<name>_set``
     advanced: bool = False  # API base URL and version: rarely changed
 
     def label(self, lang: str) -> str:
-        return tr(f"canaux.f.{self.name}", lang)
+        return tr(f"canaux.f.{self.setting}", lang)
 
 
 @dataclass(frozen=True)
 class Channel:
-    key: str  # sms | whatsapp | messenger
+    code: str  # sms | whatsapp | messenger
     settings_path: str
     outbox_path: str
     fields: tuple[Field, ...]
@@ -66,14 +66,14 @@ CHANNELS = (
         ("webhook_url",), verify_token=True,
     ),
 )  # fmt: skip
-BY_KEY = {c.key: c for c in CHANNELS}
+BY_KEY = {c.code: c for c in CHANNELS}
 
 _TEMPLATE_LINE = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
 
 
 def secret_hint(view: Mapping, field: Field, lang: str) -> str:
     """The placeholder of a secret: saved (leave blank to keep) or not saved yet."""
-    saved = bool(view.get(f"{field.name}_set"))
+    saved = bool(view.get(f"{field.setting}_set"))
     return tr("canaux.secret_saved" if saved else "canaux.secret_unset", lang)
 
 
@@ -87,12 +87,12 @@ def settings_body(channel: Channel, values: Mapping[str, str]) -> dict:
     plain field sent as null (cleared, or back to its default for the API's URL and version)."""
     body: dict[str, object] = {}
     for field in channel.fields:
-        value = (values.get(field.name) or "").strip()
+        value = (values.get(field.setting) or "").strip()
         if field.secret:
             if value:
-                body[field.name] = value
+                body[field.setting] = value
         else:
-            body[field.name] = value or None
+            body[field.setting] = value or None
     return body
 
 

@@ -201,9 +201,9 @@ def test_customers_redact_erases_the_customer_from_their_ticket(server, admin, f
     })  # fmt: skip
     assert hook.status_code == 200, hook.text
 
-    def erased():
+    def erased():  # the whole answer: its customer and its messages are read one after the other
         shown = admin.get(f"/api/v1/tickets/{ref}").json()
-        text = json.dumps(shown["messages"], ensure_ascii=False)
+        text = json.dumps(shown, ensure_ascii=False)
         return shown if "gaston.lagaffe@example.ca" not in text else None
 
     after = wait_until(erased, "the customer to be erased")

@@ -26,7 +26,7 @@ HELP = ROOT / "tests" / "fixtures" / "help_center"
 # (`demo`: tests/test_startup_errors.py::test_demo_banner_waits_for_both_and_sigterm_stops_both).
 COVERED = {
     "init", "serve", "demo", "seed-demo", "backup", "restore", "bench", "mail import",
-    "secrets rotate", "orders import", "export",
+    "secrets rotate", "orders import", "export", "import csv", "import zendesk",
 }  # fmt: skip
 
 
@@ -59,7 +59,9 @@ def fresh(tmp_path: Path) -> Path:
 
 def _db_commands(group: click.Group, prefix: str = "") -> set[str]:
     found = set()
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the lazily loaded ones too
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found |= _db_commands(command, f"{prefix}{name} ")
         elif any("--db" in param.opts for param in command.params):
@@ -163,3 +165,16 @@ def test_export_on_a_fresh_database(fresh: Path, tmp_path: Path):
     archive = tmp_path / "export.zip"
     comptoir("export", "--db", str(fresh), "--out", str(archive), cwd=tmp_path)
     assert archive.stat().st_size > 0
+
+
+def test_helpdesk_imports_on_a_fresh_database(fresh: Path, tmp_path: Path):
+    from tests.fakes.zendesk import FakeZendesk
+
+    layout = ROOT / "tests" / "fixtures" / "imports" / "tickets.csv"
+    out = comptoir("import", "csv", "--db", str(fresh), str(layout), cwd=tmp_path)
+    assert "ticket(s) imported" in out
+    with FakeZendesk(3) as fake:
+        out = comptoir("import", "zendesk", "--db", str(fresh), "--subdomain", "boutique",
+                       "--email", "admin@boutique.example", "--token", "zd-token",
+                       "--api-base-url", fake.url, cwd=tmp_path)  # fmt: skip
+    assert "3 ticket(s) imported" in out

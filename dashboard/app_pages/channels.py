@@ -36,11 +36,11 @@ def load(path: str) -> dict | list | None:
 
 
 def state_key(channel: cv.Channel, what: str) -> str:
-    return f"canaux_{channel.key}_{what}"
+    return f"canaux_{channel.code}_{what}"
 
 
 def webhooks(channel: cv.Channel, view: dict) -> None:
-    st.markdown(f"**{tr(f'canaux.paste.{channel.key}', LANG)}**")
+    st.markdown(f"**{tr(f'canaux.paste.{channel.code}', LANG)}**")
     for name in channel.webhooks:
         st.caption(tr(f"canaux.webhook.{name}", LANG))
         st.code(view[name], language=None)
@@ -61,26 +61,26 @@ def settings_form(channel: cv.Channel, view: dict) -> None:
     suggested = st.session_state.setdefault(state_key(channel, "suggested"),
                                             cv.new_verify_token())  # fmt: skip
     values: dict[str, str] = {}
-    with st.form(f"canaux_{channel.key}_form_{version}", border=True):
+    with st.form(f"canaux_{channel.code}_form_{version}", border=True):
         for field in channel.fields:
-            key = f"canaux_{channel.key}_{field.name}_{version}"
-            if field.name == "verify_token":
+            key = f"canaux_{channel.code}_{field.setting}_{version}"
+            if field.setting == "verify_token":
                 # Chosen here and pasted in the Meta app, so shown while it is typed.
-                values[field.name] = st.text_input(
+                values[field.setting] = st.text_input(
                     field.label(LANG), "" if view.get("verify_token_set") else suggested,
                     key=key, placeholder=cv.secret_hint(view, field, LANG),
                     help=tr("canaux.verify_token.help", LANG),
                 )  # fmt: skip
             elif field.secret:
-                values[field.name] = st.text_input(
+                values[field.setting] = st.text_input(
                     field.label(LANG), type="password", key=key,
                     placeholder=cv.secret_hint(view, field, LANG),
                 )  # fmt: skip
             elif not field.advanced:
-                values[field.name] = st.text_input(field.label(LANG), view.get(field.name) or "",
-                                                   key=key)  # fmt: skip
+                shown = view.get(field.setting) or ""
+                values[field.setting] = st.text_input(field.label(LANG), shown, key=key)
         templates = None
-        if channel.key == "whatsapp":
+        if channel.code == "whatsapp":
             templates = st.text_area(
                 tr("canaux.f.templates", LANG), cv.templates_text(view.get("templates") or []),
                 key=f"canaux_whatsapp_templates_{version}",
@@ -89,12 +89,12 @@ def settings_form(channel: cv.Channel, view: dict) -> None:
         with st.expander(tr("canaux.advanced", LANG)):
             for field in channel.fields:
                 if field.advanced:
-                    key = f"canaux_{channel.key}_{field.name}_{version}"
-                    current = view.get(field.name) or ""
-                    values[field.name] = st.text_input(field.label(LANG), current, key=key)
+                    key = f"canaux_{channel.code}_{field.setting}_{version}"
+                    current = view.get(field.setting) or ""
+                    values[field.setting] = st.text_input(field.label(LANG), current, key=key)
         saved = st.form_submit_button(
             tr("canaux.save", LANG), type="primary", icon=":material/save:",
-            key=f"canaux_{channel.key}_save",
+            key=f"canaux_{channel.code}_save",
         )  # fmt: skip
     if saved:
         save(channel, values, templates)
@@ -113,12 +113,12 @@ def save(channel: cv.Channel, values: dict[str, str], templates: str | None) -> 
         token = body.get("verify_token")
         st.session_state[state_key(channel, "saved_token")] = token
         st.session_state[state_key(channel, "version")] += 1
-        notify(tr("canaux.saved", LANG, channel=tr(f"canaux.tab.{channel.key}", LANG)))
+        notify(tr("canaux.saved", LANG, channel=tr(f"canaux.tab.{channel.code}", LANG)))
         st.rerun()
 
 
 def connection_test(channel: cv.Channel) -> None:
-    if not st.button(tr("canaux.test", LANG), key=f"canaux_{channel.key}_test",
+    if not st.button(tr("canaux.test", LANG), key=f"canaux_{channel.code}_test",
                      icon=":material/network_check:"):  # fmt: skip
         return
     try:
@@ -146,13 +146,13 @@ def outbox(channel: cv.Channel) -> None:
     if failed:
         st.warning(tr("canaux.outbox.failed", LANG, n=failed), icon=":material/warning:")
     only_errors = st.toggle(tr("canaux.outbox.errors_only", LANG), value=bool(failed),
-                            key=f"canaux_{channel.key}_errors_only")  # fmt: skip
+                            key=f"canaux_{channel.code}_errors_only")  # fmt: skip
     st.dataframe(cv.outbox_rows(items, LANG, errors_only=only_errors), hide_index=True,
-                 width="stretch", key=f"canaux_{channel.key}_outbox")  # fmt: skip
+                 width="stretch", key=f"canaux_{channel.code}_outbox")  # fmt: skip
 
 
 def channel_tab(channel: cv.Channel) -> None:
-    st.caption(tr(f"canaux.about.{channel.key}", LANG))
+    st.caption(tr(f"canaux.about.{channel.code}", LANG))
     view = load(channel.settings_path)
     if view is None:
         st.info(tr("canaux.unavailable", LANG), icon=":material/info:")
@@ -168,7 +168,7 @@ def channel_tab(channel: cv.Channel) -> None:
     outbox(channel)
 
 
-tabs = st.tabs([tr(f"canaux.tab.{c.key}", LANG) for c in cv.CHANNELS])
+tabs = st.tabs([tr(f"canaux.tab.{c.code}", LANG) for c in cv.CHANNELS])
 for tab, channel in zip(tabs, cv.CHANNELS, strict=True):
     with tab, api_errors(inline=True):
         channel_tab(channel)
