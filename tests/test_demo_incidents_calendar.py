@@ -17,9 +17,9 @@ from widget_api.domain import analytics
 from widget_api.storage import Database
 from widget_api.storage.analytics import Scope
 
-# A year of start dates, a week and three hours apart (so every weekday and many hours come
+# A year of start dates, two weeks and six hours apart (so every weekday and many hours come
 # up), and the day the calendar bug was reported.
-DATES = [datetime(2026, 1, 5, 6) + i * timedelta(days=7, hours=3) for i in range(52)]
+DATES = [datetime(2026, 1, 5, 6) + i * timedelta(days=14, hours=6) for i in range(26)]
 DATES.append(datetime(2026, 12, 3, 8))
 
 

@@ -58,8 +58,10 @@ def open_ref(ref: str) -> None:
 
 
 def pick_view() -> None:
-    """The phone's view selector."""
-    choose_view(st.session_state.inbox_view_picker)
+    """The phone's view selector (its value is gone when signing out emptied the session)."""
+    picked = st.session_state.get("inbox_view_picker")
+    if picked is not None:
+        choose_view(picked)
 
 
 def bulk(refs: list[str], action: str) -> None:
